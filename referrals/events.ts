@@ -1,0 +1,29 @@
+// What happened to a referral: the entries of its history (the audit trail). The current state
+// is the fold of these (see evolve.ts); nothing else sets a status.
+
+import type { Actor, CloseReason, Contact, DealRegistration, EngagementFields, Flow, Rfi } from './model.js';
+
+interface EventBase {
+  /** ISO 8601 time of the event. */
+  at: string;
+  actor?: Actor;
+}
+
+export type ReferralEvent =
+  | (EventBase & { type: 'received'; rfi: Rfi; flow: Flow; expirationDateTime: string; urgent: boolean })
+  | (EventBase & { type: 'interested'; actor: Actor; expirationDateTime: string })
+  | (EventBase & { type: 'accepted'; actor: Actor; fields: EngagementFields; contacts: Contact[] })
+  | (EventBase & { type: 'declined'; actor: Actor; reason: CloseReason; notes?: string })
+  /** "No thanks" when an actor is present; the SKIP_AFTER timer when not. */
+  | (EventBase & { type: 'skipped' })
+  | (EventBase & { type: 'won'; actor: Actor; dealRegistration?: DealRegistration })
+  | (EventBase & { type: 'lost'; actor: Actor; reason: CloseReason; notes?: string })
+  | (EventBase & { type: 'engagementEdited'; actor: Actor; changes: EngagementFields })
+  | (EventBase & { type: 'contactAdded'; actor: Actor; contact: Contact })
+  | (EventBase & { type: 'reminded' })
+  | (EventBase & { type: 'expiryWarned' })
+  | (EventBase & { type: 'urgencyChanged' })
+  | (EventBase & { type: 'expired' })
+  | (EventBase & { type: 'closeDatePassed'; closingDateTime: string });
+
+export type ReferralEventType = ReferralEvent['type'];

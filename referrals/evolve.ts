@@ -1,0 +1,141 @@
+// The fold: a referral's current state is its history applied event by event. This is the only
+// code that sets a status.
+
+import type { ReferralEvent } from './events.js';
+import type { EngagementFields, Referral, Rfi } from './model.js';
+
+/** Fields of the RFI that the model names; everything else goes to `extra`. */
+const KNOWN_RFI_FIELDS = new Set([
+  'id', 'engagementId', 'name', 'status', 'substatus', 'type', 'qualification', 'createdDateTime',
+  'updatedDateTime', 'expirationDateTime', 'customerProfile', 'consent', 'details',
+  'externalReferenceId', 'team', 'statusReason', 'eTag', 'acceptedDateTime', 'history', 'flow', 'version',
+]);
+
+function fromRfi(event: Extract<ReferralEvent, { type: 'received' }>): Referral {
+  const rfi: Rfi = event.rfi;
+  const extra: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rfi)) if (!KNOWN_RFI_FIELDS.has(key)) extra[key] = value;
+  return {
+    id: rfi.id,
+    ...(rfi.engagementId !== undefined && { engagementId: rfi.engagementId }),
+    name: rfi.name ?? rfi.customerProfile.name,
+    status: 'New',
+    substatus: 'Pending',
+    ...(rfi.type !== undefined && { type: rfi.type }),
+    ...(rfi.qualification !== undefined && { qualification: rfi.qualification }),
+    flow: event.flow,
+    customerProfile: rfi.customerProfile,
+    ...(rfi.consent !== undefined && { consent: rfi.consent }),
+    details: rfi.details ?? {},
+    ...(rfi.externalReferenceId !== undefined && { externalReferenceId: rfi.externalReferenceId }),
+    team: Array.isArray(rfi['team']) ? (rfi['team'] as Referral['team']) : [],
+    urgent: event.urgent,
+    createdDateTime: rfi.createdDateTime ?? event.at,
+    receivedDateTime: event.at,
+    updatedDateTime: event.at,
+    expirationDateTime: event.expirationDateTime,
+    version: 0,
+    history: [],
+    extra,
+  };
+}
+
+function applyFields(referral: Referral, fields: EngagementFields): Referral {
+  const details = { ...referral.details };
+  if (fields.dealValue !== undefined) details.dealValue = fields.dealValue;
+  if (fields.currency !== undefined) details.currency = fields.currency;
+  if (fields.closingDateTime !== undefined) details.closingDateTime = fields.closingDateTime;
+  if (fields.notes !== undefined) details.notes = fields.notes;
+  return {
+    ...referral,
+    ...(fields.name !== undefined && { name: fields.name }),
+    ...(fields.externalReferenceId !== undefined && { externalReferenceId: fields.externalReferenceId }),
+    details,
+  };
+}
+
+function firstResponse(referral: Referral, at: string): Pick<Referral, 'firstResponseDateTime'> {
+  return { firstResponseDateTime: referral.firstResponseDateTime ?? at };
+}
+
+function closed(referral: Referral, at: string): Pick<Referral, 'status' | 'closedDateTime'> {
+  return { status: 'Closed', closedDateTime: at };
+}
+
+function applyEvent(referral: Referral | undefined, event: ReferralEvent): Referral {
+  if (event.type === 'received') return fromRfi(event);
+  if (!referral) throw new Error(`event ${event.type} before the referral was received`);
+  switch (event.type) {
+    case 'interested':
+      return { ...referral, substatus: 'Received', expirationDateTime: event.expirationDateTime, ...firstResponse(referral, event.at) };
+    case 'accepted':
+      return {
+        ...applyFields(referral, event.fields),
+        status: 'Active',
+        substatus: 'Accepted',
+        owner: event.actor,
+        acceptedDateTime: event.at,
+        team: [...referral.team, ...event.contacts],
+        ...firstResponse(referral, event.at),
+      };
+    case 'declined':
+      return {
+        ...referral,
+        ...closed(referral, event.at),
+        substatus: 'Declined',
+        statusReason: event.reason,
+        ...(event.notes !== undefined && { statusReasonNotes: event.notes }),
+        ...firstResponse(referral, event.at),
+      };
+    case 'skipped':
+      return {
+        ...referral,
+        ...closed(referral, event.at),
+        substatus: 'Skipped',
+        ...(event.actor && firstResponse(referral, event.at)),
+      };
+    case 'won':
+      return {
+        ...referral,
+        ...closed(referral, event.at),
+        substatus: 'Won',
+        ...(event.dealRegistration && { dealRegistration: event.dealRegistration }),
+      };
+    case 'lost':
+      return {
+        ...referral,
+        ...closed(referral, event.at),
+        substatus: 'Lost',
+        statusReason: event.reason,
+        ...(event.notes !== undefined && { statusReasonNotes: event.notes }),
+      };
+    case 'engagementEdited':
+      return applyFields(referral, event.changes);
+    case 'contactAdded':
+      return { ...referral, team: [...referral.team, event.contact] };
+    case 'urgencyChanged':
+      return { ...referral, urgencyChangedAt: event.at };
+    case 'expired':
+      return { ...referral, ...closed(referral, event.at), substatus: 'Expired' };
+    case 'reminded':
+    case 'expiryWarned':
+    case 'closeDatePassed':
+      return referral;
+  }
+}
+
+/** Applies one event: the new state, with the event appended to the history. */
+export function evolve(referral: Referral | undefined, event: ReferralEvent): Referral {
+  const next = applyEvent(referral, event);
+  return {
+    ...next,
+    updatedDateTime: event.at,
+    version: (referral?.version ?? 0) + 1,
+    history: [...(referral?.history ?? []), event],
+  };
+}
+
+/** The state a history folds to. */
+export function fold(history: readonly ReferralEvent[]): Referral | undefined {
+  return history.reduce<Referral | undefined>(evolve, undefined);
+}

@@ -1,0 +1,119 @@
+// The lifecycle core: (referral, command, now, policy) → events | a typed error, for both flows.
+// Pure: the caller passes `now`, stores the events, and folds them with evolve().
+
+import { isTimerCommand, type Command } from './commands.js';
+import { LifecycleError, type LifecycleErrorCode } from './errors.js';
+import type { ReferralEvent } from './events.js';
+import type { Flow, Referral, Rfi, Status, Substatus } from './model.js';
+import { addMs, earlierOf, type Policy } from './policy.js';
+import { dueTimers } from './timers.js';
+
+export type Decision = { ok: true; events: ReferralEvent[] } | { ok: false; error: LifecycleError };
+
+type StateKey = `${Flow}:${Status}/${Substatus}`;
+
+/**
+ * Which person commands each open state takes. Absent = IllegalTransition.
+ * Active/Accepted commands are the owner's (or a manager's).
+ */
+const PERSON_MOVES: Partial<Record<StateKey, readonly Command['type'][]>> = {
+  'inbox:New/Pending': ['accept', 'decline'],
+  'classic:New/Pending': ['interested', 'noThanks'],
+  'classic:New/Received': ['accept', 'decline'],
+  'inbox:Active/Accepted': ['won', 'lost', 'editEngagement', 'addContact'],
+  'classic:Active/Accepted': ['won', 'lost', 'editEngagement', 'addContact'],
+};
+
+/** The person commands a referral takes now (what its card offers). */
+export function availableCommands(referral: Referral): readonly Command['type'][] {
+  return PERSON_MOVES[`${referral.flow}:${referral.status}/${referral.substatus}`] ?? [];
+}
+
+/** Whether the urgent marker applies: customer asked to be contacted ("call to action: contact me"). */
+export function asksForContact(rfi: Rfi): boolean {
+  const cta = rfi['callToAction'];
+  return typeof cta === 'string' && cta.replace(/[\s_-]/g, '').toLowerCase() === 'contactme';
+}
+
+function takeIn(rfi: Rfi, now: Date, policy: Policy): ReferralEvent {
+  const at = now.toISOString();
+  const created = rfi.createdDateTime ?? at;
+  const phaseLength = policy.flow === 'classic' ? policy.skipAfterMs : policy.expireAfterMs;
+  return {
+    type: 'received',
+    at,
+    rfi,
+    flow: policy.flow,
+    urgent: asksForContact(rfi),
+    expirationDateTime: earlierOf(addMs(created, phaseLength), rfi.expirationDateTime),
+  };
+}
+
+function fail(code: LifecycleErrorCode, command: Command, referral?: Referral): Decision {
+  const state = referral && { status: referral.status, substatus: referral.substatus };
+  return { ok: false, error: new LifecycleError(code, command.type, state) };
+}
+
+function personEvent(referral: Referral, command: Exclude<Command, { type: 'takeIn' }>, at: string, policy: Policy): ReferralEvent {
+  switch (command.type) {
+    case 'interested': {
+      const expiry = earlierOf(addMs(at, policy.evaluateWithinMs), referral.history[0]?.type === 'received' ? referral.history[0].rfi.expirationDateTime : undefined);
+      return { type: 'interested', at, actor: command.actor, expirationDateTime: expiry };
+    }
+    case 'noThanks':
+      return { type: 'skipped', at, actor: command.actor };
+    case 'accept':
+      return { type: 'accepted', at, actor: command.actor, fields: command.fields, contacts: command.contacts };
+    case 'decline':
+      return { type: 'declined', at, actor: command.actor, reason: command.reason, ...(command.notes !== undefined && { notes: command.notes }) };
+    case 'won':
+      return { type: 'won', at, actor: command.actor, ...(command.dealRegistration && { dealRegistration: command.dealRegistration }) };
+    case 'lost':
+      return { type: 'lost', at, actor: command.actor, reason: command.reason, ...(command.notes !== undefined && { notes: command.notes }) };
+    case 'editEngagement':
+      return { type: 'engagementEdited', at, actor: command.actor, changes: command.changes };
+    case 'addContact':
+      return { type: 'contactAdded', at, actor: command.actor, contact: command.contact };
+    default:
+      throw new Error(`not a person command: ${command.type}`);
+  }
+}
+
+function timerEvent(referral: Referral, type: Command['type'], at: string): ReferralEvent {
+  switch (type) {
+    case 'remind':
+      return { type: 'reminded', at };
+    case 'warnExpiry':
+      return { type: 'expiryWarned', at };
+    case 'changeUrgency':
+      return { type: 'urgencyChanged', at };
+    case 'expire':
+      return { type: 'expired', at };
+    case 'skip':
+      return { type: 'skipped', at };
+    case 'remindCloseDate':
+      return { type: 'closeDatePassed', at, closingDateTime: referral.details.closingDateTime ?? at };
+    default:
+      throw new Error(`not a timer command: ${type}`);
+  }
+}
+
+export function decide(referral: Referral | undefined, command: Command, now: Date, policy: Policy): Decision {
+  const at = now.toISOString();
+  if (command.type === 'takeIn') {
+    return referral ? fail('AlreadyExists', command, referral) : { ok: true, events: [takeIn(command.rfi, now, policy)] };
+  }
+  if (!referral) return fail('NotFound', command);
+  if (referral.status === 'Closed') return fail('Closed', command, referral);
+
+  if (isTimerCommand(command)) {
+    const due = dueTimers(referral, policy, now).some((timer) => timer.type === command.type);
+    return due ? { ok: true, events: [timerEvent(referral, command.type, at)] } : fail('NotDue', command, referral);
+  }
+
+  if (!availableCommands(referral).includes(command.type)) return fail('IllegalTransition', command, referral);
+  if (referral.status === 'Active' && referral.owner?.id !== command.actor.id && !command.asManager) {
+    return fail('NotOwner', command, referral);
+  }
+  return { ok: true, events: [personEvent(referral, command, at, policy)] };
+}

@@ -1,0 +1,162 @@
+// The referral as Referral Desk keeps it: Partner Center's referral resource plus the workflow
+// state that the lifecycle core folds out of the history. Types only, no behaviour.
+
+import type { ReferralEvent } from './events.js';
+
+export const STATUSES = ['New', 'Active', 'Closed'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const SUBSTATUSES = ['Pending', 'Received', 'Accepted', 'Won', 'Lost', 'Declined', 'Expired', 'Skipped'] as const;
+export type Substatus = (typeof SUBSTATUSES)[number];
+
+/** inbox = Partner Center 2019 (default), classic = 2017 ("I'm interested" / "No thanks"). */
+export const FLOWS = ['inbox', 'classic'] as const;
+export type Flow = (typeof FLOWS)[number];
+
+/**
+ * Partner Center's decline / lost reasons, in the order of its bulk-upload codes 1–8.
+ * The string is what `statusReason` holds; the locale files give each one its words.
+ */
+export const CLOSE_REASONS = [
+  'BudgetNotAdequate',
+  'CustomerDidNotRespond',
+  'CustomerChoseAnotherVendor',
+  'RequirementNotMet',
+  'NotACustomer',
+  'TimelineTooShort',
+  'AbuseSpamPhishing',
+  'Other',
+] as const;
+export type CloseReason = (typeof CLOSE_REASONS)[number];
+
+/** Who did something: a Teams user (AAD object id + display name), or the scheduler. */
+export interface Actor {
+  id: string;
+  name: string;
+}
+
+export interface Contact {
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  phoneNumber?: string;
+  contactPreference?: string;
+  [extra: string]: unknown;
+}
+
+export interface Address {
+  addressLine1?: string;
+  city?: string;
+  state?: string;
+  postalCode?: string;
+  country?: string;
+  region?: string;
+  [extra: string]: unknown;
+}
+
+export interface CustomerProfile {
+  name: string;
+  address?: Address;
+  size?: string;
+  team?: Contact[];
+  [extra: string]: unknown;
+}
+
+export interface Requirements {
+  industries?: string[];
+  products?: string[];
+  services?: string[];
+  solutions?: string[];
+  [extra: string]: unknown;
+}
+
+export interface Details {
+  notes?: string;
+  dealValue?: number;
+  currency?: string;
+  closingDateTime?: string;
+  requirements?: Requirements;
+  [extra: string]: unknown;
+}
+
+export interface Consent {
+  consentToContact?: boolean;
+  [extra: string]: unknown;
+}
+
+/** The incoming RFI after validation: Partner Center's shape, unknown fields kept. */
+export interface Rfi {
+  id: string;
+  customerProfile: CustomerProfile;
+  engagementId?: string;
+  name?: string;
+  type?: string;
+  qualification?: string;
+  createdDateTime?: string;
+  updatedDateTime?: string;
+  expirationDateTime?: string;
+  consent?: Consent;
+  details?: Details;
+  externalReferenceId?: string;
+  eTag?: string;
+  /** The customer asked to be contacted directly (the "flame" marker). */
+  contactRequested?: boolean;
+  [extra: string]: unknown;
+}
+
+/** Deal registration details collected after Won when the deal is eligible. */
+export interface DealRegistration {
+  contractSignedDate?: string;
+  customerTenantId?: string;
+  notes?: string;
+}
+
+/** Fields the seller may change with Accept (inbox) and Edit engagement. */
+export interface EngagementFields {
+  name?: string;
+  dealValue?: number;
+  currency?: string;
+  closingDateTime?: string;
+  notes?: string;
+  externalReferenceId?: string;
+}
+
+export interface Referral {
+  id: string;
+  engagementId?: string;
+  name: string;
+  status: Status;
+  substatus: Substatus;
+  type?: string;
+  qualification?: string;
+  flow: Flow;
+  customerProfile: CustomerProfile;
+  consent?: Consent;
+  details: Details;
+  externalReferenceId?: string;
+  /** Decline or lost reason (a CLOSE_REASONS value). */
+  statusReason?: CloseReason;
+  statusReasonNotes?: string;
+  /** The partner's own contacts on this engagement (added on Accept or Add contact). */
+  team: Contact[];
+  /** Who accepted the referral; may act on it afterwards. */
+  owner?: Actor;
+  urgent: boolean;
+  /** When the urgent marker changed to its "still waiting" form (URGENT_FOR after creation). */
+  urgencyChangedAt?: string;
+  dealRegistration?: DealRegistration;
+  createdDateTime: string;
+  receivedDateTime: string;
+  updatedDateTime: string;
+  expirationDateTime: string;
+  acceptedDateTime?: string;
+  closedDateTime?: string;
+  /** When somebody first acted on it (interested, accept, decline, no thanks). */
+  firstResponseDateTime?: string;
+  /** Number of events; the version a card shows. */
+  version: number;
+  history: ReferralEvent[];
+  /** Fields of the incoming RFI this model does not name, kept as they came. */
+  extra: Record<string, unknown>;
+}
+
