@@ -29,8 +29,9 @@ export function availableCommands(referral: Referral): readonly Command['type'][
   return PERSON_MOVES[`${referral.flow}:${referral.status}/${referral.substatus}`] ?? [];
 }
 
-/** Whether the urgent marker applies: customer asked to be contacted ("call to action: contact me"). */
+/** Whether the urgent marker applies: customer asked to be contacted (`contactRequested`, or "call to action: contact me"). */
 export function asksForContact(rfi: Rfi): boolean {
+  if (rfi.contactRequested === true) return true;
   const cta = rfi['callToAction'];
   return typeof cta === 'string' && cta.replace(/[\s_-]/g, '').toLowerCase() === 'contactme';
 }

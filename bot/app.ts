@@ -1,0 +1,79 @@
+// The composition root: opens the store, wires the Teams adapter, the bot and the HTTP routes,
+// and starts listening. main.ts runs it; component tests start it in-process on a free port.
+
+import type { AddressInfo } from 'node:net';
+import restify from 'restify';
+import { LowdbStore } from '../storage/lowdb-store.js';
+import type { Store } from '../storage/store.js';
+import { createAdapter } from './adapter.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { mountHealthRoute } from './http/health-route.js';
+import { mountIntakeRoutes } from './http/intake-routes.js';
+import { formatRestifyErrors } from './http/json-body.js';
+import { mountMessagesRoute } from './http/messages-route.js';
+import { createLogger, type Logger } from './logger.js';
+import { Scheduler } from './scheduler.js';
+import { ReferralDeskBot } from './teams-bot.js';
+import type { CommandDeps } from './use-cases/apply-command.js';
+
+export interface AppOptions {
+  clock?: Clock;
+  log?: Logger;
+}
+
+export interface App {
+  url: string;
+  port: number;
+  store: Store;
+  /** The command path the service uses (store, policy, clock, message planner). */
+  commands: CommandDeps;
+  /** The timer loop (reminders, urgency changes, expiries), started once the store is open. */
+  scheduler: Scheduler;
+  /** Stops taking requests, lets those under way finish, waits for writes, closes the store. */
+  stop(): Promise<void>;
+}
+
+export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const store = new LowdbStore({ dataDir: config.dataDir });
+  await store.open();
+
+  const deps: CommandDeps = { store, policy: config.policy, clock, plan: () => ({ outbox: [] }) };
+  const adapter = createAdapter(config, log);
+  const bot = new ReferralDeskBot(log);
+
+  const server = restify.createServer({ name: 'referral-desk', handleUncaughtExceptions: false });
+  formatRestifyErrors(server, 256 * 1024);
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  mountHealthRoute(server, () => ({ mode: config.localMode ? 'local' : 'authenticated', referrals: store.stats() }));
+  mountIntakeRoutes(server, deps, config.intakeApiKey);
+  mountMessagesRoute(server, { adapter, handle: (context) => bot.run(context), requireAuth: !config.localMode });
+
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  log.info('listening', { url, dataDir: config.dataDir, flow: config.policy.flow });
+  if (config.localMode) {
+    log.warn('local mode: MicrosoftAppId is empty, so inbound auth is OFF; listening on loopback only. Set MicrosoftAppId for production.');
+  }
+  if (config.intakeApiKey === '') log.warn('INTAKE_API_KEY is empty: the intake API accepts loopback callers only');
+
+  // Timers fire through the same command path as everything else; overdue ones catch up now.
+  const scheduler = new Scheduler({ store, commands: deps, log, ...(config.workingHoursSpec && { workingHours: config.workingHoursSpec }) });
+  scheduler.start();
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await scheduler.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+      log.info('stopped');
+    })());
+  return { url, port, store, commands: deps, scheduler, stop };
+}

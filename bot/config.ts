@@ -1,0 +1,176 @@
+// The one typed configuration of the service: reads the environment (and ./.env when present)
+// once, applies defaults, and fails fast with a message that names the offending variable.
+
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import dayjs from 'dayjs';
+import duration from 'dayjs/plugin/duration.js';
+import { FLOWS, type Flow } from '../referrals/model.js';
+import type { Policy } from '../referrals/policy.js';
+import { parseWorkingHours, WorkingHoursError, type WorkingHours } from '../referrals/working-hours.js';
+
+dayjs.extend(duration);
+
+export const LOCALES = ['en', 'ru'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export type AppType = 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Empty: intake accepts loopback callers only. */
+  intakeApiKey: string;
+  policy: Policy;
+  /** Optional working hours for reminders, e.g. "09:00-18:00 Mon-Fri Europe/Berlin" (parsed by the scheduler). */
+  workingHours: string;
+  /** WORKING_HOURS parsed and validated at start-up; undefined when WORKING_HOURS is empty. */
+  workingHoursSpec?: WorkingHours;
+  microsoftAppId: string;
+  microsoftAppPassword: string;
+  microsoftAppType: AppType;
+  microsoftAppTenantId: string;
+  /** Empty: any tenant. */
+  allowedTenants: string[];
+  /** AAD object ids of managers. */
+  managerIds: string[];
+  defaultLocale: Locale;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** True when MicrosoftAppId is empty: inbound auth is off, loopback only. */
+  localMode: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Invalid configuration: ${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const ISO_DURATION = /^P(?=\d|T\d)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$/;
+
+function text(env: Env, name: string, fallback = ''): string {
+  return (env[name] ?? '').trim() || fallback;
+}
+
+function list(env: Env, name: string): string[] {
+  return text(env, name)
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = text(env, name, fallback);
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `"${value}" is not one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+/** An ISO 8601 duration such as PT24H or P14D, as milliseconds (> 0). */
+export function parseDuration(name: string, value: string): number {
+  const ms = ISO_DURATION.test(value) ? dayjs.duration(value).asMilliseconds() : Number.NaN;
+  if (!Number.isFinite(ms) || ms <= 0) {
+    throw new ConfigError(name, `"${value}" is not a positive ISO 8601 duration (examples: PT24H, P14D, PT30S)`);
+  }
+  return ms;
+}
+
+function durationVar(env: Env, name: string, fallback: string): number {
+  return parseDuration(name, text(env, name, fallback));
+}
+
+/** WORKING_HOURS (referrals/working-hours.ts has the grammar); empty = reminders at any hour. */
+function workingHoursVar(env: Env): WorkingHours | undefined {
+  const value = text(env, 'WORKING_HOURS');
+  if (value === '') return undefined;
+  try {
+    return parseWorkingHours(value);
+  } catch (error) {
+    if (error instanceof WorkingHoursError) throw new ConfigError('WORKING_HOURS', error.message);
+    throw error;
+  }
+}
+
+function port(env: Env): number {
+  const raw = text(env, 'PORT', '3978');
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value > 65535) throw new ConfigError('PORT', `"${raw}" is not a port number (0–65535)`);
+  return value;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function guidList(env: Env, name: string): string[] {
+  const values = list(env, name);
+  const bad = values.find((value) => !GUID.test(value));
+  if (bad !== undefined) throw new ConfigError(name, `"${bad}" is not a GUID (tenant and AAD object ids are GUIDs)`);
+  return values;
+}
+
+/** Builds the config from an environment; throws ConfigError naming the first bad variable. */
+export function readConfig(env: Env = process.env): Config {
+  const microsoftAppId = text(env, 'MicrosoftAppId');
+  const localMode = microsoftAppId === '';
+  const host = text(env, 'HOST', localMode ? '127.0.0.1' : '0.0.0.0');
+  if (localMode && !isLoopback(host)) {
+    throw new ConfigError('HOST', `"${host}" is not a loopback address, but MicrosoftAppId is empty so inbound auth is off; set MicrosoftAppId or bind to 127.0.0.1`);
+  }
+  const microsoftAppType = oneOf<AppType>(env, 'MicrosoftAppType', ['SingleTenant', 'MultiTenant', 'UserAssignedMSI'], 'SingleTenant');
+  const microsoftAppTenantId = text(env, 'MicrosoftAppTenantId');
+  if (!localMode && microsoftAppType !== 'MultiTenant' && microsoftAppTenantId === '') {
+    throw new ConfigError('MicrosoftAppTenantId', `is required when MicrosoftAppType is ${microsoftAppType}`);
+  }
+  if (!localMode && microsoftAppType !== 'UserAssignedMSI' && text(env, 'MicrosoftAppPassword') === '') {
+    throw new ConfigError('MicrosoftAppPassword', `is required when MicrosoftAppId is set and MicrosoftAppType is ${microsoftAppType}`);
+  }
+  if (localMode && text(env, 'MicrosoftAppPassword') !== '') {
+    throw new ConfigError('MicrosoftAppPassword', 'is set but MicrosoftAppId is empty; set both or neither');
+  }
+  const flow: Flow = oneOf(env, 'REFERRAL_FLOW', FLOWS, 'inbox');
+  const workingHoursSpec = workingHoursVar(env);
+  return {
+    port: port(env),
+    host,
+    dataDir: path.resolve(text(env, 'DATA_DIR', './data')),
+    intakeApiKey: text(env, 'INTAKE_API_KEY'),
+    policy: {
+      flow,
+      respondWithinMs: durationVar(env, 'RESPOND_WITHIN', 'PT24H'),
+      expireAfterMs: durationVar(env, 'EXPIRE_AFTER', 'P14D'),
+      urgentForMs: durationVar(env, 'URGENT_FOR', 'PT72H'),
+      skipAfterMs: durationVar(env, 'SKIP_AFTER', 'PT72H'),
+      evaluateWithinMs: durationVar(env, 'EVALUATE_WITHIN', 'P7D'),
+      expiryWarningBeforeMs: durationVar(env, 'EXPIRY_WARNING_BEFORE', 'P2D'),
+      closeReminderEveryMs: durationVar(env, 'CLOSE_REMINDER_EVERY', 'P7D'),
+    },
+    workingHours: text(env, 'WORKING_HOURS'),
+    ...(workingHoursSpec && { workingHoursSpec }),
+    microsoftAppId,
+    microsoftAppPassword: text(env, 'MicrosoftAppPassword'),
+    microsoftAppType,
+    microsoftAppTenantId,
+    allowedTenants: guidList(env, 'ALLOWED_TENANTS'),
+    managerIds: guidList(env, 'MANAGER_IDS'),
+    defaultLocale: oneOf(env, 'DEFAULT_LOCALE', LOCALES, 'en'),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info'),
+    localMode,
+  };
+}
+
+/** Loads ./.env (when present) into process.env without overriding what is set, then reads the config. */
+export function loadConfig(): Config {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  return readConfig(process.env);
+}

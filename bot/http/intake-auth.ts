@@ -1,0 +1,27 @@
+// Auth of the intake API: a bearer key when INTAKE_API_KEY is set (compared in constant time),
+// else loopback callers only, so an unconfigured service is never open to the network.
+
+import type { Next, Request, RequestHandler, Response } from 'restify';
+import { secretsEqual } from '../secret-compare.js';
+import { sendError } from './errors.js';
+
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  return address === '::1' || /^(::ffff:)?127\./.test(address);
+}
+
+export function intakeAuth(apiKey: string): RequestHandler {
+  return (req: Request, res: Response, next: Next) => {
+    if (apiKey === '') {
+      if (isLoopbackAddress(req.socket.remoteAddress)) return next();
+      sendError(res, 403, 'the intake API accepts only local callers while INTAKE_API_KEY is not set');
+      return next(false);
+    }
+    const header = req.header('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (match && secretsEqual(match[1]!, apiKey)) return next();
+    res.header('WWW-Authenticate', 'Bearer');
+    sendError(res, 401, header === '' ? 'missing Authorization: Bearer <INTAKE_API_KEY>' : 'invalid intake API key');
+    return next(false);
+  };
+}

@@ -1,0 +1,57 @@
+// The one path for every change: a command (RFI intake, card action, timer) is decided by the
+// lifecycle core against the stored referral, and the events, the new state and the messages they
+// cause are written in one store write.
+
+import type { Command } from '../../referrals/commands.js';
+import type { LifecycleError } from '../../referrals/errors.js';
+import type { ReferralEvent } from '../../referrals/events.js';
+import { evolve } from '../../referrals/evolve.js';
+import { decide } from '../../referrals/lifecycle.js';
+import type { Referral } from '../../referrals/model.js';
+import type { Policy } from '../../referrals/policy.js';
+import type { CardPost, OutboxItem, ReferralRecord, Store } from '../../storage/store.js';
+import type { Clock } from '../clock.js';
+
+/** What a change must send: decided inside the same write, so a crash cannot separate the two. */
+export interface PlannedMessages {
+  outbox: OutboxItem[];
+  card?: CardPost;
+}
+
+export interface ChangeToPlan {
+  before: ReferralRecord | undefined;
+  referral: Referral;
+  events: ReferralEvent[];
+  command: Command;
+  now: Date;
+}
+
+export type MessagePlanner = (change: ChangeToPlan) => PlannedMessages | Promise<PlannedMessages>;
+
+export interface CommandDeps {
+  store: Store;
+  policy: Policy;
+  clock: Clock;
+  plan: MessagePlanner;
+}
+
+export type CommandResult =
+  | { ok: true; record: ReferralRecord; events: ReferralEvent[] }
+  | { ok: false; error: LifecycleError; record: ReferralRecord | undefined };
+
+export function applyCommand(deps: CommandDeps, id: string, command: Command): Promise<CommandResult> {
+  return deps.store.update<CommandResult>(id, async (current) => {
+    const now = deps.clock();
+    const decision = decide(current?.referral, command, now, deps.policy);
+    if (!decision.ok) return { result: { ok: false, error: decision.error, record: current } };
+    const referral = decision.events.reduce<Referral | undefined>(evolve, current?.referral) as Referral;
+    const planned = await deps.plan({ before: current, referral, events: decision.events, command, now });
+    const card = planned.card ?? current?.card;
+    const record: ReferralRecord = {
+      referral,
+      outbox: [...(current?.outbox ?? []), ...planned.outbox],
+      ...(card && { card }),
+    };
+    return { record, result: { ok: true, record, events: decision.events } };
+  });
+}

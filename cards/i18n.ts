@@ -1,0 +1,128 @@
+// Strings per locale (cards/locales/*.json, flat keys, `{name}` placeholders) and the locale-aware
+// formatting that cards and bot messages share. Every user-visible word comes from here.
+
+import countries from 'i18n-iso-countries';
+import countriesEn from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
+import countriesRu from 'i18n-iso-countries/langs/ru.json' with { type: 'json' };
+import en from './locales/en.json' with { type: 'json' };
+import ru from './locales/ru.json' with { type: 'json' };
+
+export const LOCALES = ['en', 'ru'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'en';
+
+/** A key of the locale files (en.json is the reference; ru.json has the same keys, a test checks). */
+export type MessageKey = keyof typeof en;
+export type MessageParams = Readonly<Record<string, string | number>>;
+
+const CATALOGS: Readonly<Record<Locale, Readonly<Record<string, string>>>> = { en, ru };
+
+countries.registerLocale(countriesEn);
+countries.registerLocale(countriesRu);
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+/** A BCP 47 tag (`ru-RU`, `en-US`, `RU`) → a supported Locale, else `fallback`. */
+export function resolveLocale(tag: string | null | undefined, fallback: Locale = DEFAULT_LOCALE): Locale {
+  const language = typeof tag === 'string' ? tag.trim().toLowerCase().split(/[-_]/)[0] : undefined;
+  return isLocale(language) ? language : fallback;
+}
+
+/** Whether `key` names a message (for keys that arrive as plain strings, e.g. form error keys). */
+export function hasMessage(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
+}
+
+/** All messages of a locale (for tests and tooling). */
+export function catalog(locale: Locale): Readonly<Record<string, string>> {
+  return CATALOGS[locale];
+}
+
+function interpolate(template: string, params: MessageParams | undefined): string {
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
+}
+
+/**
+ * The message `key` in `locale` with `{name}` placeholders filled from `params`. Falls back to
+ * English, then to the key itself (never throws: a missing string must not break a card).
+ */
+export function t(locale: Locale, key: MessageKey, params?: MessageParams): string {
+  const template = CATALOGS[locale]?.[key] ?? CATALOGS[DEFAULT_LOCALE][key] ?? key;
+  return interpolate(template, params);
+}
+
+/** Like t() for keys that arrive as strings (e.g. FormErrorKey); an unknown key falls back to `fallback`. */
+export function tKey(locale: Locale, key: string, params?: MessageParams, fallback: MessageKey = 'form.error.invalid'): string {
+  return t(locale, hasMessage(key) ? key : fallback, params);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting
+
+const BCP47: Record<Locale, string> = { en: 'en-GB', ru: 'ru-RU' };
+
+/**
+ * A date-only value (a close date, stored at UTC midnight) in the reader's words: "31 Dec 2026",
+ * "31 дек. 2026 г.". Formatted in UTC on purpose: Teams' {{DATE()}} would shift it to the reader's
+ * zone and show the day before west of Greenwich.
+ */
+export function formatDate(locale: Locale, iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  return new Intl.DateTimeFormat(BCP47[locale], { dateStyle: 'medium', timeZone: 'UTC' }).format(ms);
+}
+
+/** A moment for plain-text messages (no {{DATE}} there): "21 Nov 2026, 10:00 UTC". */
+export function formatDateTimeUtc(locale: Locale, iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  return `${new Intl.DateTimeFormat(BCP47[locale], { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(ms)} UTC`;
+}
+
+/**
+ * Teams' own date/time functions for a TextBlock: rendered in each reader's zone and locale.
+ * The official pattern takes no fractional seconds, so they are cut off.
+ */
+export function dateTimeToken(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  const rfc3339 = new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `{{DATE(${rfc3339}, SHORT)}} {{TIME(${rfc3339})}}`;
+}
+
+export function formatNumber(locale: Locale, value: number): string {
+  return new Intl.NumberFormat(BCP47[locale], { maximumFractionDigits: 2 }).format(value);
+}
+
+/** A money amount as "USD 50,000" / "USD 50 000": the ISO code, then the number in the reader's style. */
+export function formatMoney(locale: Locale, value: number, currency: string): string {
+  return `${currency} ${formatNumber(locale, value)}`;
+}
+
+/** "USD — US Dollar" for a currency choice. */
+export function currencyTitle(locale: Locale, code: string): string {
+  try {
+    const name = new Intl.DisplayNames([BCP47[locale]], { type: 'currency' }).of(code);
+    return name && name !== code ? `${code} — ${name}` : code;
+  } catch {
+    return code;
+  }
+}
+
+/** An ISO 3166-1 alpha-2 code → the country's name in the locale; unknown codes come back as given. */
+export function countryName(locale: Locale, code: string): string {
+  return countries.getName(code.toUpperCase(), locale, { select: 'alias' }) ?? countries.getName(code.toUpperCase(), locale) ?? code;
+}
+
+/** Items joined the locale's way: "a, b and c" / "a, b или c". */
+export function formatList(locale: Locale, items: readonly string[], type: 'conjunction' | 'disjunction' | 'unit' = 'unit'): string {
+  return new Intl.ListFormat(BCP47[locale], { style: 'long', type }).format(items);
+}
+
+/** Hours in a duration, for "within {hours} h". */
+export function hoursOf(ms: number): number {
+  return Math.round(ms / 3_600_000);
+}

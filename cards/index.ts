@@ -1,0 +1,30 @@
+// The cards package: what the bot wiring imports. Pure: no botbuilder, no I/O beyond loading the
+// templates and strings once at module load.
+
+export * from './actions.js';
+export * from './i18n.js';
+export * from './render.js';
+export { alreadyActedText, changedFields, describeChangesSince, describeEvents, eventPhrase, eventsSince, isMaterialChange, outcomeText, threadReplyText } from './view-models/events.js';
+export { COMMON_CURRENCIES, currencyChoices, formCardData, formTemplateName, reasonChoices } from './view-models/forms.js';
+export { describeFilters, HELP_COMMANDS, helpCardData, noticeCardData, routesCardData, welcomeCardData, type RouteFilters } from './view-models/messages.js';
+export {
+  availableDoCommands,
+  availableForms,
+  closingEvent,
+  companySize,
+  contactLine,
+  contactName,
+  interestedActor,
+  location,
+  MAX_REFRESH_USER_IDS,
+  money,
+  referralButtons,
+  referralCardData,
+  respondBy,
+  showsCustomerContacts,
+  showsUrgentMarker,
+  statusText,
+  type ReferralCardData,
+  type TextColor,
+  type ViewOptions,
+} from './view-models/referral.js';

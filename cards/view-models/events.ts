@@ -1,0 +1,130 @@
+// Words for what happened: the thread reply an event gets ("Accepted by … — USD 50,000, close by …"),
+// what changed since the version a stale card showed, and who already acted. Plain text (thread
+// replies are messages, not cards), so dates are formatted here rather than with {{DATE()}}.
+
+import type { ReferralEvent } from '../../referrals/events.js';
+import type { EngagementFields, Referral } from '../../referrals/model.js';
+import type { Policy } from '../../referrals/policy.js';
+import { formatDate, formatDateTimeUtc, formatList, formatNumber, hoursOf, t, type Locale, type MessageKey } from '../i18n.js';
+import { contactLine, statusText } from './referral.js';
+
+const CHANGE_KEYS: Record<keyof EngagementFields, MessageKey> = {
+  name: 'change.name',
+  dealValue: 'change.dealValue',
+  currency: 'change.currency',
+  closingDateTime: 'change.closingDateTime',
+  notes: 'change.notes',
+  externalReferenceId: 'change.externalReferenceId',
+};
+
+function withNotes(locale: Locale, text: string, notes: string | undefined): string {
+  return notes && notes.trim() !== '' ? text + t(locale, 'reply.notesSuffix', { notes: notes.trim() }) : text;
+}
+
+/** "deal value and close date": the fields an edit changed. */
+export function changedFields(locale: Locale, changes: EngagementFields): string {
+  const keys = (Object.keys(CHANGE_KEYS) as (keyof EngagementFields)[]).filter((key) => changes[key] !== undefined);
+  return formatList(locale, keys.map((key) => t(locale, CHANGE_KEYS[key])), 'conjunction');
+}
+
+/**
+ * The reply an event gets in the card's thread, in `locale`; undefined for `received` (the card
+ * itself is that post). `referral` is the state after the event (for values the event leaves out).
+ */
+export function threadReplyText(locale: Locale, event: ReferralEvent, referral: Referral, policy: Policy): string | undefined {
+  switch (event.type) {
+    case 'received':
+      return undefined;
+    case 'interested':
+      return t(locale, 'reply.interested', { actor: event.actor.name });
+    case 'accepted': {
+      const value = event.fields.dealValue ?? referral.details.dealValue;
+      const currency = event.fields.currency ?? referral.details.currency ?? 'USD';
+      const close = event.fields.closingDateTime ?? referral.details.closingDateTime;
+      return t(locale, 'reply.accepted', {
+        actor: event.actor.name,
+        currency,
+        value: value === undefined ? '—' : formatNumber(locale, value),
+        date: close === undefined ? '—' : formatDate(locale, close),
+      });
+    }
+    case 'declined':
+      return withNotes(locale, t(locale, 'reply.declined', { actor: event.actor.name, reason: t(locale, `reason.${event.reason}`) }), event.notes);
+    case 'skipped':
+      return event.actor
+        ? t(locale, 'reply.noThanks', { actor: event.actor.name })
+        : t(locale, 'reply.skipped', { hours: hoursOf(policy.skipAfterMs) });
+    case 'won':
+      return t(locale, event.dealRegistration ? 'reply.wonRegistered' : 'reply.won', { actor: event.actor.name });
+    case 'lost':
+      return withNotes(locale, t(locale, 'reply.lost', { actor: event.actor.name, reason: t(locale, `reason.${event.reason}`) }), event.notes);
+    case 'engagementEdited':
+      return t(locale, 'reply.engagementEdited', { actor: event.actor.name, changes: changedFields(locale, event.changes) });
+    case 'contactAdded':
+      return t(locale, 'reply.contactAdded', { actor: event.actor.name, contact: contactLine(locale, event.contact) });
+    case 'reminded':
+      return t(locale, 'reply.reminder', { hours: hoursOf(policy.respondWithinMs) });
+    case 'expiryWarned':
+      return t(locale, 'reply.expiresSoon', { date: formatDateTimeUtc(locale, referral.expirationDateTime) });
+    case 'urgencyChanged':
+      return t(locale, 'reply.urgencyChanged', { hours: hoursOf(policy.urgentForMs) });
+    case 'expired':
+      return t(locale, 'reply.expired');
+    case 'closeDatePassed':
+      return t(locale, 'reply.closeDatePassed', { date: formatDate(locale, event.closingDateTime) });
+  }
+}
+
+/** A short phrase for an event ("accepted by Alice"), for "this card was out of date: …". */
+export function eventPhrase(locale: Locale, event: ReferralEvent): string {
+  const actor = event.actor?.name ?? '';
+  switch (event.type) {
+    case 'skipped':
+      return event.actor ? t(locale, 'event.skippedBy', { actor }) : t(locale, 'event.skipped');
+    default:
+      return t(locale, `event.${event.type}`, { actor });
+  }
+}
+
+/**
+ * Events that only notify: nothing a person did, and what one may do stays the same (the same set
+ * as referrals/staleness.ts treats as non-conflicting).
+ */
+const NOTIFY_ONLY: ReadonlySet<ReferralEvent['type']> = new Set(['reminded', 'expiryWarned', 'closeDatePassed', 'urgencyChanged']);
+
+/** Whether an event changes what a person may do or what the card says beyond a notice. */
+export function isMaterialChange(event: ReferralEvent): boolean {
+  return !NOTIFY_ONLY.has(event.type);
+}
+
+/** The events after the version a card showed (version = number of events folded into it). */
+export function eventsSince(referral: Referral, version: number): ReferralEvent[] {
+  return referral.history.slice(Math.max(0, Math.min(version, referral.history.length)));
+}
+
+/** Events in words ("accepted by Alice; engagement edited by Bob"), e.g. referrals/staleness.ts conflictingChangesSince(). */
+export function describeEvents(locale: Locale, events: readonly ReferralEvent[]): string {
+  return events.map((event) => eventPhrase(locale, event)).join('; ');
+}
+
+/** What changed since `version`, in words; '' when nothing did. */
+export function describeChangesSince(locale: Locale, referral: Referral, version: number, options: { materialOnly?: boolean } = {}): string {
+  return describeEvents(locale, eventsSince(referral, version).filter((event) => !options.materialOnly || isMaterialChange(event)));
+}
+
+/** The outcome of a closed referral in one phrase ("Closed · Declined"). */
+export function outcomeText(locale: Locale, referral: Referral): string {
+  return statusText(locale, referral);
+}
+
+/**
+ * For someone who pressed a button on a referral another person already answered: "Already
+ * accepted by Alice." / "Already declined by Bob." / "Alice already acted on this referral: …".
+ */
+export function alreadyActedText(locale: Locale, referral: Referral): string {
+  const last = [...referral.history].reverse().find((event) => event.actor !== undefined && isMaterialChange(event));
+  if (referral.status === 'Active' && referral.owner) return t(locale, 'command.alreadyAccepted', { actor: referral.owner.name });
+  if (referral.substatus === 'Declined' && last?.actor) return t(locale, 'command.alreadyDeclined', { actor: last.actor.name });
+  if (last?.actor) return t(locale, 'command.alreadyActed', { actor: last.actor.name, what: eventPhrase(locale, last) });
+  return t(locale, 'command.alreadyClosed', { outcome: outcomeText(locale, referral) });
+}

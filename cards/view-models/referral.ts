@@ -1,0 +1,376 @@
+// The referral card's view model: a referral's current state (and the reader's locale) → the data
+// the `referral` template binds. Pure: `now` and the policy are passed in.
+
+import type { PersonCommandType } from '../../referrals/commands.js';
+import type { ReferralEvent } from '../../referrals/events.js';
+import { availableCommands } from '../../referrals/lifecycle.js';
+import type { Actor, Contact, Referral } from '../../referrals/model.js';
+import { addMs, type Policy } from '../../referrals/policy.js';
+import type { FormName } from '../../referrals/forms.js';
+import { COMMAND_BUTTONS, cardRef, doAction, openAction, refreshAction, type ActionStyle, type DoCommand, type ExecuteAction, type RefreshData } from '../actions.js';
+import { countryName, dateTimeToken, formatDate, formatMoney, hoursOf, t, type Locale, type MessageKey } from '../i18n.js';
+
+export type TextColor = 'default' | 'accent' | 'good' | 'warning' | 'attention';
+
+export interface ViewOptions {
+  locale: Locale;
+  now: Date;
+  policy: Policy;
+}
+
+export interface ReferralCardOptions extends ViewOptions {
+  /** Users whose view Teams refreshes automatically (at most 60; more are cut off, duplicates dropped). */
+  refreshUserIds?: readonly string[];
+  /** Whether the card carries a refresh action at all. Default: while the referral is open. */
+  refresh?: boolean;
+  /** A line at the top of this view: why the actor sees it ("this card was out of date: …"). */
+  notice?: string;
+  noticeColor?: TextColor;
+}
+
+/** Teams' limit on `refresh.userIds`. */
+export const MAX_REFRESH_USER_IDS = 60;
+
+export interface Fact {
+  title: string;
+  value: string;
+}
+export interface Line {
+  text: string;
+  color: TextColor;
+}
+
+export interface ReferralCardData {
+  notice: { show: boolean; text: string; color: TextColor };
+  urgent: { show: boolean; text: string; style: 'attention' | 'warning' };
+  title: string;
+  status: { text: string; color: TextColor };
+  hint: { show: boolean; text: string };
+  customer: { heading: string; facts: Fact[] };
+  needs: { show: boolean; heading: string; notes: string; showNotes: boolean; facts: Fact[] };
+  times: Line[];
+  contacts: { show: boolean; heading: string; lines: Line[]; note: string; showNote: boolean };
+  deal: { show: boolean; heading: string; facts: Fact[] };
+  team: { show: boolean; heading: string; lines: Line[] };
+  outcome: { show: boolean; heading: string; text: string; facts: Fact[]; lines: Line[] };
+  actions: ExecuteAction[];
+  hasActions: boolean;
+  footer: string;
+  refresh: { action: ExecuteAction<RefreshData>; userIds: string[] | null } | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules (exported: the bot and the tests ask the same questions)
+
+/**
+ * Whether the card shows the customer's contact details (DESIGN.md §1, the seeds): while the
+ * referral is actionable (classic flow: only after "I'm interested"), hidden once it is closed as
+ * Expired, Declined or Skipped (the customer was told to choose another partner). Won and Lost
+ * keep them: the deal was worked with this customer and the owner may still need to follow up.
+ */
+export function showsCustomerContacts(referral: Pick<Referral, 'flow' | 'status' | 'substatus'>): boolean {
+  switch (referral.status) {
+    case 'New':
+      return referral.flow === 'inbox' || referral.substatus === 'Received';
+    case 'Active':
+      return true;
+    case 'Closed':
+      return referral.substatus === 'Won' || referral.substatus === 'Lost';
+  }
+}
+
+/** Whether the urgent ("flame") marker shows: the customer asked to be contacted, and the referral is open. */
+export function showsUrgentMarker(referral: Pick<Referral, 'urgent' | 'status'>): boolean {
+  return referral.urgent && referral.status !== 'Closed';
+}
+
+/** The event that closed the referral (declined, skipped, won, lost, expired), if closed. */
+export function closingEvent(referral: Referral): ReferralEvent | undefined {
+  if (referral.status !== 'Closed') return undefined;
+  for (let i = referral.history.length - 1; i >= 0; i--) {
+    const event = referral.history[i];
+    if (event && ['declined', 'skipped', 'won', 'lost', 'expired'].includes(event.type)) return event;
+  }
+  return undefined;
+}
+
+/** The person who said "I'm interested" (classic flow), if anyone did. */
+export function interestedActor(referral: Referral): Actor | undefined {
+  const event = referral.history.find((e) => e.type === 'interested');
+  return event?.actor;
+}
+
+/** When the recommended response time runs out: created + respondWithin. */
+export function respondBy(referral: Pick<Referral, 'createdDateTime'>, policy: Policy): string {
+  return addMs(referral.createdDateTime, policy.respondWithinMs);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting pieces
+
+export function contactName(contact: Contact): string {
+  return [contact.firstName, contact.lastName].filter((part) => typeof part === 'string' && part.trim() !== '').join(' ');
+}
+
+/** "Chris Customer · chris@contoso.example · +49 30 123456" (only the parts present). */
+export function contactLine(locale: Locale, contact: Contact): string {
+  const parts = [contactName(contact), contact.email, contact.phoneNumber].filter((part): part is string => typeof part === 'string' && part.trim() !== '');
+  if (typeof contact.contactPreference === 'string' && contact.contactPreference.trim() !== '') {
+    parts.push(t(locale, 'card.contactPreference', { preference: contact.contactPreference }));
+  }
+  return parts.join(' · ');
+}
+
+/** Partner Center company sizes look like `Size10to50employees` / `Size10000orMoreEmployees`. */
+export function companySize(locale: Locale, size: string | undefined): string | undefined {
+  if (size === undefined || size.trim() === '') return undefined;
+  const range = /(\d+)\s*(?:to|-|–)\s*(\d+)/i.exec(size);
+  if (range) return t(locale, 'card.sizeRange', { min: Number(range[1]).toLocaleString(locale), max: Number(range[2]).toLocaleString(locale) });
+  const atLeast = /(\d+)\s*(?:orMore|\+|plus|andAbove)/i.exec(size);
+  if (atLeast) return t(locale, 'card.sizeAtLeast', { min: Number(atLeast[1]).toLocaleString(locale) });
+  return size;
+}
+
+export function location(locale: Locale, referral: Referral): string | undefined {
+  const address = referral.customerProfile.address;
+  if (!address) return undefined;
+  const country = typeof address.country === 'string' && address.country.trim() !== '' ? countryName(locale, address.country) : undefined;
+  const parts = [address.city, address.state, country].filter((part): part is string => typeof part === 'string' && part.trim() !== '');
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}
+
+/** Requirement items arrive as names or as {id, name} objects. */
+function requirementNames(items: unknown): string[] {
+  if (!Array.isArray(items)) return [];
+  return items
+    .map((item) => (typeof item === 'string' ? item : item && typeof item === 'object' && typeof (item as { name?: unknown }).name === 'string' ? (item as { name: string }).name : undefined))
+    .filter((name): name is string => name !== undefined && name.trim() !== '');
+}
+
+export function money(locale: Locale, referral: Pick<Referral, 'details'>): string | undefined {
+  const value = referral.details.dealValue;
+  if (value === undefined) return undefined;
+  return formatMoney(locale, value, referral.details.currency ?? 'USD');
+}
+
+function fact(title: string, value: string | undefined): Fact | undefined {
+  return value === undefined || value.trim() === '' ? undefined : { title, value };
+}
+const facts = (...items: (Fact | undefined)[]): Fact[] => items.filter((item): item is Fact => item !== undefined);
+
+function timeLine(locale: Locale, label: MessageKey, iso: string, overdue = false): Line {
+  const text = `**${t(locale, label)}:** ${dateTimeToken(iso)}${overdue ? ` ${t(locale, 'card.overdue')}` : ''}`;
+  return { text, color: overdue ? 'attention' : 'default' };
+}
+
+const STATUS_COLOR: Record<Referral['substatus'], TextColor> = {
+  Pending: 'accent',
+  Received: 'accent',
+  Accepted: 'good',
+  Won: 'good',
+  Lost: 'warning',
+  Declined: 'default',
+  Expired: 'default',
+  Skipped: 'default',
+};
+
+const STATUS_ICON: Record<Referral['substatus'], string> = {
+  Pending: '🆕',
+  Received: '🔎',
+  Accepted: '🤝',
+  Won: '🏆',
+  Lost: '📉',
+  Declined: '❌',
+  Expired: '⌛',
+  Skipped: '⏭️',
+};
+
+export function statusText(locale: Locale, referral: Pick<Referral, 'status' | 'substatus'>): string {
+  return t(locale, 'status.line', { status: t(locale, `status.${referral.status}`), substatus: t(locale, `substatus.${referral.substatus}`) });
+}
+
+const BUTTON_STYLE: Partial<Record<PersonCommandType, ActionStyle>> = {
+  accept: 'positive',
+  interested: 'positive',
+  won: 'positive',
+  decline: 'destructive',
+  noThanks: 'destructive',
+};
+
+/** The buttons of the shared card in the referral's state (titles in `locale`). */
+export function referralButtons(referral: Referral, locale: Locale): ExecuteAction[] {
+  const ref = cardRef(referral);
+  return availableCommands(referral).flatMap((command) => {
+    if (command === 'takeIn') return [];
+    const target = COMMAND_BUTTONS[command as PersonCommandType];
+    if (!target) return [];
+    const title = t(locale, `action.${command as PersonCommandType}`);
+    const style = BUTTON_STYLE[command as PersonCommandType];
+    return [target.verb === 'open' ? openAction(ref, target.form, title, style) : doAction(ref, target.command, title, style)];
+  });
+}
+
+/** The forms the referral's state offers (what an `open` or `submit` may name now). */
+export function availableForms(referral: Referral): FormName[] {
+  return availableCommands(referral).flatMap((command) => {
+    const target = COMMAND_BUTTONS[command as PersonCommandType];
+    return target?.verb === 'open' ? [target.form] : [];
+  });
+}
+
+/** The form-less commands the referral's state offers (what a `do` may name now). */
+export function availableDoCommands(referral: Referral): DoCommand[] {
+  return availableCommands(referral).flatMap((command) => {
+    const target = COMMAND_BUTTONS[command as PersonCommandType];
+    return target?.verb === 'do' ? [target.command] : [];
+  });
+}
+
+function refreshUserIds(ids: readonly string[] | undefined): string[] | null {
+  if (!ids || ids.length === 0) return null;
+  return [...new Set(ids.filter((id) => typeof id === 'string' && id !== ''))].slice(0, MAX_REFRESH_USER_IDS);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function referralCardData(referral: Referral, options: ReferralCardOptions): ReferralCardData {
+  const { locale, now, policy } = options;
+  const open = referral.status !== 'Closed';
+  const todayMs = Date.parse(`${now.toISOString().slice(0, 10)}T00:00:00.000Z`);
+
+  // Urgent marker
+  const urgentShown = showsUrgentMarker(referral);
+  const urgent = {
+    show: urgentShown,
+    text: referral.urgencyChangedAt ? t(locale, 'card.urgentChanged', { hours: hoursOf(policy.urgentForMs) }) : t(locale, 'card.urgent'),
+    style: (referral.urgencyChangedAt ? 'warning' : 'attention') as 'attention' | 'warning',
+  };
+
+  // Hint
+  let hint = '';
+  if (referral.status === 'New' && referral.substatus === 'Pending') {
+    hint = referral.flow === 'inbox'
+      ? t(locale, 'card.hint.pendingInbox', { hours: hoursOf(policy.respondWithinMs) })
+      : t(locale, 'card.hint.pendingClassic', { hours: hoursOf(policy.skipAfterMs) });
+  } else if (referral.substatus === 'Received') {
+    hint = t(locale, 'card.hint.received');
+  } else if (referral.status === 'Active') {
+    hint = t(locale, 'card.hint.active');
+  }
+
+  // Customer and needs
+  const customerFacts = facts(
+    fact(t(locale, 'card.customer'), referral.customerProfile.name),
+    fact(t(locale, 'card.companySize'), companySize(locale, referral.customerProfile.size)),
+    fact(t(locale, 'card.location'), location(locale, referral)),
+  );
+  const requirements = referral.details.requirements ?? {};
+  const listOf = (items: unknown) => {
+    const names = requirementNames(items);
+    return names.length > 0 ? names.join(', ') : undefined;
+  };
+  const needFacts = facts(
+    fact(t(locale, 'card.products'), listOf(requirements.products)),
+    fact(t(locale, 'card.solutions'), listOf(requirements.solutions)),
+    fact(t(locale, 'card.services'), listOf(requirements.services)),
+    fact(t(locale, 'card.industries'), listOf(requirements.industries)),
+  );
+  const notes = typeof referral.details.notes === 'string' ? referral.details.notes.trim() : '';
+
+  // Times
+  const times: Line[] = [timeLine(locale, 'card.received', referral.createdDateTime)];
+  if (referral.status === 'New' && referral.substatus === 'Pending') {
+    const by = respondBy(referral, policy);
+    if (Date.parse(by) < Date.parse(referral.expirationDateTime)) times.push(timeLine(locale, 'card.respondBy', by, Date.parse(by) < now.getTime()));
+    times.push(timeLine(locale, referral.flow === 'classic' ? 'card.skippedAfter' : 'card.expires', referral.expirationDateTime));
+  } else if (referral.substatus === 'Received') {
+    times.push(timeLine(locale, 'card.decideBy', referral.expirationDateTime));
+  } else if (referral.status === 'Active' && referral.acceptedDateTime) {
+    times.push(timeLine(locale, 'card.acceptedAt', referral.acceptedDateTime));
+  }
+
+  // Customer contacts
+  const contactsShown = showsCustomerContacts(referral);
+  const customerTeam = Array.isArray(referral.customerProfile.team) ? referral.customerProfile.team : [];
+  const contactLines: Line[] = contactsShown
+    ? customerTeam.map((contact) => contactLine(locale, contact)).filter((text) => text !== '').map((text) => ({ text, color: 'default' as TextColor }))
+    : [];
+  let contactNote = '';
+  if (!contactsShown) contactNote = referral.status === 'Closed' ? t(locale, 'card.contactsHidden') : t(locale, 'card.contactsAfterInterest');
+  else if (contactLines.length === 0) contactNote = t(locale, 'card.contactsNone');
+  else if (referral.consent?.consentToContact === false) contactNote = t(locale, 'card.noConsent');
+
+  // Deal (Active, and kept on Won/Lost)
+  const dealShown = referral.status === 'Active' || referral.substatus === 'Won' || referral.substatus === 'Lost' || referral.substatus === 'Received';
+  const closing = referral.details.closingDateTime;
+  const closeDate =
+    closing === undefined
+      ? undefined
+      : referral.status === 'Active' && Date.parse(closing) < todayMs
+        ? t(locale, 'card.closeDatePassed', { date: formatDate(locale, closing) })
+        : formatDate(locale, closing);
+  const interested = interestedActor(referral);
+  const dealFacts = facts(
+    referral.substatus === 'Received' && interested ? fact(t(locale, 'card.interestedFact'), interested.name) : undefined,
+    fact(t(locale, 'card.owner'), referral.owner?.name),
+    referral.status !== 'New' ? fact(t(locale, 'card.engagement'), referral.name) : undefined,
+    referral.status !== 'New' ? fact(t(locale, 'card.dealValue'), money(locale, referral)) : undefined,
+    referral.status !== 'New' ? fact(t(locale, 'card.closeDate'), closeDate) : undefined,
+    fact(t(locale, 'card.crmId'), referral.externalReferenceId),
+  );
+
+  // Our team (partner contacts added on Accept / Add contact)
+  const teamShown = referral.status === 'Active' || referral.substatus === 'Won' || referral.substatus === 'Lost';
+  const teamLines: Line[] = teamShown
+    ? referral.team.map((contact) => contactLine(locale, contact)).filter((text) => text !== '').map((text) => ({ text, color: 'default' as TextColor }))
+    : [];
+
+  // Outcome (Closed)
+  const closedBy = closingEvent(referral);
+  const outcomeFacts: Fact[] = [];
+  const outcomeLines: Line[] = [];
+  if (!open) {
+    if (referral.statusReason) outcomeFacts.push({ title: t(locale, 'card.reason'), value: t(locale, `reason.${referral.statusReason}`) });
+    if (referral.statusReasonNotes) outcomeFacts.push({ title: t(locale, 'card.reasonNotes'), value: referral.statusReasonNotes });
+    outcomeFacts.push({ title: t(locale, 'card.closedBy'), value: closedBy?.actor?.name ?? t(locale, 'card.closedAutomatically') });
+    const registration = referral.dealRegistration;
+    if (registration) {
+      const reg = facts(
+        registration.contractSignedDate ? fact(t(locale, 'card.contractSigned'), formatDate(locale, registration.contractSignedDate)) : undefined,
+        fact(t(locale, 'card.customerTenantId'), registration.customerTenantId),
+        fact(`${t(locale, 'card.dealRegistration')}: ${t(locale, 'card.notes')}`, registration.notes),
+      );
+      outcomeFacts.push(...reg);
+    }
+    if (referral.closedDateTime) outcomeLines.push(timeLine(locale, 'card.closedAt', referral.closedDateTime));
+  }
+
+  const actions = open ? referralButtons(referral, locale) : [];
+  const wantsRefresh = options.refresh ?? open;
+  const userIds = refreshUserIds(options.refreshUserIds);
+
+  return {
+    notice: { show: options.notice !== undefined && options.notice !== '', text: options.notice ?? '', color: options.noticeColor ?? 'accent' },
+    urgent,
+    title: referral.status === 'New' && referral.substatus === 'Pending' ? t(locale, 'card.title', { name: referral.name }) : referral.name,
+    status: { text: `${STATUS_ICON[referral.substatus]} ${statusText(locale, referral)}`, color: STATUS_COLOR[referral.substatus] },
+    hint: { show: hint !== '', text: hint },
+    customer: { heading: t(locale, 'card.customer'), facts: customerFacts },
+    needs: { show: notes !== '' || needFacts.length > 0, heading: t(locale, 'card.needs'), notes, showNotes: notes !== '', facts: needFacts },
+    times,
+    contacts: { show: contactLines.length > 0 || contactNote !== '', heading: t(locale, 'card.contacts'), lines: contactLines, note: contactNote, showNote: contactNote !== '' },
+    deal: { show: dealShown && dealFacts.length > 0, heading: t(locale, referral.substatus === 'Received' ? 'card.interested' : 'card.deal'), facts: dealFacts },
+    team: { show: teamLines.length > 0, heading: t(locale, 'card.team'), lines: teamLines },
+    outcome: {
+      show: !open,
+      heading: t(locale, 'card.outcome'),
+      text: open ? '' : t(locale, `card.summary.${referral.substatus as 'Won' | 'Lost' | 'Declined' | 'Expired' | 'Skipped'}`),
+      facts: outcomeFacts,
+      lines: outcomeLines,
+    },
+    actions,
+    hasActions: actions.length > 0,
+    footer: t(locale, 'card.referralId', { id: referral.id }),
+    refresh: wantsRefresh ? { action: refreshAction(cardRef(referral)), userIds } : null,
+  };
+}

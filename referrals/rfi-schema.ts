@@ -1,0 +1,144 @@
+// Validation of an incoming RFI (a Partner Center referral resource): required fields, types,
+// ISO codes, dates and e-mail addresses, every problem listed with its path. Unknown fields are
+// kept. Dates are normalized to UTC ISO 8601 so that later comparisons are plain.
+
+import countries from 'i18n-iso-countries';
+import { z } from 'zod';
+import type { Rfi } from './model.js';
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export type RfiValidation = { ok: true; rfi: Rfi } | { ok: false; problems: FieldProblem[] };
+
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+/** Date, or date-time with a zone (Z or ±hh:mm): a time without a zone would depend on the server's. */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+
+function typeError(expected: string) {
+  return (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${expected}`);
+}
+
+const text = (max: number) => z.string({ error: typeError('a string') }).max(max, `must be at most ${max} characters`);
+
+const requiredText = (max: number) =>
+  z
+    .string({ error: typeError('a string') })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`);
+
+const isoDate = z
+  .string({ error: typeError('an ISO 8601 date-time string') })
+  .refine((value) => ISO_DATE.test(value) && !Number.isNaN(Date.parse(value)), {
+    message: 'must be an ISO 8601 date or date-time with a time zone, e.g. 2026-11-21T09:30:00Z',
+  })
+  .transform((value) => new Date(value).toISOString());
+
+const email = z.email({ error: (issue) => (typeof issue.input === 'string' ? 'must be a valid e-mail address' : 'must be a string') });
+
+const country = z
+  .string({ error: typeError('an ISO 3166-1 alpha-2 country code') })
+  .refine((value) => /^[A-Za-z]{2}$/.test(value) && countries.isValid(value.toUpperCase()), {
+    message: 'must be an ISO 3166-1 alpha-2 country code, e.g. DE',
+  })
+  .transform((value) => value.toUpperCase());
+
+const currency = z
+  .string({ error: typeError('an ISO 4217 currency code') })
+  .refine((value) => /^[A-Za-z]{3}$/.test(value) && CURRENCIES.has(value.toUpperCase()), {
+    message: 'must be an ISO 4217 currency code, e.g. EUR',
+  })
+  .transform((value) => value.toUpperCase());
+
+/** Partner Center sends requirement items as names or as {id, name} objects; the bot needs the names. */
+const requirementList = z
+  .array(z.union([text(200), z.looseObject({ name: text(200) })]), { error: typeError('an array') })
+  .max(100, 'must have at most 100 items')
+  .transform((items) => items.map((item) => (typeof item === 'string' ? item : item.name)));
+
+const contact = z.looseObject({
+  firstName: text(100).optional(),
+  lastName: text(100).optional(),
+  email: email.optional(),
+  phoneNumber: text(50).optional(),
+  contactPreference: text(50).optional(),
+});
+
+const rfiSchema = z.looseObject({
+  id: requiredText(200).refine((value) => !/[\u0000-\u001f]/.test(value), { message: 'must not contain control characters' }),
+  engagementId: text(200).optional(),
+  name: text(500).optional(),
+  type: text(50).optional(),
+  qualification: text(50).optional(),
+  createdDateTime: isoDate.optional(),
+  updatedDateTime: isoDate.optional(),
+  expirationDateTime: isoDate.optional(),
+  customerProfile: z.looseObject(
+    {
+      name: requiredText(500),
+      size: text(100).optional(),
+      address: z
+        .looseObject(
+          {
+            addressLine1: text(500).optional(),
+            city: text(200).optional(),
+            state: text(200).optional(),
+            postalCode: text(50).optional(),
+            country: country.optional(),
+            region: text(100).optional(),
+          },
+          { error: typeError('an object') },
+        )
+        .optional(),
+      team: z.array(contact, { error: typeError('an array') }).max(50, 'must have at most 50 contacts').optional(),
+    },
+    { error: typeError('an object') },
+  ),
+  consent: z.looseObject({ consentToContact: z.boolean({ error: typeError('true or false') }).optional() }, { error: typeError('an object') }).optional(),
+  details: z
+    .looseObject(
+      {
+        notes: text(10_000).optional(),
+        dealValue: z.number({ error: typeError('a number') }).min(0, 'must be a number ≥ 0').finite().optional(),
+        currency: currency.optional(),
+        closingDateTime: isoDate.optional(),
+        requirements: z
+          .looseObject(
+            {
+              industries: requirementList.optional(),
+              products: requirementList.optional(),
+              services: requirementList.optional(),
+              solutions: requirementList.optional(),
+            },
+            { error: typeError('an object') },
+          )
+          .optional(),
+      },
+      { error: typeError('an object') },
+    )
+    .optional(),
+  externalReferenceId: text(100).optional(),
+  callToAction: text(100).optional(),
+  contactRequested: z.boolean({ error: typeError('true or false') }).optional(),
+  team: z.array(contact, { error: typeError('an array') }).max(50, 'must have at most 50 contacts').optional(),
+});
+
+function pathOf(segments: readonly PropertyKey[]): string {
+  return segments.reduce<string>((out, segment) => {
+    if (typeof segment === 'number') return `${out}[${segment}]`;
+    return out === '' ? String(segment) : `${out}.${String(segment)}`;
+  }, '');
+}
+
+/** Validates a parsed JSON body as an RFI. Lists every problem. */
+export function validateRfi(body: unknown): RfiValidation {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, problems: [{ path: '', message: 'the body must be a JSON object (a Partner Center referral)' }] };
+  }
+  const parsed = rfiSchema.safeParse(body);
+  if (parsed.success) return { ok: true, rfi: parsed.data as Rfi };
+  return { ok: false, problems: parsed.error.issues.map((issue) => ({ path: pathOf(issue.path), message: issue.message })) };
+}

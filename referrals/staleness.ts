@@ -1,0 +1,14 @@
+// Stale cards: a card carries the referral version it shows. A click on an older card is checked
+// against what happened since: reminders and notices do not conflict, but anything a person did,
+// or a close by a timer, does, and the click is not applied blindly.
+
+import type { ReferralEvent } from './events.js';
+import type { Referral } from './model.js';
+
+const NON_CONFLICTING: ReadonlySet<ReferralEvent['type']> = new Set(['reminded', 'expiryWarned', 'closeDatePassed', 'urgencyChanged']);
+
+/** The events since `version` that make a card of that version out of date (empty: the card is current). */
+export function conflictingChangesSince(referral: Referral, version: number): ReferralEvent[] {
+  if (!Number.isInteger(version) || version < 1 || version > referral.version) return referral.history.slice(-1);
+  return referral.history.slice(version).filter((event) => !NON_CONFLICTING.has(event.type));
+}

@@ -1,0 +1,81 @@
+// A lowdb Adapter for one JSON file that survives crashes: every write goes to a temp file, is
+// fsynced and renamed over the old one (write-file-atomic), then the directory is fsynced.
+
+import { open, readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Adapter } from 'lowdb';
+import writeFileAtomic from 'write-file-atomic';
+
+export interface DurableJsonFileOptions {
+  /** JSON indentation; 0 for compact (large archive segments). Default 2. */
+  indent?: number;
+  /** fsync the file and its directory before write() resolves. Default true. */
+  fsync?: boolean;
+}
+
+export class DurableJsonFile<T> implements Adapter<T> {
+  readonly #indent: number;
+  readonly #fsync: boolean;
+
+  constructor(
+    readonly filename: string,
+    options: DurableJsonFileOptions = {},
+  ) {
+    this.#indent = options.indent ?? 2;
+    this.#fsync = options.fsync ?? true;
+  }
+
+  /** The parsed file, or null when it does not exist (lowdb then keeps its default data). */
+  async read(): Promise<T | null> {
+    let text: string;
+    try {
+      text = await readFile(this.filename, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      // Atomic writes never leave a torn file, so this is damage from outside: say where, stop.
+      throw new Error(`${this.filename} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  async write(data: T): Promise<void> {
+    const text = this.#indent > 0 ? JSON.stringify(data, null, this.#indent) : JSON.stringify(data);
+    await writeFileAtomic(this.filename, text, { fsync: this.#fsync });
+    // The rename is only durable once the directory entry is: without this a power cut can bring
+    // back the previous file (or no file, for a new record) after update() said "written".
+    if (this.#fsync) await syncDirectory(path.dirname(this.filename));
+  }
+}
+
+export async function syncDirectory(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch (error) {
+    // Windows cannot open or fsync a directory; rename there is already as durable as it gets.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EACCES') throw error;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * write-file-atomic writes `<target>.<number>` and renames it over the target; a crash (SIGKILL,
+ * power loss) can leave that temp file behind, possibly half written. It never holds the only copy.
+ */
+export function isTempLeftover(fileName: string): boolean {
+  return /\.json\.\d+$/.test(fileName);
+}
+
+/** Deletes a crash's leftover temp files in `dir` (call only while nobody writes there); returns their names. */
+export async function removeTempLeftovers(dir: string): Promise<string[]> {
+  const leftovers = (await readdir(dir)).filter(isTempLeftover);
+  await Promise.all(leftovers.map((name) => rm(path.join(dir, name), { force: true })));
+  return leftovers;
+}

@@ -1,0 +1,293 @@
+// The embedded default Store: lowdb files in one data directory, laid out so that a write costs
+// the same however much history or open work there is (DESIGN.md §3, storage/README.md).
+
+import { mkdir } from 'node:fs/promises';
+import type { Low } from 'lowdb';
+import { ArchiveSegments } from './archive-segments.js';
+import { removeTempLeftovers } from './durable-json-file.js';
+import { frozenJsonCopy } from './frozen-json.js';
+import { layoutOf, type Layout } from './layout.js';
+import { KeyedSerializer } from './keyed-serializer.js';
+import { OpenRecordFiles } from './open-record-files.js';
+import { assertRecord, isArchivable, summaryOf } from './record-rules.js';
+import { indexArchived, resolveDuplicate, type ArchivedEntry } from './recovery.js';
+import { StateFile } from './state-file.js';
+import type { Referral } from '../referrals/model.js';
+import type { ListFilter, Mutation, RecordListener, ReferralRecord, Store, StoreState } from './store.js';
+
+export interface LowdbStoreOptions {
+  /** The data directory; created if missing. */
+  dataDir: string;
+  /** Records per archive segment: bounds what one archive write costs. Default 1000. */
+  segmentSize?: number;
+  /** Archive segments kept in memory for reads of closed referrals. Default 4. */
+  cachedSegments?: number;
+  /** Where the store reports errors nobody awaits (a failing listener, a failed archive move). */
+  log?: (message: string, error?: unknown) => void;
+}
+
+type Phase = 'new' | 'opening' | 'open' | 'closing' | 'closed';
+
+const STATE_KEY = 'state';
+
+export class LowdbStore implements Store {
+  readonly layout: Layout;
+  readonly #log: (message: string, error?: unknown) => void;
+  readonly #openFiles: OpenRecordFiles;
+  readonly #archive: ArchiveSegments;
+  readonly #state: StateFile;
+  /** Every open referral's record, in memory (frozen): open work only. */
+  readonly #open = new Map<string, Low<ReferralRecord>>();
+  /** Every archived referral: a summary and its segment, never the record. */
+  readonly #archived = new Map<string, ArchivedEntry>();
+  /** One chain per referral id: updates and archive moves of one id never overlap. */
+  readonly #locks = new KeyedSerializer();
+  readonly #stateLock = new KeyedSerializer();
+  readonly #listeners = new Set<RecordListener>();
+  #phase: Phase = 'new';
+  #closing: Promise<void> | undefined;
+
+  constructor(options: LowdbStoreOptions) {
+    if (typeof options?.dataDir !== 'string' || options.dataDir === '') throw new Error('LowdbStore: dataDir is required');
+    this.layout = layoutOf(options.dataDir);
+    this.#log = options.log ?? ((message, error) => console.error(`[storage] ${message}`, error ?? ''));
+    this.#openFiles = new OpenRecordFiles(this.layout.openDir);
+    this.#archive = new ArchiveSegments(this.layout.archiveDir, {
+      segmentSize: options.segmentSize ?? 1000,
+      cachedSegments: options.cachedSegments ?? 4,
+    });
+    this.#state = new StateFile(this.layout.stateFile);
+  }
+
+  /**
+   * Loads the state, indexes the archive, loads open records, and repairs what a crash left:
+   * temp files are removed, a referral both archived and open keeps one copy (recovery.ts), and
+   * closed records with nothing left to send are archived before open() resolves.
+   */
+  async open(): Promise<void> {
+    if (this.#phase !== 'new') throw new Error(`LowdbStore.open(): the store is already ${this.#phase}`);
+    this.#phase = 'opening';
+    await mkdir(this.layout.dataDir, { recursive: true });
+    await removeTempLeftovers(this.layout.dataDir);
+    await this.#state.load();
+    await this.#archive.scan((segment, records) => {
+      for (const record of records) indexArchived(this.#archived, segment, record);
+    });
+    for (const file of await this.#openFiles.scan()) {
+      const record = file.data;
+      const id = record.referral.id;
+      const archived = this.#archived.get(id);
+      if (archived && resolveDuplicate(record, archived) === 'archivedWins') {
+        await this.#openFiles.remove(id);
+        continue;
+      }
+      this.#archived.delete(id);
+      this.#open.set(id, file);
+    }
+    this.#phase = 'open';
+    for (const [id, file] of this.#open) if (isArchivable(file.data)) this.#scheduleMove(id);
+    await this.#locks.drain();
+  }
+
+  /** Lets writes and archive moves under way (and queued) finish; later writes are refused. */
+  close(): Promise<void> {
+    if (!this.#closing) {
+      const wasOpen = this.#phase !== 'new';
+      this.#phase = 'closing';
+      this.#closing = (async () => {
+        if (wasOpen) await this.whenIdle();
+        this.#phase = 'closed';
+      })();
+    }
+    return this.#closing;
+  }
+
+  async get(id: string): Promise<ReferralRecord | undefined> {
+    this.#assertOpened('get');
+    return this.#open.get(id)?.data ?? (await this.#readArchived(id));
+  }
+
+  has(id: string): boolean {
+    this.#assertOpened('has');
+    return this.#open.has(id) || this.#archived.has(id);
+  }
+
+  async list(filter: ListFilter = {}): Promise<Referral[]> {
+    this.#assertOpened('list');
+    const matches = (status: string, substatus: string) =>
+      (filter.status === undefined || filter.status === status) && (filter.substatus === undefined || filter.substatus === substatus);
+    type Hit = { id: string; received: number; record?: ReferralRecord; segment?: number };
+    const hits: Hit[] = [];
+    for (const [id, file] of this.#open) {
+      const { status, substatus, receivedDateTime } = file.data.referral;
+      if (matches(status, substatus)) hits.push({ id, received: Date.parse(receivedDateTime), record: file.data });
+    }
+    // Only closed referrals are ever archived: a filter for open work never walks the history.
+    if (filter.status === undefined || filter.status === 'Closed') {
+      for (const [id, entry] of this.#archived) {
+        const { status, substatus, receivedDateTime } = entry.summary;
+        if (matches(status, substatus)) hits.push({ id, received: Date.parse(receivedDateTime), segment: entry.segment });
+      }
+    }
+    hits.sort((a, b) => b.received - a.received || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // Read each segment once, whatever order its referrals come in (the cache holds only a few).
+    const bySegment = new Map<number, Hit[]>();
+    for (const hit of hits) {
+      if (hit.segment === undefined) continue;
+      const group = bySegment.get(hit.segment);
+      if (group) group.push(hit);
+      else bySegment.set(hit.segment, [hit]);
+    }
+    for (const [segment, segmentHits] of bySegment) {
+      const view = await this.#archive.read(segment);
+      for (const hit of segmentHits) hit.record = view.byId.get(hit.id);
+    }
+    return hits.flatMap((hit) => (hit.record ? [hit.record.referral] : []));
+  }
+
+  openRecords(): ReferralRecord[] {
+    this.#assertOpened('openRecords');
+    return Array.from(this.#open.values(), (file) => file.data);
+  }
+
+  /**
+   * Read-modify-write of one referral. `change` gets a private copy (it may mutate it); the
+   * record it returns is written durably before the promise resolves. The records the store
+   * hands out elsewhere are frozen: change them only through update().
+   */
+  update<T>(id: string, change: (current: ReferralRecord | undefined) => Mutation<T> | Promise<Mutation<T>>): Promise<T> {
+    const refused = this.#refuseWrite('update');
+    if (refused) return Promise.reject(refused);
+    return this.#locks.run(id, () => this.#readModifyWrite(id, change));
+  }
+
+  readState(): StoreState {
+    this.#assertOpened('readState');
+    // A copy: the state holds conversation references that SDK code may modify in place.
+    return structuredClone(this.#state.current);
+  }
+
+  updateState<T>(change: (state: StoreState) => { state?: StoreState; result: T }): Promise<T> {
+    const refused = this.#refuseWrite('updateState');
+    if (refused) return Promise.reject(refused);
+    return this.#stateLock.run(STATE_KEY, async () => {
+      const outcome = await change(structuredClone(this.#state.current));
+      if (outcome?.state !== undefined) await this.#state.write(outcome.state);
+      return outcome.result;
+    });
+  }
+
+  /** Calls `listener` after each durable referral write; returns a function that unsubscribes. */
+  onChange(listener: RecordListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  stats(): { open: number; archived: number } {
+    return { open: this.#open.size, archived: this.#archived.size };
+  }
+
+  /**
+   * Bulk load for benchmarks and tests: open records become files, finished ones (closed, empty
+   * outbox) go straight into full archive segments. Takes no per-referral locks and calls no
+   * listeners: use it only on a store nobody else is using. Ids must be new.
+   */
+  async seed(records: readonly ReferralRecord[]): Promise<void> {
+    const refused = this.#refuseWrite('seed');
+    if (refused) throw refused;
+    const seen = new Set<string>();
+    const copies = records.map((record, index) => {
+      assertRecord(record, `seed: record ${index}`);
+      const id = record.referral.id;
+      if (seen.has(id) || this.has(id)) throw new Error(`seed: referral ${id} is already stored`);
+      seen.add(id);
+      return frozenJsonCopy(record);
+    });
+    const finished = copies.filter(isArchivable);
+    const open = copies.filter((record) => !isArchivable(record));
+    const [files, segments] = await Promise.all([
+      this.#openFiles.writeMany(open),
+      Promise.all(finished.map((record) => this.#archive.append(record))),
+    ]);
+    for (const file of files) this.#open.set(file.data.referral.id, file);
+    finished.forEach((record, index) => indexArchived(this.#archived, segments[index]!, record));
+  }
+
+  /** Resolves once no write or archive move is under way or queued (tests, graceful shutdown). */
+  async whenIdle(): Promise<void> {
+    while (this.#locks.busyKeys + this.#stateLock.busyKeys > 0) await Promise.all([this.#locks.drain(), this.#stateLock.drain()]);
+  }
+
+  /** How many archive segments exist and which are in memory now. */
+  archiveStats(): { segments: number; cachedSegments: number[] } {
+    return { segments: this.#archive.segmentCount, cachedSegments: this.#archive.cachedSegments() };
+  }
+
+  async #readModifyWrite<T>(id: string, change: (current: ReferralRecord | undefined) => Mutation<T> | Promise<Mutation<T>>): Promise<T> {
+    const open = this.#open.get(id)?.data;
+    const archived = open ? undefined : await this.#readArchived(id);
+    const current = open ?? archived;
+    const mutation = await change(current === undefined ? undefined : structuredClone(current));
+    if (mutation === null || typeof mutation !== 'object') throw new Error(`update(${id}): the change function must return { record?, result }`);
+    if (mutation.record === undefined) return mutation.result;
+    if (archived) throw new Error(`referral ${id} is archived (closed); it cannot change`);
+    assertRecord(mutation.record, `update(${id})`, id);
+    // Keep what a restart would read (a JSON round trip), and keep it away from the caller's object.
+    const record = frozenJsonCopy(mutation.record);
+    this.#open.set(id, await this.#openFiles.write(id, record));
+    this.#notify(record);
+    if (isArchivable(record)) this.#scheduleMove(id);
+    return mutation.result;
+  }
+
+  async #readArchived(id: string): Promise<ReferralRecord | undefined> {
+    const entry = this.#archived.get(id);
+    if (!entry) return undefined;
+    const record = (await this.#archive.read(entry.segment)).byId.get(id);
+    if (!record) throw new Error(`referral ${id} is indexed in archive segment ${entry.segment} but is not in it`);
+    return record;
+  }
+
+  /**
+   * Queues the move of a finished referral to the archive on its own lock: it runs after the
+   * write that closed it has resolved (off the caller's path), and any later update of the id
+   * waits for it and then finds the archived copy.
+   */
+  #scheduleMove(id: string): void {
+    this.#locks.run(id, () => this.#move(id)).catch((error: unknown) => {
+      // The record stays open and correct; the next open() retries the move.
+      this.#log(`moving referral ${id} to the archive failed`, error);
+    });
+  }
+
+  async #move(id: string): Promise<void> {
+    const record = this.#open.get(id)?.data;
+    if (!record || !isArchivable(record)) return;
+    // Durable in the segment first, then gone from open/: a crash in between leaves two equal
+    // copies, and open() keeps the archived one.
+    const segment = await this.#archive.append(record);
+    this.#archived.set(id, { summary: summaryOf(record), segment, version: record.referral.version });
+    this.#open.delete(id);
+    await this.#openFiles.remove(id);
+  }
+
+  #notify(record: ReferralRecord): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(record);
+      } catch (error) {
+        this.#log(`an onChange listener failed for referral ${record.referral.id}`, error);
+      }
+    }
+  }
+
+  #assertOpened(method: string): void {
+    if (this.#phase === 'new' || this.#phase === 'opening') throw new Error(`LowdbStore.${method}(): call open() first`);
+  }
+
+  #refuseWrite(method: string): Error | undefined {
+    if (this.#phase === 'open') return undefined;
+    if (this.#phase === 'closing' || this.#phase === 'closed') return new Error(`LowdbStore.${method}(): the store is closed`);
+    return new Error(`LowdbStore.${method}(): call open() first`);
+  }
+}

@@ -1,0 +1,35 @@
+// What the store checks and derives from one ReferralRecord: whether it is well formed, whether it
+// is finished (may leave open/ for the archive), and its summary for the index.
+
+import type { ReferralRecord, ReferralSummary } from './store.js';
+
+/** Closed and nothing left to send: no reason to keep it in memory or on the hot path. */
+export function isArchivable(record: ReferralRecord): boolean {
+  return record.referral.status === 'Closed' && record.outbox.length === 0;
+}
+
+export function summaryOf(record: ReferralRecord): ReferralSummary {
+  const { id, status, substatus, receivedDateTime, createdDateTime } = record.referral;
+  return { id, status, substatus, receivedDateTime, createdDateTime };
+}
+
+/**
+ * Throws a precise Error unless `record` is a well-formed record (for referral `id` when given).
+ * Cheap structural checks only: the store indexes by these fields, so a wrong one would corrupt
+ * the index, not just a value.
+ */
+export function assertRecord(record: unknown, where: string, id?: string): asserts record is ReferralRecord {
+  const fail = (what: string): never => {
+    throw new Error(`${where}: ${what}`);
+  };
+  if (record === null || typeof record !== 'object') fail('the record is not an object');
+  const { referral, outbox } = record as Partial<ReferralRecord>;
+  if (referral === null || typeof referral !== 'object') fail('the record has no referral');
+  if (typeof referral!.id !== 'string') fail('referral.id is not a string');
+  if (id !== undefined && referral!.id !== id) fail(`the record is for referral ${JSON.stringify(referral!.id)}, not ${JSON.stringify(id)}`);
+  if (!Array.isArray(outbox)) fail('the record has no outbox array');
+  if (typeof referral!.version !== 'number') fail('referral.version is not a number');
+  for (const field of ['status', 'substatus', 'receivedDateTime', 'createdDateTime'] as const) {
+    if (typeof referral![field] !== 'string') fail(`referral.${field} is not a string`);
+  }
+}

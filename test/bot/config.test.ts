@@ -1,0 +1,70 @@
+// The config module: defaults, and a clear error naming the variable for each bad value.
+
+import { expect } from 'chai';
+import { ConfigError, readConfig } from '../../bot/config.js';
+
+const APP = {
+  MicrosoftAppId: '11111111-1111-1111-1111-111111111111',
+  MicrosoftAppPassword: 'pw',
+  MicrosoftAppTenantId: '22222222-2222-2222-2222-222222222222',
+};
+
+describe('config', () => {
+  it('defaults: local mode on loopback, port 3978, inbox flow, Partner Center durations', () => {
+    const config = readConfig({});
+    expect(config).to.include({ port: 3978, host: '127.0.0.1', localMode: true, defaultLocale: 'en', intakeApiKey: '' });
+    expect(config.policy).to.deep.equal({
+      flow: 'inbox',
+      respondWithinMs: 24 * 3600e3,
+      expireAfterMs: 14 * 24 * 3600e3,
+      urgentForMs: 72 * 3600e3,
+      skipAfterMs: 72 * 3600e3,
+      evaluateWithinMs: 7 * 24 * 3600e3,
+      expiryWarningBeforeMs: 2 * 24 * 3600e3,
+      closeReminderEveryMs: 7 * 24 * 3600e3,
+    });
+  });
+
+  it('with an app id: binds to 0.0.0.0 by default, auth on', () => {
+    const config = readConfig(APP);
+    expect(config).to.include({ host: '0.0.0.0', localMode: false, microsoftAppType: 'SingleTenant' });
+  });
+
+  it('parses durations and lists', () => {
+    const config = readConfig({ RESPOND_WITHIN: 'PT5S', EXPIRE_AFTER: 'P1DT12H', REFERRAL_FLOW: 'classic', ALLOWED_TENANTS: ` ${APP.MicrosoftAppTenantId} ,` });
+    expect(config.policy.respondWithinMs).to.equal(5000);
+    expect(config.policy.expireAfterMs).to.equal(36 * 3600e3);
+    expect(config.policy.flow).to.equal('classic');
+    expect(config.allowedTenants).to.deep.equal([APP.MicrosoftAppTenantId]);
+  });
+
+  const bad: Array<[string, Record<string, string>]> = [
+    ['PORT', { PORT: '70000' }],
+    ['PORT', { PORT: 'http' }],
+    ['REFERRAL_FLOW', { REFERRAL_FLOW: 'fast' }],
+    ['RESPOND_WITHIN', { RESPOND_WITHIN: '24h' }],
+    ['EXPIRE_AFTER', { EXPIRE_AFTER: 'P' }],
+    ['URGENT_FOR', { URGENT_FOR: 'PT0S' }],
+    ['SKIP_AFTER', { SKIP_AFTER: '-PT1H' }],
+    ['EVALUATE_WITHIN', { EVALUATE_WITHIN: 'seven days' }],
+    ['EXPIRY_WARNING_BEFORE', { EXPIRY_WARNING_BEFORE: 'PT' }],
+    ['CLOSE_REMINDER_EVERY', { CLOSE_REMINDER_EVERY: '7' }],
+    ['DEFAULT_LOCALE', { DEFAULT_LOCALE: 'de' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['MicrosoftAppType', { ...APP, MicrosoftAppType: 'Anything' }],
+    ['MicrosoftAppTenantId', { ...APP, MicrosoftAppTenantId: '' }],
+    ['MicrosoftAppPassword', { ...APP, MicrosoftAppPassword: '' }],
+    ['MicrosoftAppPassword', { MicrosoftAppPassword: 'orphan' }],
+    ['HOST', { HOST: '0.0.0.0' }],
+    ['ALLOWED_TENANTS', { ALLOWED_TENANTS: 'contoso' }],
+    ['MANAGER_IDS', { MANAGER_IDS: 'boss' }],
+  ];
+  for (const [variable, env] of bad) {
+    it(`rejects a bad ${variable} with a message naming it (${JSON.stringify(env[variable] ?? '')})`, () => {
+      expect(() => readConfig(env))
+        .to.throw(ConfigError)
+        .with.property('message')
+        .that.includes(variable);
+    });
+  }
+});

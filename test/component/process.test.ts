@@ -1,0 +1,93 @@
+// The service as a process: fails fast on bad config naming the variable, stops gracefully on
+// SIGTERM with exit code 0, and loses nothing it acknowledged when killed in the middle of writes.
+
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { getReferral, postReferral, sampleRfi } from '../support/intake-client.js';
+import { removeDir, ROOT, startChildService, tempDataDir } from '../support/start-service.js';
+
+async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('service process (component)', function () {
+  this.timeout(60_000);
+
+  it('a bad config value stops start-up with a message naming the variable', () => {
+    for (const [name, value] of [
+      ['RESPOND_WITHIN', '24 hours'],
+      ['REFERRAL_FLOW', 'fast'],
+      ['PORT', 'eighty'],
+    ] as const) {
+      const run = spawnSync(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'bot/main.ts'], {
+        cwd: ROOT,
+        env: { PATH: process.env['PATH'] ?? '', [name]: value },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(run.status, run.stderr).to.equal(1);
+      expect(run.stderr).to.include(name);
+    }
+  });
+
+  it('SIGTERM: finishes requests under way, exits 0, and the data is kept', async () => {
+    const dataDir = await tempDataDir();
+    try {
+      const service = await startChildService({ DATA_DIR: dataDir });
+      await waitUntil(() => service.output().includes('inbound auth is OFF'));
+      const pending = Array.from({ length: 20 }, (_, i) => postReferral(service.url, sampleRfi(`term-${i}`)).catch(() => undefined));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      service.child.kill('SIGTERM');
+      const acknowledged = (await Promise.all(pending)).filter((res) => res && res.status === 201).length;
+      expect(await service.exited).to.equal(0);
+
+      const again = await startChildService({ DATA_DIR: dataDir });
+      let found = 0;
+      for (let i = 0; i < 20; i++) if ((await getReferral(again.url, `term-${i}`)).status === 200) found++;
+      expect(found).to.be.at.least(acknowledged);
+      again.child.kill('SIGTERM');
+      expect(await again.exited).to.equal(0);
+    } finally {
+      await removeDir(dataDir);
+    }
+  });
+
+  it('SIGKILL during writes: every acknowledged RFI is there after a restart', async () => {
+    const dataDir = await tempDataDir();
+    try {
+      const service = await startChildService({ DATA_DIR: dataDir });
+      const acknowledged: string[] = [];
+      let stop = false;
+      const writers = Array.from({ length: 4 }, async (_, worker) => {
+        for (let i = 0; !stop; i++) {
+          const id = `kill-${worker}-${i}`;
+          try {
+            const res = await postReferral(service.url, sampleRfi(id));
+            if (res.status === 201) acknowledged.push(id);
+          } catch {
+            return;
+          }
+        }
+      });
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      service.child.kill('SIGKILL');
+      stop = true;
+      await Promise.all(writers);
+      await service.exited;
+      expect(acknowledged.length).to.be.greaterThan(5);
+
+      const again = await startChildService({ DATA_DIR: dataDir });
+      const missing = [];
+      for (const id of acknowledged) if ((await getReferral(again.url, id)).status !== 200) missing.push(id);
+      expect(missing).to.deep.equal([]);
+      again.child.kill('SIGTERM');
+      expect(await again.exited).to.equal(0);
+    } finally {
+      await removeDir(dataDir);
+    }
+  });
+});

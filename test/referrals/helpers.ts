@@ -1,0 +1,118 @@
+// Shared fixtures for the lifecycle and timer tests: a fixed clock origin (the core never reads
+// the clock), actors, an RFI factory, command builders and `step`/`refusal` wrappers around
+// decide() + evolve(). Not a spec file (mocha loads *.test.ts only).
+
+import { expect } from 'chai';
+import type { Command, CommandType } from '../../referrals/commands.js';
+import type { LifecycleErrorCode } from '../../referrals/errors.js';
+import { evolve } from '../../referrals/evolve.js';
+import { decide } from '../../referrals/lifecycle.js';
+import type { Actor, Flow, Referral, Rfi } from '../../referrals/model.js';
+import { DEFAULT_POLICY, type Policy } from '../../referrals/policy.js';
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+/** The RFI arrives (takeIn) at T0 unless a test says otherwise. */
+export const T0 = Date.parse('2024-03-04T09:00:00.000Z');
+/** A Date `ms` after T0. */
+export const at = (ms: number): Date => new Date(T0 + ms);
+/** The ISO string of `ms` after T0. */
+export const iso = (ms: number): string => at(ms).toISOString();
+
+export const ALICE: Actor = { id: 'aad-alice', name: 'Alice Seller' };
+export const BOB: Actor = { id: 'aad-bob', name: 'Bob Seller' };
+export const MARY: Actor = { id: 'aad-mary', name: 'Mary Manager' };
+
+export const policyFor = (flow: Flow, overrides: Partial<Policy> = {}): Policy => ({ ...DEFAULT_POLICY, flow, ...overrides });
+
+export function makeRfi(overrides: Partial<Rfi> = {}): Rfi {
+  return {
+    id: 'rfi-1',
+    engagementId: 'eng-1',
+    type: 'Independent',
+    qualification: 'SalesQualified',
+    customerProfile: {
+      name: 'Contoso Ltd',
+      address: { city: 'Berlin', country: 'DE' },
+      team: [{ firstName: 'Chris', lastName: 'Customer', email: 'chris@contoso.example' }],
+    },
+    consent: { consentToContact: true },
+    details: { notes: 'Wants a Teams rollout', requirements: { products: ['Microsoft 365'] } },
+    ...overrides,
+  };
+}
+
+/** The close date that `command('accept')` sets: 30 days after T0. */
+export const CLOSE_DATE_MS = 30 * DAY;
+
+/** A command of `type` with a typical payload, acted by `actor`. */
+export function command(type: CommandType, actor: Actor = ALICE, asManager?: boolean): Command {
+  const person = { actor, ...(asManager !== undefined && { asManager }) };
+  switch (type) {
+    case 'takeIn':
+      return { type, rfi: makeRfi() };
+    case 'interested':
+    case 'noThanks':
+      return { type, ...person };
+    case 'accept':
+      return {
+        type,
+        ...person,
+        fields: {
+          name: 'Contoso Teams rollout',
+          dealValue: 50_000,
+          currency: 'EUR',
+          closingDateTime: iso(CLOSE_DATE_MS),
+          notes: 'Rollout for 400 seats',
+          externalReferenceId: 'CRM-42',
+        },
+        contacts: [{ firstName: 'Carol', lastName: 'Partner', email: 'carol@partner.example' }],
+      };
+    case 'decline':
+      return { type, ...person, reason: 'NotACustomer', notes: 'A student project' };
+    case 'won':
+      return { type, ...person };
+    case 'lost':
+      return { type, ...person, reason: 'CustomerChoseAnotherVendor', notes: 'Went with the incumbent' };
+    case 'editEngagement':
+      return { type, ...person, changes: { dealValue: 75_000, notes: 'Scope grew to 600 seats' } };
+    case 'addContact':
+      return { type, ...person, contact: { firstName: 'Dan', lastName: 'Partner', phoneNumber: '+49 30 123456' } };
+    default:
+      return { type };
+  }
+}
+
+/** decide() must accept the command; returns the referral with its events folded in. */
+export function step(referral: Referral | undefined, cmd: Command, now: Date, policy: Policy): Referral {
+  const decision = decide(referral, cmd, now, policy);
+  if (!decision.ok) throw new Error(`expected ${cmd.type} at ${now.toISOString()} to succeed, got ${decision.error.message}`);
+  expect(decision.events, `${cmd.type} events`).to.have.length.greaterThan(0);
+  const next = decision.events.reduce<Referral | undefined>(evolve, referral);
+  if (!next) throw new Error('no referral after events');
+  return next;
+}
+
+/** decide() must refuse the command; returns the error code (and checks the referral was not touched). */
+export function refusal(referral: Referral | undefined, cmd: Command, now: Date, policy: Policy): LifecycleErrorCode {
+  const before = structuredClone(referral);
+  const decision = decide(referral, cmd, now, policy);
+  if (decision.ok) throw new Error(`expected ${cmd.type} at ${now.toISOString()} to be refused, got ${decision.events.map((e) => e.type).join(', ')}`);
+  expect(decision.error.command).to.equal(cmd.type);
+  expect(referral, 'decide() must not mutate the referral').to.deep.equal(before);
+  return decision.error.code;
+}
+
+/** A path after takeIn: [hours after T0, command type]. */
+export type Path = ReadonlyArray<readonly [hours: number, type: CommandType]>;
+
+/** Takes the RFI in at T0 in `flow`, then runs `path` (all by ALICE). */
+export function reach(flow: Flow, path: Path, rfi: Rfi = makeRfi(), policy: Policy = policyFor(flow)): Referral {
+  let referral = step(undefined, { type: 'takeIn', rfi }, at(0), policy);
+  for (const [hours, type] of path) referral = step(referral, command(type), at(hours * HOUR), policy);
+  return referral;
+}
+
+export const stateOf = (referral: Referral): string => `${referral.status}/${referral.substatus}`;
