@@ -8,18 +8,27 @@ import type { Store } from '../storage/store.js';
 import { createAdapter } from './adapter.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
+import { DigestTimer } from './digest.js';
+import { mountExportRoute } from './http/export-route.js';
 import { mountHealthRoute } from './http/health-route.js';
 import { mountIntakeRoutes } from './http/intake-routes.js';
 import { formatRestifyErrors } from './http/json-body.js';
 import { mountMessagesRoute } from './http/messages-route.js';
 import { createLogger, type Logger } from './logger.js';
+import { managerViewCommands } from './manager-views.js';
+import { OutboxSender, type SenderTuning } from './outbox/sender.js';
 import { Scheduler } from './scheduler.js';
+import { createPlanner } from './message-planner.js';
+import { statusCommand } from './status-command.js';
 import { ReferralDeskBot } from './teams-bot.js';
+import { TeamsMessenger } from './teams-messenger.js';
 import type { CommandDeps } from './use-cases/apply-command.js';
 
 export interface AppOptions {
   clock?: Clock;
   log?: Logger;
+  /** Outbox sender knobs (tests and benchmarks scale Teams' rate-limit windows and the backoff). */
+  sender?: SenderTuning;
 }
 
 export interface App {
@@ -30,6 +39,10 @@ export interface App {
   commands: CommandDeps;
   /** The timer loop (reminders, urgency changes, expiries), started once the store is open. */
   scheduler: Scheduler;
+  /** Delivers the outbox to Teams (paced, retried, coalesced), started once the store is open. */
+  sender: OutboxSender;
+  /** The channel digest (DIGEST_AT), started once the store is open; undefined when DIGEST_AT is empty. */
+  digest?: DigestTimer;
   /** Stops taking requests, lets those under way finish, waits for writes, closes the store. */
   stop(): Promise<void>;
 }
@@ -40,14 +53,36 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const store = new LowdbStore({ dataDir: config.dataDir });
   await store.open();
 
-  const deps: CommandDeps = { store, policy: config.policy, clock, plan: () => ({ outbox: [] }) };
+  const deps: CommandDeps = { store, policy: config.policy, clock, plan: createPlanner(store) };
   const adapter = createAdapter(config, log);
-  const bot = new ReferralDeskBot(log);
 
   const server = restify.createServer({ name: 'referral-desk', handleUncaughtExceptions: false });
   formatRestifyErrors(server, 256 * 1024);
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  mountHealthRoute(server, () => ({ mode: config.localMode ? 'local' : 'authenticated', referrals: store.stats() }));
+  const messenger = new TeamsMessenger({ adapter, botAppId: config.microsoftAppId, timeoutMs: config.sendTimeoutMs, log });
+  const sender = new OutboxSender({
+    store,
+    messenger,
+    log,
+    clock,
+    defaultLocale: config.defaultLocale,
+    policy: config.policy,
+    managerIds: config.managerIds,
+    ...options.sender,
+    retry: { maxAttempts: config.outboxMaxAttempts, maxMs: config.outboxMaxBackoffMs, ...options.sender?.retry },
+  });
+  const bot = new ReferralDeskBot({
+    commands: deps,
+    config,
+    log,
+    extraCommands: { ...managerViewCommands(deps), status: statusCommand({ store, clock, retryFailed: () => sender.retryFailed() }) },
+  });
+  mountHealthRoute(server, () => {
+    const { pending, failed, oldestPendingAgeMs, inactiveTargets } = sender.stats();
+    return { mode: config.localMode ? 'local' : 'authenticated', referrals: store.stats(), outbox: { pending, failed, oldestPendingAgeMs, inactiveTargets } };
+  });
+  // Before the intake routes: /api/referrals/export must not be taken for GET /api/referrals/:id.
+  mountExportRoute(server, store, config.intakeApiKey);
   mountIntakeRoutes(server, deps, config.intakeApiKey);
   mountMessagesRoute(server, { adapter, handle: (context) => bot.run(context), requireAuth: !config.localMode });
 
@@ -66,14 +101,24 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // Timers fire through the same command path as everything else; overdue ones catch up now.
   const scheduler = new Scheduler({ store, commands: deps, log, ...(config.workingHoursSpec && { workingHours: config.workingHoursSpec }) });
   scheduler.start();
+  // Delivers what is queued, also what a previous run left (failed items get a new chance).
+  await sender.start();
+  // The channel digest: a slot missed while down is posted now if it is today's.
+  const digest = config.digestSchedule
+    ? new DigestTimer({ store, policy: config.policy, schedule: config.digestSchedule, clock, log, onQueued: () => sender.wake() })
+    : undefined;
+  digest?.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       await scheduler.stop();
+      await digest?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Sends under way finish (bounded by SEND_TIMEOUT) and are recorded before the store closes.
+      await sender.stop();
       await store.close();
       log.info('stopped');
     })());
-  return { url, port, store, commands: deps, scheduler, stop };
+  return { url, port, store, commands: deps, scheduler, sender, ...(digest && { digest }), stop };
 }

@@ -8,6 +8,7 @@ import duration from 'dayjs/plugin/duration.js';
 import { FLOWS, type Flow } from '../referrals/model.js';
 import type { Policy } from '../referrals/policy.js';
 import { parseWorkingHours, WorkingHoursError, type WorkingHours } from '../referrals/working-hours.js';
+import { DigestScheduleError, parseDigestAt, type DigestSchedule } from '../referrals/digest-schedule.js';
 
 dayjs.extend(duration);
 
@@ -27,6 +28,10 @@ export interface Config {
   workingHours: string;
   /** WORKING_HOURS parsed and validated at start-up; undefined when WORKING_HOURS is empty. */
   workingHoursSpec?: WorkingHours;
+  /** When the channel digest is posted, e.g. "09:00 Mon-Fri Europe/Berlin"; '' = no digest. DIGEST_AT. */
+  digestAt: string;
+  /** DIGEST_AT parsed and validated at start-up; undefined when DIGEST_AT is empty. */
+  digestSchedule?: DigestSchedule;
   microsoftAppId: string;
   microsoftAppPassword: string;
   microsoftAppType: AppType;
@@ -39,6 +44,12 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** True when MicrosoftAppId is empty: inbound auth is off, loopback only. */
   localMode: boolean;
+  /** Outbox delivery: timeout of one call to the Teams connector (the SDK has none). SEND_TIMEOUT, default 15 s. */
+  sendTimeoutMs: number;
+  /** Outbox delivery: attempts before an item is parked as failed. OUTBOX_MAX_ATTEMPTS, default 8. */
+  outboxMaxAttempts: number;
+  /** Outbox delivery: longest wait between two attempts. OUTBOX_MAX_BACKOFF, default 5 min. */
+  outboxMaxBackoffMs: number;
 }
 
 export class ConfigError extends Error {
@@ -88,6 +99,17 @@ function durationVar(env: Env, name: string, fallback: string): number {
 }
 
 /** WORKING_HOURS (referrals/working-hours.ts has the grammar); empty = reminders at any hour. */
+function digestAtVar(env: Env): DigestSchedule | undefined {
+  const value = text(env, 'DIGEST_AT');
+  if (value === '') return undefined;
+  try {
+    return parseDigestAt(value);
+  } catch (error) {
+    if (error instanceof DigestScheduleError) throw new ConfigError('DIGEST_AT', error.message);
+    throw error;
+  }
+}
+
 function workingHoursVar(env: Env): WorkingHours | undefined {
   const value = text(env, 'WORKING_HOURS');
   if (value === '') return undefined;
@@ -97,6 +119,13 @@ function workingHoursVar(env: Env): WorkingHours | undefined {
     if (error instanceof WorkingHoursError) throw new ConfigError('WORKING_HOURS', error.message);
     throw error;
   }
+}
+
+function positiveInteger(env: Env, name: string, fallback: number, max: number): number {
+  const raw = text(env, name, String(fallback));
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > max) throw new ConfigError(name, `"${raw}" is not a whole number from 1 to ${max}`);
+  return value;
 }
 
 function port(env: Env): number {
@@ -140,6 +169,7 @@ export function readConfig(env: Env = process.env): Config {
   }
   const flow: Flow = oneOf(env, 'REFERRAL_FLOW', FLOWS, 'inbox');
   const workingHoursSpec = workingHoursVar(env);
+  const digestSchedule = digestAtVar(env);
   return {
     port: port(env),
     host,
@@ -157,6 +187,8 @@ export function readConfig(env: Env = process.env): Config {
     },
     workingHours: text(env, 'WORKING_HOURS'),
     ...(workingHoursSpec && { workingHoursSpec }),
+    digestAt: text(env, 'DIGEST_AT'),
+    ...(digestSchedule && { digestSchedule }),
     microsoftAppId,
     microsoftAppPassword: text(env, 'MicrosoftAppPassword'),
     microsoftAppType,
@@ -166,6 +198,9 @@ export function readConfig(env: Env = process.env): Config {
     defaultLocale: oneOf(env, 'DEFAULT_LOCALE', LOCALES, 'en'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info'),
     localMode,
+    sendTimeoutMs: durationVar(env, 'SEND_TIMEOUT', 'PT15S'),
+    outboxMaxAttempts: positiveInteger(env, 'OUTBOX_MAX_ATTEMPTS', 8, 100),
+    outboxMaxBackoffMs: durationVar(env, 'OUTBOX_MAX_BACKOFF', 'PT5M'),
   };
 }
 

@@ -126,3 +126,26 @@ export function formatList(locale: Locale, items: readonly string[], type: 'conj
 export function hoursOf(ms: number): number {
   return Math.round(ms / 3_600_000);
 }
+
+/**
+ * A duration in the reader's words, rounded to what matters: "45 min", "3 h 20 min", "2 d 4 h"
+ * (minutes under a day, hours from a day on; a zero part is left out).
+ */
+export function formatDuration(locale: Locale, ms: number): string {
+  const minutes = Math.round(Math.max(0, ms) / 60_000);
+  const part = (key: 'duration.days' | 'duration.hours' | 'duration.minutes', count: number) => t(locale, key, { count: formatNumber(locale, count) });
+  if (minutes >= 24 * 60) {
+    const hours = Math.round(ms / 3_600_000);
+    const days = Math.floor(hours / 24);
+    return hours % 24 === 0 ? part('duration.days', days) : `${part('duration.days', days)} ${part('duration.hours', hours % 24)}`;
+  }
+  if (minutes >= 60) {
+    return minutes % 60 === 0 ? part('duration.hours', minutes / 60) : `${part('duration.hours', Math.floor(minutes / 60))} ${part('duration.minutes', minutes % 60)}`;
+  }
+  return part('duration.minutes', minutes);
+}
+
+/** A share (0…1) as a whole percentage in the reader's style: "67%", "67 %". */
+export function formatPercent(locale: Locale, share: number): string {
+  return new Intl.NumberFormat(BCP47[locale], { style: 'percent', maximumFractionDigits: 0 }).format(share);
+}

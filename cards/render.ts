@@ -8,18 +8,25 @@ import acceptClassic from './templates/accept-classic.json' with { type: 'json' 
 import acceptInbox from './templates/accept-inbox.json' with { type: 'json' };
 import addContact from './templates/add-contact.json' with { type: 'json' };
 import decline from './templates/decline.json' with { type: 'json' };
+import digest from './templates/digest.json' with { type: 'json' };
 import editEngagement from './templates/edit-engagement.json' with { type: 'json' };
 import help from './templates/help.json' with { type: 'json' };
+import list from './templates/list.json' with { type: 'json' };
 import lost from './templates/lost.json' with { type: 'json' };
 import notice from './templates/notice.json' with { type: 'json' };
 import referral from './templates/referral.json' with { type: 'json' };
 import routes from './templates/routes.json' with { type: 'json' };
+import stats from './templates/stats.json' with { type: 'json' };
 import welcome from './templates/welcome.json' with { type: 'json' };
 import won from './templates/won.json' with { type: 'json' };
 import type { Locale } from './i18n.js';
 import { formCardData, formTemplateName, type FormOptions, type FormState } from './view-models/forms.js';
 import { helpCardData, noticeCardData, routesCardData, welcomeCardData, type NoticeInput, type RouteView, type RoutesOptions } from './view-models/messages.js';
 import { referralCardData, type ReferralCardOptions } from './view-models/referral.js';
+import { digestCardData, listCardData, statsCardData, type DigestCardOptions, type ListCardOptions, type StatsCardOptions } from './view-models/manager-views.js';
+import type { DigestContent } from '../referrals/digest-content.js';
+import type { ListView } from '../referrals/queue-views.js';
+import type { Stats } from '../referrals/stats.js';
 
 export const TEMPLATES = {
   referral,
@@ -34,6 +41,9 @@ export const TEMPLATES = {
   help,
   routes,
   notice,
+  list,
+  stats,
+  digest,
 } as const;
 export type TemplateName = keyof typeof TEMPLATES;
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];
@@ -116,6 +126,21 @@ export function renderNotice(locale: Locale, input: NoticeInput): AdaptiveCardJs
   return expandTemplate('notice', noticeCardData(locale, input));
 }
 
+/** The `list` / `my` card: at most ten referrals, each with a Show button. */
+export function renderList(locale: Locale, view: ListView, options: ListCardOptions): AdaptiveCardJson {
+  return expandTemplate('list', listCardData(locale, view, options));
+}
+
+/** The `stats` card. */
+export function renderStats(locale: Locale, figures: Stats, options: StatsCardOptions): AdaptiveCardJson {
+  return expandTemplate('stats', statsCardData(locale, figures, options));
+}
+
+/** A channel's digest: what needs attention and what changed since the last one. */
+export function renderDigest(locale: Locale, content: DigestContent, options: DigestCardOptions): AdaptiveCardJson {
+  return expandTemplate('digest', digestCardData(locale, content, options));
+}
+
 /** The attachment that carries a card in an activity. */
 export function cardAttachment(card: AdaptiveCardJson): { contentType: typeof ADAPTIVE_CARD_CONTENT_TYPE; content: AdaptiveCardJson } {
   return { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: card };
@@ -124,3 +149,4 @@ export function cardAttachment(card: AdaptiveCardJson): { contentType: typeof AD
 export type { FormOptions, FormState } from './view-models/forms.js';
 export type { NoticeInput, NoticeTone, RouteView, RoutesOptions } from './view-models/messages.js';
 export type { ReferralCardOptions } from './view-models/referral.js';
+export type { DigestCardOptions, ListCardOptions, StatsCardOptions, StatsPeriod } from './view-models/manager-views.js';

@@ -15,7 +15,9 @@ export type LifecycleErrorCode =
   /** Only the owner (who accepted) or a manager may do this. */
   | 'NotOwner'
   /** A timer asked before its due time, or whose reason is gone. */
-  | 'NotDue';
+  | 'NotDue'
+  /** Asked from a card showing an older version, and what happened since conflicts with the command. */
+  | 'Stale';
 
 export class LifecycleError extends Error {
   constructor(

@@ -45,7 +45,7 @@ export class WorkingHoursError extends Error {
 const EXAMPLE = 'expected "HH:MM-HH:MM DAYS TIMEZONE", e.g. "09:00-18:00 Mon-Fri Europe/Berlin"';
 const FULL_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
-function parseTime(text: string, role: 'start' | 'end'): number {
+export function parseTime(text: string, role: 'start' | 'end'): number {
   const match = /^(\d{2}):(\d{2})$/.exec(text);
   const hours = match ? Number(match[1]) : Number.NaN;
   const minutes = match ? Number(match[2]) : Number.NaN;
@@ -63,7 +63,8 @@ function parseDay(text: string): number {
   return index;
 }
 
-function parseDays(text: string): Weekday[] {
+/** A day list like "Mon-Fri" or "Mon,Wed,Fri" (see the grammar above). */
+export function parseDays(text: string): Weekday[] {
   const chosen = new Set<number>();
   for (const item of text.split(',')) {
     if (item === '') throw new WorkingHoursError(`"${text}" has an empty day in its list`);
@@ -79,7 +80,8 @@ function parseDays(text: string): Weekday[] {
   return WEEKDAYS.filter((_, index) => chosen.has(index));
 }
 
-function parseTimeZone(text: string): string {
+/** An IANA time zone name, canonicalised by Intl. */
+export function parseTimeZone(text: string): string {
   // Intl also takes some non-IANA forms on some Node versions (offsets such as "+01:00"): refuse those.
   if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(text)) {
     throw new WorkingHoursError(`"${text}" is not an IANA time zone name (e.g. Europe/Berlin, America/New_York, UTC)`);
@@ -151,6 +153,13 @@ function wallClock(instant: number, timeZone: string): Wall {
     day: parts['day']!,
     msOfDay: ((parts['hour']! * 60 + parts['minute']!) * 60 + parts['second']!) * 1000 + ms,
   };
+}
+
+/** The calendar day `instant` falls on in `timeZone`, and its weekday. */
+export function localDateOf(instant: number, timeZone: string): { year: number; month: number; day: number; weekday: Weekday } {
+  const wall = wallClock(instant, timeZone);
+  const weekday = WEEKDAYS[new Date(Date.UTC(wall.year, wall.month - 1, wall.day)).getUTCDay()]!;
+  return { year: wall.year, month: wall.month, day: wall.day, weekday };
 }
 
 /** Offset of `timeZone` from UTC at `instant`, in ms (Berlin in summer: +7_200_000). */

@@ -55,3 +55,59 @@ printRatioTable(`Store and intake: ${LARGE} vs ${SMALL} referrals already stored
   { metric: 'start-up (store open + listen)', small: small.startupMs, large: large.startupMs, unit: 'ms' },
 ]);
 console.log(`stored at measure time: small ${JSON.stringify(small.stored)}, large ${JSON.stringify(large.stored)}`);
+
+interface SchedulerFigures {
+  stored: { open: number; archived: number };
+  timers: number;
+  indexBuildMs: number;
+  wakeP50: number;
+  wakeP95: number;
+  idleWakeP50: number;
+  idleWakeP95: number;
+  indexUpdateP50: number;
+  indexUpdateP95: number;
+  storeWriteP50: number;
+}
+
+function schedulerFigures(count: number): SchedulerFigures {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `referral-desk-scheduler-bench-${count}-`));
+  try {
+    process.stdout.write(`seeding ${count} referrals for the scheduler (95 % closed)… `);
+    runStep('scheduler-bench.ts', ['seed', dir, String(count)]);
+    process.stdout.write('measuring…\n');
+    const out = runStep('scheduler-bench.ts', ['measure', dir]).trim().split('\n').pop()!;
+    return JSON.parse(out) as SchedulerFigures;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const schedSmall = schedulerFigures(SMALL);
+const schedLarge = schedulerFigures(LARGE);
+printRatioTable(`Scheduler: one wake-up, ${LARGE} vs ${SMALL} referrals already stored (95 % closed)`, `${SMALL}`, `${LARGE}`, [
+  { metric: 'wake-up firing 1 timer p50', small: schedSmall.wakeP50, large: schedLarge.wakeP50, unit: 'ms' },
+  { metric: 'wake-up firing 1 timer p95', small: schedSmall.wakeP95, large: schedLarge.wakeP95, unit: 'ms', goal: 'ratio ≤ 2' },
+  { metric: 'idle wake-up p50', small: schedSmall.idleWakeP50, large: schedLarge.idleWakeP50, unit: 'µs', goal: 'ratio ≤ 2' },
+  { metric: 'index update (onChange) p50', small: schedSmall.indexUpdateP50, large: schedLarge.indexUpdateP50, unit: 'µs', goal: 'ratio ≤ 2' },
+  { metric: 'store write alone p50', small: schedSmall.storeWriteP50, large: schedLarge.storeWriteP50, unit: 'ms' },
+  { metric: 'index build at start (once)', small: schedSmall.indexBuildMs, large: schedLarge.indexBuildMs, unit: 'ms' },
+]);
+console.log(`scheduler: timers indexed at start: small ${schedSmall.timers}, large ${schedLarge.timers}`);
+
+// Delivery pacing against a connector that enforces Teams' per-thread limits. With the real limits
+// this takes about 4 minutes; DELIVERY_BENCH_SCALE=0.1 shortens every window tenfold.
+const deliveryScale = process.env['DELIVERY_BENCH_SCALE'] ?? '1';
+process.stdout.write(`\ndelivery: 500 RFIs to one channel, Teams' per-thread limits × ${deliveryScale} (≈ ${Math.round(255 * Number(deliveryScale))} s)…\n`);
+const delivery = JSON.parse(runStep('delivery-bench.ts', ['--count', '500', '--scale', deliveryScale]).trim().split('\n').pop()!) as {
+  ratio: number;
+  steadyRatio: number;
+  ratePerSecond: number;
+  spanSeconds: number;
+  throttled: number;
+  duplicates: number;
+  losses: number;
+};
+console.log("\nDelivery pacing: 500 RFIs → one channel, connector enforcing Teams' per-thread limits");
+console.log(`  achieved rate / 60-per-30-s ceiling  ${delivery.ratio.toFixed(3)} (goal ≥ 0.9; sustained ${delivery.steadyRatio.toFixed(3)}; ${delivery.ratePerSecond} posts/s over ${delivery.spanSeconds} s)`);
+console.log(`  429s received                        ${delivery.throttled} (goal 0)`);
+console.log(`  duplicates / losses                  ${delivery.duplicates} / ${delivery.losses} (goal 0 / 0)`);

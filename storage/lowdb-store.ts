@@ -114,19 +114,28 @@ export class LowdbStore implements Store {
 
   async list(filter: ListFilter = {}): Promise<Referral[]> {
     this.#assertOpened('list');
+    return (await this.listRecords(filter)).map((record) => record.referral);
+  }
+
+  async listRecords(filter: ListFilter = {}): Promise<ReferralRecord[]> {
+    this.#assertOpened('listRecords');
+    const since = filter.updatedSince === undefined ? undefined : Date.parse(filter.updatedSince);
+    if (since !== undefined && Number.isNaN(since)) throw new Error(`list: updatedSince "${filter.updatedSince}" is not a date`);
+    // An archived summary written before updatedDateTime was indexed has none: read it to be sure.
+    const recent = (updated: string | undefined) => since === undefined || updated === undefined || Date.parse(updated) >= since;
     const matches = (status: string, substatus: string) =>
       (filter.status === undefined || filter.status === status) && (filter.substatus === undefined || filter.substatus === substatus);
     type Hit = { id: string; received: number; record?: ReferralRecord; segment?: number };
     const hits: Hit[] = [];
     for (const [id, file] of this.#open) {
-      const { status, substatus, receivedDateTime } = file.data.referral;
-      if (matches(status, substatus)) hits.push({ id, received: Date.parse(receivedDateTime), record: file.data });
+      const { status, substatus, receivedDateTime, updatedDateTime } = file.data.referral;
+      if (matches(status, substatus) && recent(updatedDateTime)) hits.push({ id, received: Date.parse(receivedDateTime), record: file.data });
     }
     // Only closed referrals are ever archived: a filter for open work never walks the history.
     if (filter.status === undefined || filter.status === 'Closed') {
       for (const [id, entry] of this.#archived) {
-        const { status, substatus, receivedDateTime } = entry.summary;
-        if (matches(status, substatus)) hits.push({ id, received: Date.parse(receivedDateTime), segment: entry.segment });
+        const { status, substatus, receivedDateTime, updatedDateTime } = entry.summary;
+        if (matches(status, substatus) && recent(updatedDateTime)) hits.push({ id, received: Date.parse(receivedDateTime), segment: entry.segment });
       }
     }
     hits.sort((a, b) => b.received - a.received || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -142,7 +151,8 @@ export class LowdbStore implements Store {
       const view = await this.#archive.read(segment);
       for (const hit of segmentHits) hit.record = view.byId.get(hit.id);
     }
-    return hits.flatMap((hit) => (hit.record ? [hit.record.referral] : []));
+    // The recheck drops what an old summary (without updatedDateTime) let through.
+    return hits.flatMap((hit) => (hit.record && recent(hit.record.referral.updatedDateTime) ? [hit.record] : []));
   }
 
   openRecords(): ReferralRecord[] {

@@ -9,8 +9,8 @@ export function isArchivable(record: ReferralRecord): boolean {
 }
 
 export function summaryOf(record: ReferralRecord): ReferralSummary {
-  const { id, status, substatus, receivedDateTime, createdDateTime } = record.referral;
-  return { id, status, substatus, receivedDateTime, createdDateTime };
+  const { id, status, substatus, receivedDateTime, createdDateTime, updatedDateTime } = record.referral;
+  return { id, status, substatus, receivedDateTime, createdDateTime, ...(typeof updatedDateTime === 'string' && { updatedDateTime }) };
 }
 
 /**

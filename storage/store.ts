@@ -55,11 +55,19 @@ export interface ReferralSummary {
   substatus: Substatus;
   receivedDateTime: string;
   createdDateTime: string;
+  /** Lets list({ updatedSince }) skip archived referrals without reading their segment. */
+  updatedDateTime?: string;
 }
 
 export interface ListFilter {
   status?: Status;
   substatus?: Substatus;
+  /**
+   * Only referrals whose updatedDateTime (the time of their last event) is at or after this ISO
+   * time: whatever happened since then. Archived referrals older than that are skipped without
+   * reading their segment, so a look at recent activity costs what it returns, not the history.
+   */
+  updatedSince?: string;
 }
 
 /** Small, bot-wide state: conversation references, routes, channel settings, bot-level outbox. */
@@ -83,6 +91,8 @@ export interface Store {
   has(id: string): boolean;
   /** Matching referrals, newest (by receipt) first. */
   list(filter?: ListFilter): Promise<Referral[]>;
+  /** Like list(), with the whole records (the card's channel, the outbox). */
+  listRecords(filter?: ListFilter): Promise<ReferralRecord[]>;
   /** The records of every open (not archived) referral, in memory: what the scheduler and sender work on. */
   openRecords(): ReferralRecord[];
 

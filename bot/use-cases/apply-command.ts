@@ -3,12 +3,13 @@
 // cause are written in one store write.
 
 import type { Command } from '../../referrals/commands.js';
-import type { LifecycleError } from '../../referrals/errors.js';
+import { LifecycleError } from '../../referrals/errors.js';
 import type { ReferralEvent } from '../../referrals/events.js';
 import { evolve } from '../../referrals/evolve.js';
 import { decide } from '../../referrals/lifecycle.js';
 import type { Referral } from '../../referrals/model.js';
 import type { Policy } from '../../referrals/policy.js';
+import { conflictingChangesSince } from '../../referrals/staleness.js';
 import type { CardPost, OutboxItem, ReferralRecord, Store } from '../../storage/store.js';
 import type { Clock } from '../clock.js';
 
@@ -37,10 +38,23 @@ export interface CommandDeps {
 
 export type CommandResult =
   | { ok: true; record: ReferralRecord; events: ReferralEvent[] }
-  | { ok: false; error: LifecycleError; record: ReferralRecord | undefined };
+  /** error.code 'Stale': the actor's card showed an older version and `staleSince` conflicts with the command. */
+  | { ok: false; error: LifecycleError; record: ReferralRecord | undefined; staleSince?: ReferralEvent[] };
 
-export function applyCommand(deps: CommandDeps, id: string, command: Command): Promise<CommandResult> {
+export interface CommandOptions {
+  /** The referral version the actor's card showed: checked inside the write, so two clicks cannot both apply. */
+  expectedVersion?: number;
+}
+
+export function applyCommand(deps: CommandDeps, id: string, command: Command, options: CommandOptions = {}): Promise<CommandResult> {
   return deps.store.update<CommandResult>(id, async (current) => {
+    if (current && options.expectedVersion !== undefined) {
+      const staleSince = conflictingChangesSince(current.referral, options.expectedVersion);
+      if (staleSince.length > 0) {
+        const error = new LifecycleError('Stale', command.type, current.referral, `${command.type}: the card showed version ${options.expectedVersion}`);
+        return { result: { ok: false, error, staleSince, record: current } };
+      }
+    }
     const now = deps.clock();
     const decision = decide(current?.referral, command, now, deps.policy);
     if (!decision.ok) return { result: { ok: false, error: decision.error, record: current } };

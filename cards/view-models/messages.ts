@@ -20,7 +20,7 @@ export function welcomeCardData(locale: Locale) {
 // ---------------------------------------------------------------------------------------------
 // Help
 
-export const HELP_COMMANDS = ['help', 'subscribe', 'unsubscribe', 'routes', 'settings', 'show'] as const;
+export const HELP_COMMANDS = ['help', 'subscribe', 'unsubscribe', 'routes', 'settings', 'show', 'list', 'stats', 'my', 'status'] as const;
 
 export function helpCardData(locale: Locale, options: { intro?: string } = {}) {
   return {

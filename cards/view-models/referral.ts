@@ -8,7 +8,8 @@ import type { Actor, Contact, Referral } from '../../referrals/model.js';
 import { addMs, type Policy } from '../../referrals/policy.js';
 import type { FormName } from '../../referrals/forms.js';
 import { COMMAND_BUTTONS, cardRef, doAction, openAction, refreshAction, type ActionStyle, type DoCommand, type ExecuteAction, type RefreshData } from '../actions.js';
-import { countryName, dateTimeToken, formatDate, formatMoney, hoursOf, t, type Locale, type MessageKey } from '../i18n.js';
+import { countryName, dateTimeToken, formatDate, formatDuration, formatMoney, hoursOf, t, type Locale, type MessageKey } from '../i18n.js';
+import { responseTimeMs } from '../../referrals/stats.js';
 
 export type TextColor = 'default' | 'accent' | 'good' | 'warning' | 'attention';
 
@@ -174,7 +175,8 @@ const STATUS_COLOR: Record<Referral['substatus'], TextColor> = {
   Skipped: 'default',
 };
 
-const STATUS_ICON: Record<Referral['substatus'], string> = {
+/** The icon before a state's name (cards, lists, digests). */
+export const STATUS_ICON: Record<Referral['substatus'], string> = {
   Pending: '🆕',
   Received: '🔎',
   Accepted: '🤝',
@@ -333,6 +335,9 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
     if (referral.statusReason) outcomeFacts.push({ title: t(locale, 'card.reason'), value: t(locale, `reason.${referral.statusReason}`) });
     if (referral.statusReasonNotes) outcomeFacts.push({ title: t(locale, 'card.reasonNotes'), value: referral.statusReasonNotes });
     outcomeFacts.push({ title: t(locale, 'card.closedBy'), value: closedBy?.actor?.name ?? t(locale, 'card.closedAutomatically') });
+    // Response time: receipt → first person action (referrals/stats.ts responseTimeMs).
+    const response = responseTimeMs(referral);
+    outcomeFacts.push({ title: t(locale, 'card.responseTime'), value: response === undefined ? t(locale, 'card.noResponse') : formatDuration(locale, response) });
     const registration = referral.dealRegistration;
     if (registration) {
       const reg = facts(

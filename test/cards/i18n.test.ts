@@ -32,6 +32,10 @@ const SAME_IN_BOTH = new Set([
   'help.cmd.unsubscribe',
   'help.cmd.routes',
   'help.cmd.settings',
+  'help.cmd.list',
+  'help.cmd.stats',
+  'help.cmd.status',
+  'help.cmd.my',
 ]);
 
 /** Properties whose string values a reader sees. */

@@ -33,6 +33,7 @@ describe('storage: recovery rules', () => {
       substatus: 'Declined',
       receivedDateTime: v2.referral.receivedDateTime,
       createdDateTime: v2.referral.createdDateTime,
+      updatedDateTime: v2.referral.updatedDateTime,
     });
   });
 });

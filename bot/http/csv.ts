@@ -1,0 +1,24 @@
+// CSV as RFC 4180 describes it: records end with CRLF (the last one too); a field that contains
+// a double quote, a comma, a CR or an LF is enclosed in double quotes, and a double quote inside
+// it is doubled. Other fields are written as they are. null / undefined are empty fields.
+// (A small serializer on purpose: the only CSV library in node_modules is restify's own
+// dependency, which this project does not declare.)
+
+export type CsvValue = string | number | boolean | null | undefined;
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+export function csvField(value: CsvValue): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'string' ? value : String(value);
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvRecord(values: readonly CsvValue[]): string {
+  return `${values.map(csvField).join(',')}\r\n`;
+}
+
+/** A header record, then one record per row, columns in `columns` order. */
+export function toCsv<C extends string>(columns: readonly C[], rows: ReadonlyArray<Readonly<Record<C, CsvValue>>>): string {
+  return csvRecord(columns) + rows.map((row) => csvRecord(columns.map((column) => row[column]))).join('');
+}

@@ -1,0 +1,247 @@
+// View models of the manager views: the `list` / `my` card, the `stats` card and the channel
+// digest. They turn the pure figures of referrals/queue-views.ts, stats.ts and digest-content.ts
+// into template data in the reader's locale. Every row has a "Show" button (verb `show`).
+
+import type { AttentionCategory, ChangeKind, DigestContent } from '../../referrals/digest-content.js';
+import type { Deadline, DeadlineKind, ListFilterName, ListRow, ListView } from '../../referrals/queue-views.js';
+import type { MoneyByCurrency, Stats } from '../../referrals/stats.js';
+import type { Substatus } from '../../referrals/model.js';
+import { SUBSTATUSES } from '../../referrals/model.js';
+import { showAction, type ExecuteAction, type ShowData } from '../actions.js';
+import { dateTimeToken, formatDate, formatDuration, formatMoney, formatNumber, formatPercent, hoursOf, t, type Locale, type MessageKey } from '../i18n.js';
+import { STATUS_ICON, statusText, type TextColor } from './referral.js';
+
+interface RowLine {
+  text: string;
+  color: TextColor;
+}
+
+export interface RowData {
+  headline: string;
+  lines: RowLine[];
+  button: ExecuteAction<ShowData>;
+}
+
+/** Rows in the digest and in lists: at most this many per section. */
+export const DIGEST_SECTION_LIMIT = 10;
+/** Seller rows in the stats card. */
+export const STATS_SELLER_LIMIT = 15;
+
+const line = (text: string, color: TextColor = 'default'): RowLine => ({ text, color });
+
+function showButton(locale: Locale, referralId: string): ExecuteAction<ShowData> {
+  return showAction(referralId, t(locale, 'list.show')) as ExecuteAction<ShowData>;
+}
+
+/** "Customer" or "Customer · Engagement" when the engagement has its own name. */
+function headline(customer: string, name: string): string {
+  return name.trim() === '' || name === customer ? customer : `${customer} · ${name}`;
+}
+
+const DEADLINE_KEYS: Record<DeadlineKind, MessageKey> = {
+  respondBy: 'card.respondBy',
+  expires: 'card.expires',
+  skips: 'card.skippedAfter',
+  decideBy: 'card.decideBy',
+  closeDate: 'card.closeDate',
+  closed: 'card.closedAt',
+};
+
+/** "Respond by: {{DATE}} {{TIME}} (overdue)"; a close date as a plain date (it is a whole day). */
+export function deadlineText(locale: Locale, deadline: Deadline): string {
+  const when = deadline.kind === 'closeDate' ? formatDate(locale, deadline.at) : dateTimeToken(deadline.at);
+  return `${t(locale, DEADLINE_KEYS[deadline.kind])}: ${when}${deadline.overdue ? ` ${t(locale, 'card.overdue')}` : ''}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// list / my
+
+export interface ListCardOptions {
+  /** Already in the reader's words: what the list covers ("In this channel", …). */
+  scope: string;
+  /** The `my` command's title instead of the filter's. */
+  title?: string;
+}
+
+function listRow(locale: Locale, row: ListRow): RowData {
+  const state = `${STATUS_ICON[row.substatus]} ${statusText(locale, row)}`;
+  const owner = row.owner ? t(locale, 'list.owner', { name: row.owner.name }) : t(locale, 'list.noOwner');
+  const lines = [line(`${state} · ${owner}`)];
+  if (row.deadline) lines.push(line(deadlineText(locale, row.deadline), row.deadline.overdue ? 'attention' : 'default'));
+  return { headline: headline(row.customer, row.name), lines, button: showButton(locale, row.id) };
+}
+
+const LIST_TITLES: Record<ListFilterName, MessageKey> = {
+  open: 'list.title.open',
+  new: 'list.title.new',
+  active: 'list.title.active',
+  mine: 'list.title.mine',
+  overdue: 'list.title.overdue',
+  archived: 'list.title.archived',
+};
+
+export function listCardData(locale: Locale, view: ListView, options: ListCardOptions) {
+  return {
+    title: options.title ?? t(locale, LIST_TITLES[view.filter], { count: view.total }),
+    scope: options.scope,
+    empty: view.rows.length === 0,
+    emptyText: t(locale, view.filter === 'mine' ? 'list.emptyMine' : 'list.empty'),
+    rows: view.rows.map((row) => listRow(locale, row)),
+    hasMore: view.more > 0,
+    moreText: t(locale, 'list.more', { count: view.more }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// stats
+
+export type StatsPeriod = '7d' | '30d' | '90d' | 'all';
+
+export interface StatsCardOptions {
+  period: StatsPeriod;
+  scope: string;
+}
+
+const NONE = '—';
+
+function moneyText(locale: Locale, amounts: MoneyByCurrency): string {
+  return amounts.length === 0 ? NONE : amounts.map((amount) => formatMoney(locale, amount.value, amount.currency)).join(' · ');
+}
+
+function durationText(locale: Locale, ms: number | null): string {
+  return ms === null ? NONE : formatDuration(locale, ms);
+}
+
+/** "67% (2 of 3)", or "—" when there is nothing to divide. */
+function rateText(locale: Locale, count: number, of: number, share: number | null): string {
+  return share === null ? NONE : t(locale, 'stats.rate', { percent: formatPercent(locale, share), count: formatNumber(locale, count), of: formatNumber(locale, of) });
+}
+
+const fact = (title: string, value: string) => ({ title, value });
+
+export function statsCardData(locale: Locale, stats: Stats, options: StatsCardOptions) {
+  const n = (value: number) => formatNumber(locale, value);
+  const stateFacts = SUBSTATUSES.filter((substatus: Substatus) => stats.byState[substatus] > 0).map((substatus) =>
+    fact(`${STATUS_ICON[substatus]} ${t(locale, `substatus.${substatus}`)}`, n(stats.byState[substatus])),
+  );
+  const hours = hoursOf(stats.respondWithinMs);
+  const decided = stats.acceptance.accepted + stats.acceptance.declined + stats.acceptance.expired + stats.acceptance.skipped;
+  const shown = stats.sellers.slice(0, STATS_SELLER_LIMIT);
+  return {
+    title: t(locale, 'stats.title', { period: t(locale, `stats.period.${options.period}`) }),
+    scope: options.scope,
+    received: {
+      heading: t(locale, 'stats.received', { count: n(stats.received) }),
+      empty: stateFacts.length === 0,
+      emptyText: t(locale, 'stats.receivedNone'),
+      facts: stateFacts,
+    },
+    response: {
+      heading: t(locale, 'stats.responseHeading'),
+      facts: [
+        fact(t(locale, 'stats.medianResponse'), durationText(locale, stats.medianResponseMs)),
+        fact(t(locale, 'stats.p90Response'), durationText(locale, stats.p90ResponseMs)),
+        fact(t(locale, 'stats.answeredWithin', { hours }), rateText(locale, stats.answeredWithin.count, stats.answeredWithin.of, stats.answeredWithin.share)),
+      ],
+    },
+    outcomes: {
+      heading: t(locale, 'stats.outcomesHeading'),
+      facts: [
+        fact(t(locale, 'stats.acceptanceRate'), rateText(locale, stats.acceptance.accepted, decided, stats.acceptance.rate)),
+        fact(t(locale, 'stats.expired'), n(stats.expired)),
+        fact(t(locale, 'stats.winRate'), rateText(locale, stats.win.won, stats.win.won + stats.win.lost, stats.win.rate)),
+        fact(t(locale, 'stats.wonValue'), moneyText(locale, stats.wonValue)),
+        fact(
+          t(locale, 'stats.pipeline'),
+          stats.pipeline.openDeals === 0 ? NONE : t(locale, 'stats.pipelineValue', { value: moneyText(locale, stats.pipeline.value), count: n(stats.pipeline.openDeals) }),
+        ),
+      ],
+    },
+    sellers: {
+      heading: t(locale, 'stats.sellersHeading'),
+      empty: shown.length === 0,
+      emptyText: t(locale, 'stats.sellersNone'),
+      header: [t(locale, 'stats.seller'), t(locale, 'stats.accepted'), t(locale, 'stats.won'), t(locale, 'stats.lost'), t(locale, 'stats.medianResponse')],
+      rows: shown.map((seller) => ({ cells: [seller.name, n(seller.accepted), n(seller.won), n(seller.lost), durationText(locale, seller.medianResponseMs)] })),
+      hasMore: stats.sellers.length > shown.length,
+      moreText: t(locale, 'list.more', { count: stats.sellers.length - shown.length }),
+    },
+    note: t(locale, 'stats.note', { hours }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// digest
+
+export interface DigestCardOptions {
+  /** The slot (ISO): the digest's date. */
+  slot: string;
+  /** Changes are those since this time (ISO). */
+  since: string;
+  /** Totals when the lists were cut (the params carry at most DIGEST_SECTION_LIMIT items each). */
+  attentionTotal?: number;
+  changesTotal?: number;
+}
+
+const ATTENTION_KEYS: Record<AttentionCategory, MessageKey> = {
+  expiringSoon: 'digest.expiringSoon',
+  overdue: 'digest.overdue',
+  dueToday: 'digest.dueToday',
+  closeDatePassed: 'digest.closeDatePassed',
+};
+
+const CHANGE_KEYS: Record<ChangeKind, MessageKey> = {
+  received: 'digest.change.received',
+  interested: 'digest.change.interested',
+  accepted: 'digest.change.accepted',
+  declined: 'digest.change.declined',
+  skipped: 'digest.change.skipped',
+  won: 'digest.change.won',
+  lost: 'digest.change.lost',
+  expired: 'digest.change.expired',
+};
+
+const CHANGE_ICONS: Record<ChangeKind, string> = {
+  received: '🆕',
+  interested: '🔎',
+  accepted: '🤝',
+  declined: '❌',
+  skipped: '⏭️',
+  won: '🏆',
+  lost: '📉',
+  expired: '⌛',
+};
+
+export function digestCardData(locale: Locale, content: DigestContent, options: DigestCardOptions) {
+  const attentionTotal = Math.max(options.attentionTotal ?? 0, content.attention.length);
+  const changesTotal = Math.max(options.changesTotal ?? 0, content.changes.length);
+  const attention = content.attention.slice(0, DIGEST_SECTION_LIMIT);
+  const changes = content.changes.slice(0, DIGEST_SECTION_LIMIT);
+  return {
+    title: t(locale, 'digest.title'),
+    subtitle: t(locale, 'digest.subtitle', { date: dateTimeToken(options.slot), since: dateTimeToken(options.since) }),
+    attention: {
+      show: attention.length > 0,
+      heading: t(locale, 'digest.attentionHeading', { count: formatNumber(locale, attentionTotal) }),
+      rows: attention.map((item): RowData => {
+        const deadline = item.category === 'closeDatePassed' || (item.category === 'dueToday' && item.substatus === 'Accepted') ? formatDate(locale, item.at) : dateTimeToken(item.at);
+        const lines = [line(t(locale, ATTENTION_KEYS[item.category], { date: deadline }), item.category === 'dueToday' ? 'warning' : 'attention')];
+        lines.push(line(`${STATUS_ICON[item.substatus]} ${t(locale, `substatus.${item.substatus}`)} · ${item.owner ? t(locale, 'list.owner', { name: item.owner }) : t(locale, 'list.noOwner')}`));
+        return { headline: headline(item.customer, item.name), lines, button: showButton(locale, item.id) };
+      }),
+      hasMore: attentionTotal > attention.length,
+      moreText: t(locale, 'list.more', { count: attentionTotal - attention.length }),
+    },
+    changes: {
+      show: changes.length > 0,
+      heading: t(locale, 'digest.changesHeading', { count: formatNumber(locale, changesTotal) }),
+      rows: changes.map((item): RowData => {
+        let text = `${CHANGE_ICONS[item.kind]} ${t(locale, CHANGE_KEYS[item.kind], { actor: item.actor ?? t(locale, 'digest.nobody') })}`;
+        if (item.dealValue !== undefined) text += ` · ${formatMoney(locale, item.dealValue, item.currency ?? 'USD')}`;
+        return { headline: headline(item.customer, item.name), lines: [line(text), line(dateTimeToken(item.at))], button: showButton(locale, item.id) };
+      }),
+      hasMore: changesTotal > changes.length,
+      moreText: t(locale, 'list.more', { count: changesTotal - changes.length }),
+    },
+  };
+}
