@@ -21,6 +21,7 @@
 // `attentionTotal` / `changesTotal`): "what changed in [since, slot)" is history and cannot go
 // stale, and the attention list is what the channel was told at the slot.
 
+import { clearBackgroundTimer, setBackgroundTimer, type TimerHandle } from './background-timer.js';
 import { DIGEST_SECTION_LIMIT } from '../cards/index.js';
 import { attentionFingerprint, digestContent, type DigestContent } from '../referrals/digest-content.js';
 import { latestSlotAtOrBefore, nextSlotAfter, previousSlot, sameLocalDay, type DigestSchedule } from '../referrals/digest-schedule.js';
@@ -31,7 +32,7 @@ import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
 import { outboxItem } from './message-planner.js';
 
-export type TimerHandle = unknown;
+export type { TimerHandle } from './background-timer.js';
 
 /** What `state.digest` holds. */
 export interface DigestState {
@@ -132,14 +133,8 @@ export class DigestTimer {
 
   constructor(options: DigestOptions) {
     this.#options = options;
-    this.#setTimer =
-      options.setTimer ??
-      ((callback, ms) => {
-        const handle = setTimeout(callback, ms);
-        handle.unref();
-        return handle;
-      });
-    this.#clearTimer = options.clearTimer ?? ((handle) => clearTimeout(handle as NodeJS.Timeout));
+    this.#setTimer = options.setTimer ?? setBackgroundTimer;
+    this.#clearTimer = options.clearTimer ?? clearBackgroundTimer;
     this.#maxSleepMs = Math.min(options.maxSleepMs ?? DEFAULT_MAX_SLEEP_MS, 2 ** 31 - 1);
   }
 

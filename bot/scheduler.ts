@@ -8,6 +8,7 @@
 // Cost: the heap is built once from store.openRecords() at start and kept current through
 // store.onChange; a wake-up touches only the heap top and the referrals it fires.
 
+import { clearBackgroundTimer, setBackgroundTimer, type TimerHandle } from './background-timer.js';
 import type { TimerCommandType } from '../referrals/commands.js';
 import type { Policy } from '../referrals/policy.js';
 import type { WorkingHours } from '../referrals/working-hours.js';
@@ -18,7 +19,7 @@ import { firingNow, nextFiring, type ScheduledTimer } from './scheduler/fire-tim
 import { TimerHeap } from './scheduler/timer-heap.js';
 import { applyCommand, type CommandDeps } from './use-cases/apply-command.js';
 
-export type TimerHandle = unknown;
+export type { TimerHandle } from './background-timer.js';
 
 export interface SchedulerOptions {
   store: Store;
@@ -86,14 +87,8 @@ export class Scheduler {
     this.#clock = options.clock ?? options.commands.clock;
     this.#workingHours = options.workingHours;
     this.#log = options.log;
-    this.#setTimer =
-      options.setTimer ??
-      ((callback, ms) => {
-        const handle = setTimeout(callback, ms);
-        handle.unref();
-        return handle;
-      });
-    this.#clearTimer = options.clearTimer ?? ((handle) => clearTimeout(handle as NodeJS.Timeout));
+    this.#setTimer = options.setTimer ?? setBackgroundTimer;
+    this.#clearTimer = options.clearTimer ?? clearBackgroundTimer;
     this.#maxSleepMs = Math.min(options.maxSleepMs ?? DEFAULT_MAX_SLEEP_MS, 2 ** 31 - 1);
     this.#backoff = options.retryBackoffMs ?? DEFAULT_BACKOFF;
   }

@@ -31,21 +31,21 @@ interface StoreFigures {
   peakRssMb: number;
 }
 
-function storeFigures(count: number): StoreFigures {
+/** Seeds a fresh data directory with `count` referrals, then measures it, each step in its own process. */
+function figures<T>(script: string, count: number): T {
   const dir = mkdtempSync(path.join(os.tmpdir(), `referral-desk-bench-${count}-`));
   try {
-    process.stdout.write(`seeding ${count} referrals (95 % closed)… `);
-    runStep('store-bench.ts', ['seed', dir, String(count)]);
+    process.stdout.write(`${script}: seeding ${count} referrals (95 % closed)… `);
+    runStep(script, ['seed', dir, String(count)]);
     process.stdout.write('measuring…\n');
-    const out = runStep('store-bench.ts', ['measure', dir]).trim().split('\n').pop()!;
-    return JSON.parse(out) as StoreFigures;
+    return JSON.parse(runStep(script, ['measure', dir]).trim().split('\n').pop()!) as T;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const small = storeFigures(SMALL);
-const large = storeFigures(LARGE);
+const small = figures<StoreFigures>('store-bench.ts', SMALL);
+const large = figures<StoreFigures>('store-bench.ts', LARGE);
 printRatioTable(`Store and intake: ${LARGE} vs ${SMALL} referrals already stored (95 % closed)`, `${SMALL}`, `${LARGE}`, [
   { metric: 'intake latency p50', small: small.intakeP50, large: large.intakeP50, unit: 'ms' },
   { metric: 'intake latency p95', small: small.intakeP95, large: large.intakeP95, unit: 'ms', goal: 'ratio ≤ 2' },
@@ -69,21 +69,8 @@ interface SchedulerFigures {
   storeWriteP50: number;
 }
 
-function schedulerFigures(count: number): SchedulerFigures {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `referral-desk-scheduler-bench-${count}-`));
-  try {
-    process.stdout.write(`seeding ${count} referrals for the scheduler (95 % closed)… `);
-    runStep('scheduler-bench.ts', ['seed', dir, String(count)]);
-    process.stdout.write('measuring…\n');
-    const out = runStep('scheduler-bench.ts', ['measure', dir]).trim().split('\n').pop()!;
-    return JSON.parse(out) as SchedulerFigures;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const schedSmall = schedulerFigures(SMALL);
-const schedLarge = schedulerFigures(LARGE);
+const schedSmall = figures<SchedulerFigures>('scheduler-bench.ts', SMALL);
+const schedLarge = figures<SchedulerFigures>('scheduler-bench.ts', LARGE);
 printRatioTable(`Scheduler: one wake-up, ${LARGE} vs ${SMALL} referrals already stored (95 % closed)`, `${SMALL}`, `${LARGE}`, [
   { metric: 'wake-up firing 1 timer p50', small: schedSmall.wakeP50, large: schedLarge.wakeP50, unit: 'ms' },
   { metric: 'wake-up firing 1 timer p95', small: schedSmall.wakeP95, large: schedLarge.wakeP95, unit: 'ms', goal: 'ratio ≤ 2' },

@@ -6,6 +6,7 @@ import { evolve } from '../../referrals/evolve.js';
 import type { Command } from '../../referrals/commands.js';
 import type { Referral, Rfi } from '../../referrals/model.js';
 import { DEFAULT_POLICY } from '../../referrals/policy.js';
+import { LowdbStore } from '../../storage/lowdb-store.js';
 import type { ReferralRecord } from '../../storage/store.js';
 
 const SELLERS = [
@@ -67,4 +68,15 @@ export function benchRecord(i: number): ReferralRecord {
     if (kind === 'lost') referral = run(referral, { type: 'lost', actor: seller, reason: 'BudgetNotAdequate' }, later(24 * 30));
   }
   return { referral, outbox: [] };
+}
+
+/** Fills a data directory with `count` records (benchRecord 0..count-1), in batches. */
+export async function seedStore(dataDir: string, count: number): Promise<void> {
+  const store = new LowdbStore({ dataDir });
+  await store.open();
+  const batch = 5000;
+  for (let start = 0; start < count; start += batch) {
+    await store.seed(Array.from({ length: Math.min(batch, count - start) }, (_, k) => benchRecord(start + k)));
+  }
+  await store.close();
 }

@@ -16,23 +16,13 @@ import { Scheduler } from '../../bot/scheduler.js';
 import { applyCommand, type CommandDeps } from '../../bot/use-cases/apply-command.js';
 import { DEFAULT_POLICY } from '../../referrals/policy.js';
 import { LowdbStore } from '../../storage/lowdb-store.js';
-import { benchRecord, benchRfi } from './fixtures.js';
+import { benchRfi, seedStore } from './fixtures.js';
 import { percentile } from './percentiles.js';
 
 const OPERATIONS = 300;
 const WARMUP = 30;
 /** Before every seeded timer (the fixtures start on 2024-01-01, the first reminder is due a day later). */
 const NOW = Date.parse('2024-01-01T00:00:00.000Z');
-
-async function seed(dataDir: string, count: number): Promise<void> {
-  const store = new LowdbStore({ dataDir });
-  await store.open();
-  const batch = 5000;
-  for (let start = 0; start < count; start += batch) {
-    await store.seed(Array.from({ length: Math.min(batch, count - start) }, (_, k) => benchRecord(start + k)));
-  }
-  await store.close();
-}
 
 async function measure(dataDir: string): Promise<void> {
   const store = new LowdbStore({ dataDir });
@@ -111,6 +101,6 @@ async function measure(dataDir: string): Promise<void> {
 }
 
 const [mode, dataDir, count] = process.argv.slice(2);
-if (mode === 'seed' && dataDir && count) await seed(dataDir, Number(count));
+if (mode === 'seed' && dataDir && count) await seedStore(dataDir, Number(count));
 else if (mode === 'measure' && dataDir) await measure(dataDir);
 else throw new Error('usage: scheduler-bench.ts seed <dir> <count> | measure <dir>');

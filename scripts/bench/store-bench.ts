@@ -7,22 +7,11 @@ import { startApp } from '../../bot/app.js';
 import { readConfig } from '../../bot/config.js';
 import { createLogger } from '../../bot/logger.js';
 import { applyCommand } from '../../bot/use-cases/apply-command.js';
-import { LowdbStore } from '../../storage/lowdb-store.js';
-import { benchRecord, benchRfi } from './fixtures.js';
+import { benchRfi, seedStore } from './fixtures.js';
 import { percentile } from './percentiles.js';
 
 const OPERATIONS = 300;
 const WARMUP = 30;
-
-async function seed(dataDir: string, count: number): Promise<void> {
-  const store = new LowdbStore({ dataDir });
-  await store.open();
-  const batch = 5000;
-  for (let start = 0; start < count; start += batch) {
-    await store.seed(Array.from({ length: Math.min(batch, count - start) }, (_, k) => benchRecord(start + k)));
-  }
-  await store.close();
-}
 
 async function measure(dataDir: string): Promise<void> {
   const config = readConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
@@ -72,6 +61,6 @@ async function measure(dataDir: string): Promise<void> {
 }
 
 const [mode, dataDir, count] = process.argv.slice(2);
-if (mode === 'seed' && dataDir && count) await seed(dataDir, Number(count));
+if (mode === 'seed' && dataDir && count) await seedStore(dataDir, Number(count));
 else if (mode === 'measure' && dataDir) await measure(dataDir);
 else throw new Error('usage: store-bench.ts seed <dir> <count> | measure <dir>');

@@ -4,6 +4,7 @@
 
 import { expect } from 'chai';
 import { sendActivity, sendInvoke } from '../support/bot-client.js';
+import { cardButtons } from '../support/card-buttons.js';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
 import { getReferral, postReferral, sampleRfi } from '../support/intake-client.js';
 import { removeDir, startService, type TestService } from '../support/start-service.js';
@@ -12,19 +13,7 @@ import { cardAction, channelMention, fixture, installationUpdate, personalMessag
 const { anna, bruno, maria } = fixture.users as Record<string, (typeof fixture.sellers)[number]>;
 const EMEA = fixture.team.emea;
 
-/** The buttons of a card (every Action.Execute a person can press; not the automatic refresh), depth-first. */
-function actions(card: any): any[] {
-  const found: any[] = [];
-  const walk = (node: any) => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (node && typeof node === 'object') {
-      if (node.type === 'Action.Execute') found.push(node);
-      for (const [key, value] of Object.entries(node)) if (key !== 'refresh') walk(value);
-    }
-  };
-  walk(card);
-  return found;
-}
+const actions = cardButtons;
 
 function texts(card: any): string {
   return JSON.stringify(card);
