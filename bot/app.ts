@@ -86,10 +86,19 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   mountIntakeRoutes(server, deps, config.intakeApiKey);
   mountMessagesRoute(server, { adapter, handle: (context) => bot.run(context), requireAuth: !config.localMode });
 
-  await new Promise<void>((resolve, reject) => {
-    server.server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      // restify re-emits the HTTP server's errors (EADDRINUSE…) on itself.
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.removeListener('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info('listening', { url, dataDir: config.dataDir, flow: config.policy.flow });

@@ -36,6 +36,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Referral Desk failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const detail = code === 'EADDRINUSE' ? `${(error as Error).message} (set PORT to a free port)` : error instanceof Error ? error.stack : String(error);
+  process.stderr.write(`Referral Desk failed to start: ${detail}\n`);
   process.exit(1);
 });

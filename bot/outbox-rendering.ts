@@ -36,7 +36,7 @@ export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | unde
     }
     return { text };
   }
-  if (key === 'welcome') return { attachments: [cardAttachment(renderWelcome(locale))] };
+  if (key === 'welcome') return { attachments: [cardAttachment(renderWelcome(locale, context.policy.respondWithinMs))] };
   if (key === DIGEST_MESSAGE_KEY) {
     // A channel's digest (bot/digest.ts): the slot and its content travel in the params.
     const digest = parseDigestParams(params);

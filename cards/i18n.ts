@@ -122,10 +122,6 @@ export function formatList(locale: Locale, items: readonly string[], type: 'conj
   return new Intl.ListFormat(BCP47[locale], { style: 'long', type }).format(items);
 }
 
-/** Hours in a duration, for "within {hours} h". */
-export function hoursOf(ms: number): number {
-  return Math.round(ms / 3_600_000);
-}
 
 /**
  * A duration in the reader's words, rounded to what matters: "45 min", "3 h 20 min", "2 d 4 h"
@@ -133,8 +129,10 @@ export function hoursOf(ms: number): number {
  */
 export function formatDuration(locale: Locale, ms: number): string {
   const minutes = Math.round(Math.max(0, ms) / 60_000);
-  const part = (key: 'duration.days' | 'duration.hours' | 'duration.minutes', count: number) => t(locale, key, { count: formatNumber(locale, count) });
-  if (minutes >= 24 * 60) {
+  const part = (key: 'duration.days' | 'duration.hours' | 'duration.minutes' | 'duration.seconds', count: number) => t(locale, key, { count: formatNumber(locale, count) });
+  if (ms < 60_000) return part('duration.seconds', Math.round(Math.max(0, ms) / 1000));
+  // Up to 72 h in hours, as Partner Center words its deadlines ("24 hours", "72 hours"), then days.
+  if (minutes > 72 * 60) {
     const hours = Math.round(ms / 3_600_000);
     const days = Math.floor(hours / 24);
     return hours % 24 === 0 ? part('duration.days', days) : `${part('duration.days', days)} ${part('duration.hours', hours % 24)}`;

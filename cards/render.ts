@@ -110,8 +110,8 @@ export function renderForm(form: FormName, ref: Referral, options: FormOptions, 
   return expandTemplate(formTemplateName(form, ref.flow), formCardData(form, ref, options, state));
 }
 
-export function renderWelcome(locale: Locale): AdaptiveCardJson {
-  return expandTemplate('welcome', welcomeCardData(locale));
+export function renderWelcome(locale: Locale, respondWithinMs: number): AdaptiveCardJson {
+  return expandTemplate('welcome', welcomeCardData(locale, respondWithinMs));
 }
 
 export function renderHelp(locale: Locale, options: { intro?: string } = {}): AdaptiveCardJson {

@@ -5,7 +5,7 @@
 import type { ReferralEvent } from '../../referrals/events.js';
 import type { EngagementFields, Referral } from '../../referrals/model.js';
 import type { Policy } from '../../referrals/policy.js';
-import { formatDate, formatDateTimeUtc, formatList, formatNumber, hoursOf, t, type Locale, type MessageKey } from '../i18n.js';
+import { formatDate, formatDateTimeUtc, formatDuration, formatList, formatNumber, t, type Locale, type MessageKey } from '../i18n.js';
 import { contactLine, statusText } from './referral.js';
 
 const CHANGE_KEYS: Record<keyof EngagementFields, MessageKey> = {
@@ -53,7 +53,7 @@ export function threadReplyText(locale: Locale, event: ReferralEvent, referral: 
     case 'skipped':
       return event.actor
         ? t(locale, 'reply.noThanks', { actor: event.actor.name })
-        : t(locale, 'reply.skipped', { hours: hoursOf(policy.skipAfterMs) });
+        : t(locale, 'reply.skipped', { duration: formatDuration(locale, policy.skipAfterMs) });
     case 'won':
       return t(locale, event.dealRegistration ? 'reply.wonRegistered' : 'reply.won', { actor: event.actor.name });
     case 'lost':
@@ -63,11 +63,11 @@ export function threadReplyText(locale: Locale, event: ReferralEvent, referral: 
     case 'contactAdded':
       return t(locale, 'reply.contactAdded', { actor: event.actor.name, contact: contactLine(locale, event.contact) });
     case 'reminded':
-      return t(locale, 'reply.reminder', { hours: hoursOf(policy.respondWithinMs) });
+      return t(locale, 'reply.reminder', { duration: formatDuration(locale, policy.respondWithinMs) });
     case 'expiryWarned':
       return t(locale, 'reply.expiresSoon', { date: formatDateTimeUtc(locale, referral.expirationDateTime) });
     case 'urgencyChanged':
-      return t(locale, 'reply.urgencyChanged', { hours: hoursOf(policy.urgentForMs) });
+      return t(locale, 'reply.urgencyChanged', { duration: formatDuration(locale, policy.urgentForMs) });
     case 'expired':
       return t(locale, 'reply.expired');
     case 'closeDatePassed':

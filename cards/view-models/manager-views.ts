@@ -8,7 +8,7 @@ import type { MoneyByCurrency, Stats } from '../../referrals/stats.js';
 import type { Substatus } from '../../referrals/model.js';
 import { SUBSTATUSES } from '../../referrals/model.js';
 import { showAction, type ExecuteAction, type ShowData } from '../actions.js';
-import { dateTimeToken, formatDate, formatDuration, formatMoney, formatNumber, formatPercent, hoursOf, t, type Locale, type MessageKey } from '../i18n.js';
+import { dateTimeToken, formatDate, formatDuration, formatMoney, formatNumber, formatPercent, t, type Locale, type MessageKey } from '../i18n.js';
 import { STATUS_ICON, statusText, type TextColor } from './referral.js';
 
 interface RowLine {
@@ -124,7 +124,7 @@ export function statsCardData(locale: Locale, stats: Stats, options: StatsCardOp
   const stateFacts = SUBSTATUSES.filter((substatus: Substatus) => stats.byState[substatus] > 0).map((substatus) =>
     fact(`${STATUS_ICON[substatus]} ${t(locale, `substatus.${substatus}`)}`, n(stats.byState[substatus])),
   );
-  const hours = hoursOf(stats.respondWithinMs);
+  const duration = formatDuration(locale, stats.respondWithinMs);
   const decided = stats.acceptance.accepted + stats.acceptance.declined + stats.acceptance.expired + stats.acceptance.skipped;
   const shown = stats.sellers.slice(0, STATS_SELLER_LIMIT);
   return {
@@ -141,7 +141,7 @@ export function statsCardData(locale: Locale, stats: Stats, options: StatsCardOp
       facts: [
         fact(t(locale, 'stats.medianResponse'), durationText(locale, stats.medianResponseMs)),
         fact(t(locale, 'stats.p90Response'), durationText(locale, stats.p90ResponseMs)),
-        fact(t(locale, 'stats.answeredWithin', { hours }), rateText(locale, stats.answeredWithin.count, stats.answeredWithin.of, stats.answeredWithin.share)),
+        fact(t(locale, 'stats.answeredWithin', { duration }), rateText(locale, stats.answeredWithin.count, stats.answeredWithin.of, stats.answeredWithin.share)),
       ],
     },
     outcomes: {
@@ -166,7 +166,7 @@ export function statsCardData(locale: Locale, stats: Stats, options: StatsCardOp
       hasMore: stats.sellers.length > shown.length,
       moreText: t(locale, 'list.more', { count: stats.sellers.length - shown.length }),
     },
-    note: t(locale, 'stats.note', { hours }),
+    note: t(locale, 'stats.note', { duration }),
   };
 }
 

@@ -1,19 +1,20 @@
 // View models of the bot's message cards: welcome, help, routes, and the generic notice.
 
 import { showAction, type ExecuteAction } from '../actions.js';
-import { countryName, formatList, t, type Locale, type MessageKey } from '../i18n.js';
+import { countryName, formatDuration, formatList, t, type Locale, type MessageKey } from '../i18n.js';
 import { companySize } from './referral.js';
 
 // ---------------------------------------------------------------------------------------------
 // Welcome
 
-export function welcomeCardData(locale: Locale) {
+/** `respondWithinMs`: RESPOND_WITHIN, the time the welcome asks teams to answer in. */
+export function welcomeCardData(locale: Locale, respondWithinMs: number) {
   return {
     title: t(locale, 'welcome.title'),
     text: t(locale, 'welcome.text'),
     routeHeading: t(locale, 'welcome.routeHeading'),
     routeLines: (['welcome.routeAll', 'welcome.routeFilters', 'welcome.routeMore'] as const).map((key) => ({ text: t(locale, key) })),
-    respond: t(locale, 'welcome.respond'),
+    respond: t(locale, 'welcome.respond', { duration: formatDuration(locale, respondWithinMs) }),
   };
 }
 

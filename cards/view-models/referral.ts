@@ -8,7 +8,7 @@ import type { Actor, Contact, Referral } from '../../referrals/model.js';
 import { addMs, type Policy } from '../../referrals/policy.js';
 import type { FormName } from '../../referrals/forms.js';
 import { COMMAND_BUTTONS, cardRef, doAction, openAction, refreshAction, type ActionStyle, type DoCommand, type ExecuteAction, type RefreshData } from '../actions.js';
-import { countryName, dateTimeToken, formatDate, formatDuration, formatMoney, hoursOf, t, type Locale, type MessageKey } from '../i18n.js';
+import { countryName, dateTimeToken, formatDate, formatDuration, formatMoney, t, type Locale, type MessageKey } from '../i18n.js';
 import { responseTimeMs } from '../../referrals/stats.js';
 
 export type TextColor = 'default' | 'accent' | 'good' | 'warning' | 'attention';
@@ -244,7 +244,7 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
   const urgentShown = showsUrgentMarker(referral);
   const urgent = {
     show: urgentShown,
-    text: referral.urgencyChangedAt ? t(locale, 'card.urgentChanged', { hours: hoursOf(policy.urgentForMs) }) : t(locale, 'card.urgent'),
+    text: referral.urgencyChangedAt ? t(locale, 'card.urgentChanged', { duration: formatDuration(locale, policy.urgentForMs) }) : t(locale, 'card.urgent'),
     style: (referral.urgencyChangedAt ? 'warning' : 'attention') as 'attention' | 'warning',
   };
 
@@ -252,8 +252,8 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
   let hint = '';
   if (referral.status === 'New' && referral.substatus === 'Pending') {
     hint = referral.flow === 'inbox'
-      ? t(locale, 'card.hint.pendingInbox', { hours: hoursOf(policy.respondWithinMs) })
-      : t(locale, 'card.hint.pendingClassic', { hours: hoursOf(policy.skipAfterMs) });
+      ? t(locale, 'card.hint.pendingInbox', { duration: formatDuration(locale, policy.respondWithinMs) })
+      : t(locale, 'card.hint.pendingClassic', { duration: formatDuration(locale, policy.skipAfterMs) });
   } else if (referral.substatus === 'Received') {
     hint = t(locale, 'card.hint.received');
   } else if (referral.status === 'Active') {

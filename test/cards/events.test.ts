@@ -34,11 +34,11 @@ describe('cards: thread replies and change descriptions', () => {
   });
 
   it('words the timer notices', () => {
-    expect(reply(run('inbox', [[25, { type: 'remind' }]]))).to.equal(t('en', 'reply.reminder', { hours: 24 }));
+    expect(reply(run('inbox', [[25, { type: 'remind' }]]))).to.equal(t('en', 'reply.reminder', { duration: '24 h' }));
     expect(reply(run('inbox', [[25, { type: 'remind' }], [288, { type: 'warnExpiry' }]]))).to.equal('⌛ Expires soon (16 Mar 2026, 09:00 UTC). Accept or decline before then.');
     expect(reply(run('inbox', [[25, { type: 'remind' }], [72, { type: 'changeUrgency' }]], URGENT_RFI()))).to.include('72 h ago');
     expect(reply(run('inbox', [[336, { type: 'expire' }]]))).to.equal(t('en', 'reply.expired'));
-    expect(reply(run('classic', [[72, { type: 'skip' }]]))).to.equal(t('en', 'reply.skipped', { hours: 72 }));
+    expect(reply(run('classic', [[72, { type: 'skip' }]]))).to.equal(t('en', 'reply.skipped', { duration: '72 h' }));
     expect(reply(run('inbox', [[2, ACCEPT], [120 * 24, { type: 'remindCloseDate' }]]))).to.include('(30 Jun 2026) has passed');
     expect(threadReplyText('en', run('inbox', []).history[0]!, run('inbox', []), policyFor('inbox'))).to.equal(undefined);
   });

@@ -49,7 +49,7 @@ describe('cards: manager views', () => {
       const card = renderStats(locale, figures, { period: '30d', scope: t(locale, 'list.scope.all') });
       expect(cardProblems(card)).to.deep.equal([]);
       const factSets = Object.fromEntries(elementsOf(card).filter((e) => e['type'] === 'FactSet').map((e) => [e['id'], (e['facts'] as { title: string }[]).map((f) => f.title)]));
-      expect(factSets['stats-response']).to.deep.equal([t(locale, 'stats.medianResponse'), t(locale, 'stats.p90Response'), t(locale, 'stats.answeredWithin', { hours: 24 })]);
+      expect(factSets['stats-response']).to.deep.equal([t(locale, 'stats.medianResponse'), t(locale, 'stats.p90Response'), t(locale, 'stats.answeredWithin', { duration: formatDuration(locale, 24 * HOUR) })]);
       expect(factSets['stats-outcomes']).to.deep.equal([t(locale, 'stats.acceptanceRate'), t(locale, 'stats.expired'), t(locale, 'stats.winRate'), t(locale, 'stats.wonValue'), t(locale, 'stats.pipeline')]);
       expect(factSets['stats-states']).to.have.length(Object.values(figures.byState).filter((count) => count > 0).length);
       const table = elementsOf(card).find((e) => e['id'] === 'stats-sellers')!;
@@ -107,13 +107,18 @@ describe('cards: manager views', () => {
 
   it('formats durations and percentages', () => {
     const MIN = 60_000;
-    expect(formatDuration('en', 0)).to.equal('0 min');
+    expect(formatDuration('en', 0)).to.equal('0 s');
+    expect(formatDuration('en', 3_000)).to.equal('3 s');
     expect(formatDuration('en', 45 * MIN + 20_000)).to.equal('45 min');
     expect(formatDuration('en', 3 * HOUR)).to.equal('3 h');
     expect(formatDuration('en', 3 * HOUR + 20 * MIN)).to.equal('3 h 20 min');
-    expect(formatDuration('en', 23 * HOUR + 59 * MIN + 50_000)).to.equal('1 d');
-    expect(formatDuration('en', 52 * HOUR + 10 * MIN)).to.equal('2 d 4 h');
-    expect(formatDuration('ru', 26 * HOUR)).to.equal('1 д 2 ч');
+    expect(formatDuration('en', 23 * HOUR + 59 * MIN + 50_000)).to.equal('24 h');
+    expect(formatDuration('en', 52 * HOUR + 10 * MIN)).to.equal('52 h 10 min');
+    expect(formatDuration('en', 72 * HOUR)).to.equal('72 h');
+    expect(formatDuration('en', 7 * 24 * HOUR)).to.equal('7 d');
+    expect(formatDuration('en', 100 * HOUR)).to.equal('4 d 4 h');
+    expect(formatDuration('ru', 26 * HOUR)).to.equal('26 ч');
+    expect(formatDuration('ru', 14 * 24 * HOUR)).to.equal('14 д');
     expect(formatPercent('en', 2 / 3)).to.equal('67%');
     expect(formatPercent('ru', 0.5)).to.match(/^50\s%$/);
   });

@@ -7,9 +7,10 @@ import { buttonsOf, cardProblems, elementsOf, shown } from './support.js';
 describe('cards: message cards', () => {
   for (const locale of LOCALES) {
     it(`welcome (${locale}): what the bot does and how to route, parses at 1.5`, () => {
-      const card = renderWelcome(locale);
+      const card = renderWelcome(locale, 24 * 3_600_000);
       expect(cardProblems(card)).to.deep.equal([]);
       const text = shown(card);
+      expect(text).to.include(locale === 'en' ? 'within 24 h' : 'в течение 24 ч');
       expect(text).to.include(t(locale, 'welcome.title')).and.include('@Referral Desk subscribe').and.include('country=DE,AT,CH');
       expect(text).to.include('routes').and.include('help');
       expect(buttonsOf(card)).to.deep.equal([]);
@@ -54,7 +55,7 @@ describe('cards: message cards', () => {
     });
 
     it(`notice (${locale}): title, text and an optional Show referral button`, () => {
-      const plain = renderNotice(locale, { text: t(locale, 'reply.reminder', { hours: 24 }) });
+      const plain = renderNotice(locale, { text: t(locale, 'reply.reminder', { duration: '24 h' }) });
       expect(cardProblems(plain)).to.deep.equal([]);
       expect(buttonsOf(plain)).to.deep.equal([]);
       const withButton = renderNotice(locale, {

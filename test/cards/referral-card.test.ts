@@ -127,7 +127,7 @@ describe('cards: referral card', () => {
     expect(JSON.stringify(urgent)).to.include('"style":"attention"');
     const waiting = render(find('inbox New/Pending urgent, still waiting'));
     expect(find('inbox New/Pending urgent, still waiting').referral.urgencyChangedAt).to.be.a('string');
-    expect(shown(waiting)).to.include(t('en', 'card.urgentChanged', { hours: 72 }));
+    expect(shown(waiting)).to.include(t('en', 'card.urgentChanged', { duration: '72 h' }));
     expect(shown(waiting)).not.to.include(t('en', 'card.urgent'));
     expect(shown(render(find('inbox New/Pending urgent, still waiting'), 'ru'))).to.include('все еще ждет');
     expect(shown(render(find('classic New/Pending urgent')))).to.include('🔥');

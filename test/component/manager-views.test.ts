@@ -199,7 +199,7 @@ function expectedStats(specs: Spec[], windowHours: number | undefined): Expected
     facts: {
       [t('en', 'stats.medianResponse')]: m === undefined ? '—' : dur(m),
       [t('en', 'stats.p90Response')]: p === undefined ? '—' : dur(p),
-      [t('en', 'stats.answeredWithin', { hours: 24 })]: pct(within, withinOf),
+      [t('en', 'stats.answeredWithin', { duration: '24 h' })]: pct(within, withinOf),
       [t('en', 'stats.acceptanceRate')]: pct(accepted.length, decided),
       [t('en', 'stats.expired')]: String(expired!.length),
       [t('en', 'stats.winRate')]: pct(won!.length, won!.length + lost!.length),

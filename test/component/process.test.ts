@@ -3,6 +3,7 @@
 
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
+import net from 'node:net';
 import { getReferral, postReferral, sampleRfi } from '../support/intake-client.js';
 import { removeDir, ROOT, startChildService, tempDataDir } from '../support/start-service.js';
 
@@ -31,6 +32,26 @@ describe('service process (component)', function () {
       });
       expect(run.status, run.stderr).to.equal(1);
       expect(run.stderr).to.include(name);
+    }
+  });
+
+  it('a port already in use stops start-up with a clear message and exit code 1', async () => {
+    const server = net.createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const dataDir = await tempDataDir();
+    try {
+      const run = spawnSync(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'bot/main.ts'], {
+        cwd: ROOT,
+        env: { PATH: process.env['PATH'] ?? '', PORT: String(port), DATA_DIR: dataDir },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(run.status, run.stderr).to.equal(1);
+      expect(run.stderr).to.match(/failed to start: .*EADDRINUSE.*set PORT/);
+    } finally {
+      server.close();
+      await removeDir(dataDir);
     }
   });
 
