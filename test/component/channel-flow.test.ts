@@ -277,3 +277,29 @@ describe('managers\' status command (component)', function () {
     }
   });
 });
+
+describe('tenant allow-list (component)', function () {
+  this.timeout(30_000);
+  it('users of a tenant not in ALLOWED_TENANTS get a clear message, and nothing is stored or changed', async () => {
+    const fake = await startFakeConnector();
+    const service = await startService({ ALLOWED_TENANTS: '11111111-2222-4333-8444-555555555555' });
+    try {
+      await sendActivity(service.url, installationUpdate('add', { serviceUrl: fake.url }));
+      await sendActivity(service.url, channelMention('subscribe', { serviceUrl: fake.url, channel: EMEA }));
+      const reply = await fake.waitFor((requests) => requests.find((r) => texts(r.body).includes('not enabled for your organization')));
+      expect(reply).to.exist;
+      expect(service.store.readState().routes).to.deep.equal([]);
+      expect(Object.keys(service.store.readState().conversations)).to.deep.equal([]);
+
+      await postReferral(service.url, sampleRfi('rfi-tenant', { createdDateTime: undefined }));
+      const answer = await sendInvoke(service.url, cardAction({ serviceUrl: fake.url, verb: 'do', data: { referralId: 'rfi-tenant', version: 1, command: 'interested' }, cardActivityId: '1' }));
+      expect(answer.body).to.include({ type: 'application/vnd.microsoft.activity.message' });
+      expect(answer.body!.value).to.include('not enabled for your organization');
+      expect((await getReferral(service.url, 'rfi-tenant')).body.history).to.have.length(1);
+    } finally {
+      await service.stop();
+      await fake.close();
+      await removeDir(service.dataDir);
+    }
+  });
+});

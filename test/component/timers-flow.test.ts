@@ -9,7 +9,7 @@ import { cardButtons } from '../support/card-buttons.js';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
 import { getReferral, postReferral, sampleRfi } from '../support/intake-client.js';
 import { removeDir, startService, type TestService } from '../support/start-service.js';
-import { channelMention, fixture, installationUpdate } from '../support/teams-activities.js';
+import { channelMention, fixture, installationUpdate, personalMessage } from '../support/teams-activities.js';
 
 const EMEA = fixture.team.emea;
 /** Remind at 2 s, warn at 4 s (2 s before expiry), expire at 6 s. */
@@ -102,5 +102,26 @@ describe('timers (component)', function () {
     expect(replyTexts(fake, cardId).filter((text) => /Not answered within/.test(text))).to.have.length(0);
     const stored = (await getReferral(service.url, 'rfi-answered')).body;
     expect(stored.history.map((event: { type: string }) => event.type)).to.deep.equal(['received', 'accepted']);
+  });
+
+  it('close date passed: a personal reminder to the owner and a thread reply, repeated every CLOSE_REMINDER_EVERY', async () => {
+    service = await startService({ CLOSE_REMINDER_EVERY: 'PT2S' });
+    const anna = fixture.users['anna']!;
+    // A personal chat with the bot is how it can reach the owner personally.
+    await sendActivity(service.url, personalMessage('help', { serviceUrl: fake.url, from: anna }));
+    const cardId = await subscribeAndPost('rfi-close-date');
+    const { applyCommand } = await import('../../bot/use-cases/apply-command.js');
+    const result = await applyCommand(service.commands, 'rfi-close-date', {
+      type: 'accept',
+      actor: { id: anna.aadObjectId, name: anna.name },
+      fields: { name: 'Deal', dealValue: 1000, currency: 'EUR', closingDateTime: new Date(Date.now() + 1000).toISOString() },
+      contacts: [],
+    });
+    expect(result.ok).to.equal(true);
+    await fake.waitFor(() => replyTexts(fake, cardId).filter((text) => /close date .* has passed/.test(text)).length >= 2 || undefined, 10_000);
+    const personal = fake.requests.filter((r) => r.outcome === 'ok' && r.conversationId === anna.personalConversationId && JSON.stringify(r.body).includes('has passed'));
+    expect(personal.length).to.be.at.least(2);
+    const stored = (await getReferral(service.url, 'rfi-close-date')).body;
+    expect(stored.history.filter((event: { type: string }) => event.type === 'closeDatePassed').length).to.be.at.least(2);
   });
 });
