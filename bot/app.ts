@@ -1,6 +1,7 @@
 // The composition root: opens the store, wires the Teams adapter, the bot and the HTTP routes,
 // and starts listening. main.ts runs it; component tests start it in-process on a free port.
 
+import { postUnrouted } from './subscriptions.js';
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import { LowdbStore } from '../storage/lowdb-store.js';
@@ -23,6 +24,9 @@ import { statusCommand } from './status-command.js';
 import { ReferralDeskBot } from './teams-bot.js';
 import { TeamsMessenger } from './teams-messenger.js';
 import type { CommandDeps } from './use-cases/apply-command.js';
+
+const UNROUTED_SWEEP_MS = 5_000;
+const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface AppOptions {
   clock?: Clock;
@@ -57,7 +61,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const adapter = createAdapter(config, log);
 
   const server = restify.createServer({ name: 'referral-desk', handleUncaughtExceptions: false });
-  formatRestifyErrors(server, 256 * 1024);
+  formatRestifyErrors(server);
   server.use(restify.plugins.queryParser({ mapParams: false }));
   const messenger = new TeamsMessenger({ adapter, botAppId: config.microsoftAppId, timeoutMs: config.sendTimeoutMs, log });
   const sender = new OutboxSender({
@@ -84,7 +88,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // Before the intake routes: /api/referrals/export must not be taken for GET /api/referrals/:id.
   mountExportRoute(server, store, config.intakeApiKey);
   mountIntakeRoutes(server, deps, config.intakeApiKey);
-  mountMessagesRoute(server, { adapter, handle: (context) => bot.run(context), requireAuth: !config.localMode });
+  mountMessagesRoute(server, { adapter, handle: (context) => bot.run(context), requireAuth: !config.localMode, log });
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -117,13 +121,28 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     ? new DigestTimer({ store, policy: config.policy, schedule: config.digestSchedule, clock, log, onQueued: () => sender.wake() })
     : undefined;
   digest?.start();
+  // Referrals wait unrouted while no channel takes them. Subscribe posts them at once; this sweep
+  // also catches a re-install, a channel retired by the sender, and an RFI racing a first subscribe.
+  const unroutedSweep = setInterval(() => {
+    postUnrouted(store, clock).then(
+      (posted) => posted > 0 && sender.wake(),
+      (error: unknown) => log.error('posting unrouted referrals failed', { error }),
+    );
+  }, UNROUTED_SWEEP_MS);
+  unroutedSweep.unref();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      clearInterval(unroutedSweep);
       await scheduler.stop();
       await digest?.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Requests under way get a grace period to finish; a client that holds a connection open
+      // past it does not keep the service from stopping.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const grace = setTimeout(() => server.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      await closed;
+      clearTimeout(grace);
       // Sends under way finish (bounded by SEND_TIMEOUT) and are recorded before the store closes.
       await sender.stop();
       await store.close();

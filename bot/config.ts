@@ -167,6 +167,9 @@ export function readConfig(env: Env = process.env): Config {
   if (localMode && text(env, 'MicrosoftAppPassword') !== '') {
     throw new ConfigError('MicrosoftAppPassword', 'is set but MicrosoftAppId is empty; set both or neither');
   }
+  if (!localMode && text(env, 'INTAKE_API_KEY') === '') {
+    throw new ConfigError('INTAKE_API_KEY', 'is required when MicrosoftAppId is set: behind a proxy or tunnel every caller looks local');
+  }
   const flow: Flow = oneOf(env, 'REFERRAL_FLOW', FLOWS, 'inbox');
   const workingHoursSpec = workingHoursVar(env);
   const digestSchedule = digestAtVar(env);

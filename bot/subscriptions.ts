@@ -5,8 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Route } from '../referrals/routing.js';
 import type { Store, StoreState } from '../storage/store.js';
-import { routes, targets, type ChannelSettings, type ConversationTarget } from './bot-state.js';
+import { isActiveTarget, routes, targets, type ChannelSettings, type ConversationTarget } from './bot-state.js';
 import { outboxItem, planPost, routeFor } from './message-planner.js';
+
+function sameTarget(a: ConversationTarget, b: ConversationTarget): boolean {
+  const { updatedAt: _a, ...restA } = a;
+  const { updatedAt: _b, ...restB } = b;
+  return JSON.stringify(restA, Object.keys(restA).sort()) === JSON.stringify(restB, Object.keys(restB).sort()) &&
+    JSON.stringify(a.reference) === JSON.stringify(b.reference);
+}
 
 /**
  * Stores (or refreshes) a conversation the bot can post to. Returns true when it is new or was
@@ -16,6 +23,8 @@ export async function rememberTarget(store: Store, next: ConversationTarget, now
   return store.updateState((state) => {
     const previous = targets(state)[next.key];
     const isNew = !previous || !previous.active;
+    // Every message passes here: write only when something the bot needs to post there changed.
+    if (!isNew && sameTarget(previous, next)) return { result: false };
     const merged: ConversationTarget = { ...previous, ...next, active: true, updatedAt: now.toISOString() };
     delete merged.inactiveReason;
     const outbox = welcome && isNew ? [...state.outbox, outboxItem('channelMessage', next.key, { key: 'welcome' }, now)] : state.outbox;
@@ -70,6 +79,8 @@ export async function changeSettings(store: Store, key: string, change: ChannelS
 
 /** Gives every open referral that has no card yet a route and queues its post. Returns how many. */
 export async function postUnrouted(store: Store, now: () => Date): Promise<number> {
+  const state = store.readState();
+  if (!routes(state).some((route) => isActiveTarget(state, route.target))) return 0;
   let posted = 0;
   for (const record of store.openRecords()) {
     if (record.card || record.referral.status === 'Closed') continue;

@@ -141,6 +141,8 @@ export class ReferralDeskBot extends TeamsActivityHandler {
   }
 
   private async install(activity: Activity): Promise<void> {
+    // A group chat has no threads and no routes: nothing to remember there.
+    if (scopeOf(activity) === 'groupChat') return;
     if (!this.allowed(activity)) {
       this.deps.log.warn('install from a tenant that is not allowed: ignored', { tenantId: tenantOf(activity) });
       return;

@@ -6,6 +6,7 @@ import { describeFilters, isLocale, renderHelp, renderReferralCard, renderRoutes
 import type { Actor } from '../referrals/model.js';
 import { parseRouteFilters } from '../referrals/routing.js';
 import { routes, targets, type ConversationTarget } from './bot-state.js';
+import { mayView } from './manager-views.js';
 import { changeSettings, postUnrouted, subscribe, unsubscribe } from './subscriptions.js';
 import type { CommandDeps } from './use-cases/apply-command.js';
 
@@ -96,10 +97,11 @@ export async function runTextCommand(deps: TextCommandDeps, text: string, contex
       return [{ text: t(value, 'command.settingsChanged', { language: t(value, `language.${value}`) }) }];
     }
     case 'show': {
-      const id = args[0];
+      const id = args.join(' ');
       if (!id) return [{ text: t(locale, 'command.showUsage') }];
       const record = await store.get(id);
-      if (!record) return [{ text: t(locale, 'command.referralNotFound', { id }) }];
+      // The same visibility as `list`: a card shows customer contacts, so not every chat may see every referral.
+      if (!record || !mayView(record, context)) return [{ text: t(locale, 'command.referralNotFound', { id }) }];
       return [{ card: renderReferralCard(record.referral, { locale, now: deps.commands.clock(), policy: deps.commands.policy }) }];
     }
     default: {

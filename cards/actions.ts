@@ -16,6 +16,7 @@
 //
 // Input ids never use the reserved data keys (referralId, version, form, command).
 
+import { isReferralId } from '../referrals/referral-id.js';
 import type { CommandType, PersonCommandType } from '../referrals/commands.js';
 import { isFormName, type FormName } from '../referrals/forms.js';
 
@@ -130,7 +131,6 @@ function isDoCommand(value: unknown): value is DoCommand {
   return typeof value === 'string' && (DO_COMMANDS as readonly string[]).includes(value);
 }
 
-const REFERRAL_ID = /^[\w.:@-]{1,200}$/;
 
 /**
  * Checks a received action against the contract. `submit` inputs are the data's other keys.
@@ -140,7 +140,7 @@ const REFERRAL_ID = /^[\w.:@-]{1,200}$/;
 export function parseCardAction(verb: unknown, data: unknown): ParsedAction {
   const record = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
   const rawId = record['referralId'];
-  const referralId = typeof rawId === 'string' && REFERRAL_ID.test(rawId) ? rawId : undefined;
+  const referralId = isReferralId(rawId) ? rawId : undefined;
   const fail = (reason: 'unknownVerb' | 'badData'): ParsedAction => ({
     ok: false,
     reason,

@@ -17,8 +17,9 @@
 // The FINGERPRINT of the attention list (`id:category` of every item, sorted) lets the digest stay
 // silent when the list is the same as the one last posted and nothing changed.
 
+import { respondByOf } from './deadlines.js';
 import type { Referral, Substatus } from './model.js';
-import { addMs, type Policy } from './policy.js';
+import type { Policy } from './policy.js';
 import { endOfLocalDay, localDateString } from './digest-schedule.js';
 
 export const ATTENTION_CATEGORIES = ['expiringSoon', 'overdue', 'dueToday', 'closeDatePassed'] as const;
@@ -73,7 +74,7 @@ export function attentionOf(referral: Referral, now: Date, policy: Policy, timeZ
     const expiry = Date.parse(referral.expirationDateTime);
     if (expiry > nowMs && expiry - nowMs <= policy.expiryWarningBeforeMs) return { category: 'expiringSoon', at: referral.expirationDateTime };
     if (referral.substatus === 'Pending') {
-      const respondBy = addMs(referral.createdDateTime, policy.respondWithinMs);
+      const respondBy = respondByOf(referral, policy);
       const respondByMs = Date.parse(respondBy);
       if (respondByMs >= expiry) return undefined;
       if (respondByMs <= nowMs) return { category: 'overdue', at: respondBy };

@@ -423,9 +423,11 @@ function parseEditEngagement(raw: Record<string, unknown>, today: string, referr
     closeDate: requiredDate({ notBefore: { date: today, error: E.dateInPast }, ...(currentDate !== undefined && { unchanged: currentDate }) }),
     dealValue: amount,
     currency,
-    // Blank clears notes and the CRM ID (they are optional); '' marks "cleared" below.
-    notes: z.preprocess((value) => (value === undefined ? undefined : typeof value === 'string' ? value.trim() : value), text(FIELD_LIMITS.notes).optional()),
-    crmId: z.preprocess((value) => (value === undefined ? undefined : typeof value === 'string' ? value.trim() : value), text(FIELD_LIMITS.crmId).optional()),
+    // Blank clears notes and the CRM ID (they are optional); '' marks "cleared" below. The form
+    // always shows both, and Adaptive Card clients leave an emptied input out of the submission,
+    // so a missing one means "cleared" too.
+    notes: z.preprocess((value) => (value === undefined ? '' : typeof value === 'string' ? value.trim() : value), text(FIELD_LIMITS.notes)),
+    crmId: z.preprocess((value) => (value === undefined ? '' : typeof value === 'string' ? value.trim() : value), text(FIELD_LIMITS.crmId)),
   });
   return parseWith(schema, raw, (v) => {
     const closingDateTime = dateInputToIso(v.closeDate);

@@ -5,7 +5,7 @@ import { isTimerCommand, type Command } from './commands.js';
 import { LifecycleError, type LifecycleErrorCode } from './errors.js';
 import type { ReferralEvent } from './events.js';
 import type { Flow, Referral, Rfi, Status, Substatus } from './model.js';
-import { addMs, earlierOf, type Policy } from './policy.js';
+import { addMs, type Policy } from './policy.js';
 import { dueTimers } from './timers.js';
 
 export type Decision = { ok: true; events: ReferralEvent[] } | { ok: false; error: LifecycleError };
@@ -46,7 +46,8 @@ function takeIn(rfi: Rfi, now: Date, policy: Policy): ReferralEvent {
     rfi,
     flow: policy.flow,
     urgent: asksForContact(rfi),
-    expirationDateTime: earlierOf(addMs(created, phaseLength), rfi.expirationDateTime),
+    // Partner Center's own expiry, when it sends one, is the truth; else the policy's.
+    expirationDateTime: rfi.expirationDateTime ?? addMs(created, phaseLength),
   };
 }
 
@@ -58,8 +59,7 @@ function fail(code: LifecycleErrorCode, command: Command, referral?: Referral): 
 function personEvent(referral: Referral, command: Exclude<Command, { type: 'takeIn' }>, at: string, policy: Policy): ReferralEvent {
   switch (command.type) {
     case 'interested': {
-      const expiry = earlierOf(addMs(at, policy.evaluateWithinMs), referral.history[0]?.type === 'received' ? referral.history[0].rfi.expirationDateTime : undefined);
-      return { type: 'interested', at, actor: command.actor, expirationDateTime: expiry };
+      return { type: 'interested', at, actor: command.actor, expirationDateTime: addMs(at, policy.evaluateWithinMs) };
     }
     case 'noThanks':
       return { type: 'skipped', at, actor: command.actor };

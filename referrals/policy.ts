@@ -39,7 +39,3 @@ export const DEFAULT_POLICY: Policy = {
 export function addMs(iso: string, ms: number): string {
   return new Date(Date.parse(iso) + ms).toISOString();
 }
-
-export function earlierOf(a: string, b: string | undefined): string {
-  return b !== undefined && Date.parse(b) < Date.parse(a) ? b : a;
-}

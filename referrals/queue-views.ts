@@ -23,8 +23,9 @@
 // "Most urgent first": overdue ones first (longest overdue first), then by deadline (soonest
 // first), then those without a deadline (newest first). At most LIST_LIMIT rows; `more` counts the rest.
 
+import { isCloseDatePassed, respondByOf } from './deadlines.js';
 import type { Referral, Status, Substatus } from './model.js';
-import { addMs, type Policy } from './policy.js';
+import type { Policy } from './policy.js';
 
 export const LIST_FILTERS = ['open', 'new', 'active', 'mine', 'overdue', 'archived'] as const;
 export type ListFilterName = (typeof LIST_FILTERS)[number];
@@ -63,16 +64,11 @@ export function isListFilter(value: unknown): value is ListFilterName {
   return typeof value === 'string' && (LIST_FILTERS as readonly string[]).includes(value);
 }
 
-/** Start of the UTC day of `now`, in ms. */
-function startOfUtcDay(now: Date): number {
-  return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-}
-
 /** The referral's deadline (see the header); undefined for an Active deal without a close date. */
 export function deadlineOf(referral: Referral, now: Date, policy: Policy): Deadline | undefined {
   const nowMs = now.getTime();
   if (referral.status === 'New' && referral.substatus === 'Pending') {
-    const respondBy = addMs(referral.createdDateTime, policy.respondWithinMs);
+    const respondBy = respondByOf(referral, policy);
     if (Date.parse(respondBy) < Date.parse(referral.expirationDateTime)) {
       return { kind: 'respondBy', at: respondBy, overdue: Date.parse(respondBy) < nowMs };
     }
@@ -82,7 +78,7 @@ export function deadlineOf(referral: Referral, now: Date, policy: Policy): Deadl
   if (referral.status === 'Active') {
     const closing = referral.details.closingDateTime;
     if (closing === undefined || Number.isNaN(Date.parse(closing))) return undefined;
-    return { kind: 'closeDate', at: closing, overdue: Date.parse(closing) < startOfUtcDay(now) };
+    return { kind: 'closeDate', at: closing, overdue: isCloseDatePassed(closing, now) };
   }
   return referral.closedDateTime !== undefined ? { kind: 'closed', at: referral.closedDateTime, overdue: false } : undefined;
 }

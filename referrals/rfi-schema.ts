@@ -4,7 +4,9 @@
 
 import countries from 'i18n-iso-countries';
 import { z } from 'zod';
+import { isDateOnly } from './forms.js';
 import type { Rfi } from './model.js';
+import { isReferralId, REFERRAL_ID_MAX_LENGTH } from './referral-id.js';
 
 export interface FieldProblem {
   path: string;
@@ -32,7 +34,7 @@ const requiredText = (max: number) =>
 
 const isoDate = z
   .string({ error: typeError('an ISO 8601 date-time string') })
-  .refine((value) => ISO_DATE.test(value) && !Number.isNaN(Date.parse(value)), {
+  .refine((value) => ISO_DATE.test(value) && isDateOnly(value.slice(0, 10)) && !Number.isNaN(Date.parse(value)), {
     message: 'must be an ISO 8601 date or date-time with a time zone, e.g. 2026-11-21T09:30:00Z',
   })
   .transform((value) => new Date(value).toISOString());
@@ -68,7 +70,7 @@ const contact = z.looseObject({
 });
 
 const rfiSchema = z.looseObject({
-  id: requiredText(200).refine((value) => !/[\u0000-\u001f]/.test(value), { message: 'must not contain control characters' }),
+  id: requiredText(REFERRAL_ID_MAX_LENGTH).refine((value) => value === '' || isReferralId(value), { message: 'must not contain control characters' }),
   engagementId: text(200).optional(),
   name: text(500).optional(),
   type: text(50).optional(),

@@ -4,6 +4,7 @@
 
 import type { TimerCommandType } from './commands.js';
 import type { Referral } from './model.js';
+import { closeDatePassedAt, respondByOf } from './deadlines.js';
 import { addMs, type Policy } from './policy.js';
 
 export interface PendingTimer {
@@ -20,7 +21,7 @@ export function pendingTimers(referral: Referral, policy: Policy): PendingTimer[
   const timers: PendingTimer[] = [];
   const expiry = referral.expirationDateTime;
   if (referral.status === 'New') {
-    const remindAt = addMs(referral.createdDateTime, policy.respondWithinMs);
+    const remindAt = respondByOf(referral, policy);
     if (referral.substatus === 'Pending' && !hasEvent(referral, 'reminded') && Date.parse(remindAt) < Date.parse(expiry)) {
       timers.push({ type: 'remind', dueAt: remindAt });
     }
@@ -47,7 +48,7 @@ function nextCloseReminder(referral: Referral, policy: Policy, closingDateTime: 
   for (const event of referral.history) {
     if (event.type === 'closeDatePassed' && event.closingDateTime === closingDateTime) last = event.at;
   }
-  return last === undefined ? closingDateTime : addMs(last, policy.closeReminderEveryMs);
+  return last === undefined ? closeDatePassedAt(closingDateTime) : addMs(last, policy.closeReminderEveryMs);
 }
 
 /**

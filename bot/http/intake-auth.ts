@@ -13,7 +13,9 @@ export function isLoopbackAddress(address: string | undefined): boolean {
 export function intakeAuth(apiKey: string): RequestHandler {
   return (req: Request, res: Response, next: Next) => {
     if (apiKey === '') {
-      if (isLoopbackAddress(req.socket.remoteAddress)) return next();
+      // A proxy or tunnel on this machine connects from loopback: what it forwards is not local.
+      const forwarded = req.header('x-forwarded-for') !== undefined || req.header('forwarded') !== undefined;
+      if (isLoopbackAddress(req.socket.remoteAddress) && !forwarded) return next();
       sendError(res, 403, 'the intake API accepts only local callers while INTAKE_API_KEY is not set');
       return next(false);
     }

@@ -21,12 +21,12 @@ export function jsonBody(maxBytes: number): RequestHandler[] {
 }
 
 /** Gives restify's own errors (bad JSON, too large, not found…) our JSON error shape. */
-export function formatRestifyErrors(server: restify.Server, maxBytes: number): void {
+export function formatRestifyErrors(server: restify.Server): void {
   server.on('restifyError', (_req: Request, _res: Response, err: Error & { statusCode?: number; toJSON?: () => unknown }, callback: () => void) => {
     const status = err.statusCode ?? 500;
     const message =
       status === 413
-        ? `the body is larger than the limit of ${maxBytes} bytes`
+        ? `the body is larger than the limit of ${/\d+/.exec(err.message)?.[0] ?? 'this endpoint'} bytes`
         : status === 400
           ? `the body is not valid JSON: ${err.message.replace(/^Invalid JSON:\s*/, '')}`
           : status >= 500

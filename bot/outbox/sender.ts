@@ -629,23 +629,25 @@ export class OutboxSender {
   }
 
   async #resetFailed(why: 'start' | 'admin'): Promise<number> {
+    // An item Teams accepted without an activity id was sent: sending it again would post it twice.
+    const resettable = (item: OutboxItem) => item.state === 'failed' && !item.lastError?.startsWith('NoActivityId');
     const reset = (item: OutboxItem): OutboxItem => {
-      if (item.state !== 'failed') return item;
+      if (!resettable(item)) return item;
       const next: OutboxItem = { ...item, state: 'pending', attempts: 0 };
       delete next.notBefore;
       return next;
     };
     let count = 0;
     for (const record of this.#store.openRecords()) {
-      if (!record.outbox.some((item) => item.state === 'failed')) continue;
+      if (!record.outbox.some(resettable)) continue;
       count += await this.#store.update(record.referral.id, (current) => {
-        const failed = current?.outbox.filter((item) => item.state === 'failed').length ?? 0;
+        const failed = current?.outbox.filter(resettable).length ?? 0;
         if (!current || failed === 0) return { result: 0 };
         return { record: { ...current, outbox: current.outbox.map(reset) }, result: failed };
       });
     }
     count += await this.#store.updateState((state) => {
-      const failed = state.outbox.filter((item) => item.state === 'failed').length;
+      const failed = state.outbox.filter(resettable).length;
       return failed === 0 ? { result: 0 } : { state: { ...state, outbox: state.outbox.map(reset) }, result: failed };
     });
     if (count > 0) this.#log.info('outbox: failed items back to pending', { count, why });

@@ -1,11 +1,12 @@
 // The referral card's view model: a referral's current state (and the reader's locale) → the data
 // the `referral` template binds. Pure: `now` and the policy are passed in.
 
+import { isCloseDatePassed, respondByOf } from '../../referrals/deadlines.js';
 import type { PersonCommandType } from '../../referrals/commands.js';
 import type { ReferralEvent } from '../../referrals/events.js';
 import { availableCommands } from '../../referrals/lifecycle.js';
 import type { Actor, Contact, Referral } from '../../referrals/model.js';
-import { addMs, type Policy } from '../../referrals/policy.js';
+import type { Policy } from '../../referrals/policy.js';
 import type { FormName } from '../../referrals/forms.js';
 import { COMMAND_BUTTONS, cardRef, doAction, openAction, refreshAction, type ActionStyle, type DoCommand, type ExecuteAction, type RefreshData } from '../actions.js';
 import { countryName, dateTimeToken, formatDate, formatDuration, formatMoney, t, type Locale, type MessageKey } from '../i18n.js';
@@ -103,7 +104,7 @@ export function interestedActor(referral: Referral): Actor | undefined {
 
 /** When the recommended response time runs out: created + respondWithin. */
 export function respondBy(referral: Pick<Referral, 'createdDateTime'>, policy: Policy): string {
-  return addMs(referral.createdDateTime, policy.respondWithinMs);
+  return respondByOf(referral, policy);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,7 +239,6 @@ function refreshUserIds(ids: readonly string[] | undefined): string[] | null {
 export function referralCardData(referral: Referral, options: ReferralCardOptions): ReferralCardData {
   const { locale, now, policy } = options;
   const open = referral.status !== 'Closed';
-  const todayMs = Date.parse(`${now.toISOString().slice(0, 10)}T00:00:00.000Z`);
 
   // Urgent marker
   const urgentShown = showsUrgentMarker(referral);
@@ -308,7 +308,7 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
   const closeDate =
     closing === undefined
       ? undefined
-      : referral.status === 'Active' && Date.parse(closing) < todayMs
+      : referral.status === 'Active' && isCloseDatePassed(closing, now)
         ? t(locale, 'card.closeDatePassed', { date: formatDate(locale, closing) })
         : formatDate(locale, closing);
   const interested = interestedActor(referral);

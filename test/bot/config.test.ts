@@ -7,6 +7,7 @@ const APP = {
   MicrosoftAppId: '11111111-1111-1111-1111-111111111111',
   MicrosoftAppPassword: 'pw',
   MicrosoftAppTenantId: '22222222-2222-2222-2222-222222222222',
+  INTAKE_API_KEY: 'intake-key',
 };
 
 describe('config', () => {
@@ -56,6 +57,7 @@ describe('config', () => {
     ['MicrosoftAppPassword', { ...APP, MicrosoftAppPassword: '' }],
     ['MicrosoftAppPassword', { MicrosoftAppPassword: 'orphan' }],
     ['HOST', { HOST: '0.0.0.0' }],
+    ['INTAKE_API_KEY', { ...APP, INTAKE_API_KEY: '' }],
     ['ALLOWED_TENANTS', { ALLOWED_TENANTS: 'contoso' }],
     ['MANAGER_IDS', { MANAGER_IDS: 'boss' }],
   ];

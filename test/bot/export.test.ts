@@ -39,13 +39,21 @@ describe('export: CSV (RFC 4180)', () => {
     expect(csvRecord(['a', 'b,c', null])).to.equal('a,"b,c",\r\n');
   });
 
+  it('text a spreadsheet would run as a formula gets a leading apostrophe (numbers stay numbers)', () => {
+    expect(csvField('=HYPERLINK("http://evil.example","x")')).to.equal('"\'=HYPERLINK(""http://evil.example"",""x"")"');
+    for (const start of ['+', '-', '@', '\t']) expect(csvField(`${start}1`).replace(/^"/, '')).to.match(/^'/);
+    expect(csvField(-5)).to.equal('-5');
+    expect(csvField('a = b')).to.equal('a = b');
+  });
+
   it('every record ends with CRLF; an independent parser reads back exactly the values', () => {
     const rows = AWKWARD.map((value, index) => ({ id: `r${index}`, notes: value, n: index }));
     const csv = toCsv(['id', 'notes', 'n'] as const, rows);
     expect(csv.endsWith('\r\n')).to.equal(true);
     expect(csv.startsWith('id,notes,n\r\n')).to.equal(true);
     const parsed = parse(csv, { relax_quotes: false, record_delimiter: '\r\n' }) as string[][];
-    expect(parsed).to.deep.equal([['id', 'notes', 'n'], ...rows.map((row) => [row.id, row.notes, String(row.n)])]);
+    const shown = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+    expect(parsed).to.deep.equal([['id', 'notes', 'n'], ...rows.map((row) => [row.id, shown(row.notes), String(row.n)])]);
   });
 
   it('referral rows: the columns in order, absent values empty', () => {

@@ -74,7 +74,10 @@ describe('cards: action data contract', () => {
       expect(parseCardAction('open', { referralId: 'rfi-42', version: -1, form: 'accept' })).to.include({ ok: false, reason: 'badData' });
       expect(parseCardAction('open', { referralId: 'rfi-42', version: 1.5, form: 'accept' })).to.include({ ok: false, reason: 'badData' });
       expect(parseCardAction('cancel', { referralId: 42, version: 1 })).to.deep.equal({ ok: false, reason: 'badData', verb: 'cancel' });
-      expect(parseCardAction('cancel', { referralId: 'a b/../c', version: 1 })).to.deep.equal({ ok: false, reason: 'badData', verb: 'cancel' });
+      expect(parseCardAction('cancel', { referralId: 'a\u0000b', version: 1 })).to.deep.equal({ ok: false, reason: 'badData', verb: 'cancel' });
+      expect(parseCardAction('cancel', { referralId: ' padded', version: 1 })).to.deep.equal({ ok: false, reason: 'badData', verb: 'cancel' });
+      // Any id intake accepts is one a card can carry.
+      expect(parseCardAction('cancel', { referralId: 'PC/2024/7 a+b Ünï', version: 1 })).to.include({ ok: true });
       expect(parseCardAction('show', null)).to.deep.equal({ ok: false, reason: 'badData', verb: 'show' });
       expect(parseCardAction('refresh', ['rfi-42', 1])).to.deep.equal({ ok: false, reason: 'badData', verb: 'refresh' });
     });

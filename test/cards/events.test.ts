@@ -8,7 +8,7 @@ import {
   threadReplyText,
 } from '../../cards/view-models/events.js';
 import type { Referral } from '../../referrals/model.js';
-import { ACCEPT, ALICE, BOB, policyFor, run, URGENT_RFI } from './support.js';
+import { ACCEPT, ALICE, BOB, CLOSE_DATE_PASSED_HOURS, policyFor, run, URGENT_RFI } from './support.js';
 
 const last = (referral: Referral) => referral.history[referral.history.length - 1]!;
 const reply = (referral: Referral, locale: 'en' | 'ru' = 'en') => threadReplyText(locale, last(referral), referral, policyFor(referral.flow));
@@ -39,7 +39,8 @@ describe('cards: thread replies and change descriptions', () => {
     expect(reply(run('inbox', [[25, { type: 'remind' }], [72, { type: 'changeUrgency' }]], URGENT_RFI()))).to.include('72 h ago');
     expect(reply(run('inbox', [[336, { type: 'expire' }]]))).to.equal(t('en', 'reply.expired'));
     expect(reply(run('classic', [[72, { type: 'skip' }]]))).to.equal(t('en', 'reply.skipped', { duration: '72 h' }));
-    expect(reply(run('inbox', [[2, ACCEPT], [120 * 24, { type: 'remindCloseDate' }]]))).to.include('(30 Jun 2026) has passed');
+    expect(() => run('inbox', [[2, ACCEPT], [CLOSE_DATE_PASSED_HOURS - 1, { type: 'remindCloseDate' }]]), 'not during 30 Jun itself').to.throw(/NotDue/);
+    expect(reply(run('inbox', [[2, ACCEPT], [CLOSE_DATE_PASSED_HOURS, { type: 'remindCloseDate' }]]))).to.include('(30 Jun 2026) has passed');
     expect(threadReplyText('en', run('inbox', []).history[0]!, run('inbox', []), policyFor('inbox'))).to.equal(undefined);
   });
 

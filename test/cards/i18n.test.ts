@@ -78,6 +78,31 @@ describe('cards: i18n', () => {
     }
   });
 
+  it('Russian calls a referral «рекомендация», never «реферал» (a person brought in by a referral programme)', () => {
+    const offending = Object.keys(ru).filter((key) => /реферал/iu.test(ru[key]!));
+    expect(offending).to.deep.equal([]);
+  });
+
+  it('Russian manager views name the states with the card\'s words (substatus.*, card.owner)', () => {
+    // The substatus word without its last letter, so gender and number may differ: «Реализована» → «реализован»
+    // matches «Реализовано» (stats column) and «Доля реализованных».
+    const stem = (substatus: string): string => ru[`substatus.${substatus}`]!.toLowerCase().slice(0, -1);
+    const namedIn: Record<string, string[]> = {
+      Accepted: ['stats.accepted', 'digest.change.accepted'],
+      Declined: ['digest.change.declined'],
+      Skipped: ['digest.change.skipped'],
+      Won: ['stats.won', 'stats.winRate', 'stats.wonValue', 'digest.change.won'],
+      Lost: ['stats.lost', 'digest.change.lost'],
+      Expired: ['stats.expired', 'digest.change.expired'],
+    };
+    for (const [substatus, keys] of Object.entries(namedIn)) {
+      for (const key of keys) expect(ru[key]!.toLowerCase(), `${key} vs substatus.${substatus}`).to.include(stem(substatus));
+    }
+    expect(ru['list.owner']!.startsWith(`${ru['card.owner']!}:`), 'list.owner vs card.owner').to.equal(true);
+    // Words the card never uses for these states (and no card shows «На рассмотрении»).
+    expect(Object.keys(ru).filter((key) => /выигр|проигр|владел|на рассмотрении/iu.test(ru[key]!))).to.deep.equal([]);
+  });
+
   it('the buttons read as specified in both languages', () => {
     expect(['accept', 'decline', 'interested', 'noThanks', 'won', 'lost', 'editEngagement', 'addContact', 'cancel'].map((a) => t('en', `action.${a}` as never))).to.deep.equal([
       'Accept', 'Decline', "I'm interested", 'No thanks', 'Won', 'Lost', 'Edit engagement', 'Add contact', 'Cancel',

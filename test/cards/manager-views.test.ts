@@ -118,7 +118,7 @@ describe('cards: manager views', () => {
     expect(formatDuration('en', 7 * 24 * HOUR)).to.equal('7 d');
     expect(formatDuration('en', 100 * HOUR)).to.equal('4 d 4 h');
     expect(formatDuration('ru', 26 * HOUR)).to.equal('26 ч');
-    expect(formatDuration('ru', 14 * 24 * HOUR)).to.equal('14 д');
+    expect(formatDuration('ru', 14 * 24 * HOUR)).to.equal('14 дн.');
     expect(formatPercent('en', 2 / 3)).to.equal('67%');
     expect(formatPercent('ru', 0.5)).to.match(/^50\s%$/);
   });

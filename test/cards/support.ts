@@ -210,7 +210,13 @@ export function run(flow: Flow, steps: readonly Step[], rfi: Rfi = makeRfi()): R
   return referral;
 }
 
+/** The close date the accept commands set: a day, stored as its 00:00 UTC (as the forms store it). */
 const CLOSE = '2026-06-30T00:00:00.000Z';
+/**
+ * When that close date has passed and the close-date reminder falls due: 00:00 UTC the next day
+ * (2026-07-01), in hours after T0 (120 d 15 h). Not on 30 Jun itself.
+ */
+export const CLOSE_DATE_PASSED_HOURS = (Date.parse('2026-07-01T00:00:00.000Z') - T0) / HOUR;
 export const ACCEPT: Command = {
   type: 'accept',
   actor: ALICE,
@@ -248,7 +254,7 @@ export function scenarios(): Scenario[] {
       [5, { type: 'editEngagement', actor: ALICE, changes: { dealValue: 75_000, notes: 'Scope grew to 600 seats' } }],
       [6, { type: 'addContact', actor: ALICE, contact: { firstName: 'Dan', lastName: 'Partner', phoneNumber: '+49 30 999999' } }],
     ]),
-    s('inbox Active/Accepted close date passed', 'inbox', [[2, ACCEPT], [120 * 24, { type: 'remindCloseDate' }]], undefined, 121 * 24),
+    s('inbox Active/Accepted close date passed', 'inbox', [[2, ACCEPT], [CLOSE_DATE_PASSED_HOURS, { type: 'remindCloseDate' }]], undefined, CLOSE_DATE_PASSED_HOURS + 24),
     s('inbox Closed/Declined', 'inbox', [[3, { type: 'decline', actor: BOB, reason: 'NotACustomer', notes: 'A student project' }]]),
     s('inbox Closed/Expired', 'inbox', [[14 * 24, { type: 'expire' }]]),
     s('inbox Closed/Won (eligible, registered)', 'inbox', [

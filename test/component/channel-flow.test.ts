@@ -213,9 +213,14 @@ describe('channel experience (component)', function () {
     expect(texts(frPost.body)).to.include('Принять');
 
     const routesBefore = fake.requests.length;
-    await sendActivity(service.url, personalMessage('show rfi-de', { serviceUrl: fake.url, from: anna }));
+    await sendActivity(service.url, personalMessage('show rfi-de', { serviceUrl: fake.url, from: maria }));
     const shown = await fake.waitFor((requests) => requests.slice(routesBefore).find((r) => texts(r.body).includes('"referralId":"rfi-de"')));
     expect(shown).to.exist;
+    // A seller who has not acted on it does not see its customer's details in a personal chat.
+    const sellerBefore = fake.requests.length;
+    await sendActivity(service.url, personalMessage('show rfi-de', { serviceUrl: fake.url, from: anna }));
+    const hidden = await fake.waitFor((requests) => requests.slice(sellerBefore).find((r) => texts(r.body).includes('was not found')));
+    expect(texts(hidden.body)).not.to.include('"referralId":"rfi-de"');
   });
 
   it('classic flow: I\'m interested → Accept (value, close date) and No thanks → Skipped', async () => {

@@ -27,6 +27,7 @@ describe('/api/messages auth (component)', () => {
       MicrosoftAppId: '11111111-1111-1111-1111-111111111111',
       MicrosoftAppPassword: 'not-a-real-secret',
       MicrosoftAppTenantId: '22222222-2222-2222-2222-222222222222',
+      INTAKE_API_KEY: 'intake-key',
       HOST: '127.0.0.1',
     });
   });
@@ -52,10 +53,18 @@ describe('/api/messages auth (component)', () => {
     expect(res.status).to.equal(401);
   });
 
+  it('401 (not 500) with a forged JWT from the real issuer while the issuer cannot be reached', async () => {
+    const token = `${base64url({ alg: 'RS256', typ: 'JWT', kid: 'x' })}.${base64url({ iss: 'https://api.botframework.com', aud: '11111111-1111-1111-1111-111111111111', exp: Date.now() / 1000 + 600 })}.c2ln`;
+    const res = await post({ authorization: `Bearer ${token}` });
+    expect(res.status).to.equal(401);
+  });
+
   it('400 for a body that is not an activity, 415 for a body that is not JSON', async () => {
     const notActivity = await request(`${service.url}/api/messages`, { method: 'POST', json: { hello: 1 }, headers: { authorization: 'Bearer a.b.c' } });
-    expect([400, 401]).to.include(notActivity.status);
-    const text = await request(`${service.url}/api/messages`, { method: 'POST', body: 'hi', headers: { 'content-type': 'text/plain' } });
+    expect(notActivity.status).to.equal(400);
+    const text = await request(`${service.url}/api/messages`, { method: 'POST', body: 'hi', headers: { 'content-type': 'text/plain', authorization: 'Bearer a.b.c' } });
     expect(text.status).to.equal(415);
+    const unauthenticatedText = await request(`${service.url}/api/messages`, { method: 'POST', body: 'hi', headers: { 'content-type': 'text/plain' } });
+    expect(unauthenticatedText.status).to.equal(401);
   });
 });

@@ -114,7 +114,9 @@ describe('timers (component)', function () {
     const result = await applyCommand(service.commands, 'rfi-close-date', {
       type: 'accept',
       actor: { id: anna.aadObjectId, name: anna.name },
-      fields: { name: 'Deal', dealValue: 1000, currency: 'EUR', closingDateTime: new Date(Date.now() + 1000).toISOString() },
+      // Yesterday's date: it passed at midnight, so the reminder is due at once (the API allows a
+      // past close date; only the card form refuses one).
+      fields: { name: 'Deal', dealValue: 1000, currency: 'EUR', closingDateTime: `${new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)}T00:00:00.000Z` },
       contacts: [],
     });
     expect(result.ok).to.equal(true);

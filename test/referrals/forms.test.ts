@@ -184,6 +184,9 @@ const TABLE: Row[] = [
   ['edit: clearing notes and CRM ID', 'editEngagement', { engagementName: 'Contoso rollout', closeDate: '2026-06-30', dealValue: '50000', currency: 'EUR', notes: '', crmId: ' ' }, { referral: ACTIVE }, {
     command: { type: 'editEngagement', changes: { notes: '', externalReferenceId: '' } },
   }],
+  ['edit: emptied notes and CRM ID arrive missing (clients leave empty inputs out) and clear them', 'editEngagement', { engagementName: 'Contoso rollout', closeDate: '2026-06-30', dealValue: '50000', currency: 'EUR' }, { referral: ACTIVE }, {
+    command: { type: 'editEngagement', changes: { notes: '', externalReferenceId: '' } },
+  }],
   ['edit: nothing changed', 'editEngagement', { engagementName: 'Contoso rollout', closeDate: '2026-06-30', dealValue: '50000', currency: 'EUR', notes: 'Seats', crmId: 'CRM-1' }, { referral: ACTIVE }, {
     errors: { [FORM_LEVEL]: 'form.error.nothingChanged' },
   }],

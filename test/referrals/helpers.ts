@@ -44,8 +44,18 @@ export function makeRfi(overrides: Partial<Rfi> = {}): Rfi {
   };
 }
 
-/** The close date that `command('accept')` sets: 30 days after T0. */
-export const CLOSE_DATE_MS = 30 * DAY;
+/**
+ * The close date that `command('accept')` sets: a day, stored as that day's 00:00 UTC as the forms
+ * store it; 2024-04-03, 30 days after T0's day.
+ */
+export const CLOSE_DATE = '2024-04-03T00:00:00.000Z';
+/** CLOSE_DATE in ms after T0 (30 d − 9 h). */
+export const CLOSE_DATE_MS = Date.parse(CLOSE_DATE) - T0;
+/**
+ * When that close date counts as passed and the first close-date reminder falls due: the start of
+ * the next UTC day, 2024-04-04 00:00 (30 d + 15 h after T0). The deal is not overdue on the day itself.
+ */
+export const CLOSE_DATE_PASSED_MS = Date.parse('2024-04-04T00:00:00.000Z') - T0;
 
 /** A command of `type` with a typical payload, acted by `actor`. */
 export function command(type: CommandType, actor: Actor = ALICE, asManager?: boolean): Command {
@@ -64,7 +74,7 @@ export function command(type: CommandType, actor: Actor = ALICE, asManager?: boo
           name: 'Contoso Teams rollout',
           dealValue: 50_000,
           currency: 'EUR',
-          closingDateTime: iso(CLOSE_DATE_MS),
+          closingDateTime: CLOSE_DATE,
           notes: 'Rollout for 400 seats',
           externalReferenceId: 'CRM-42',
         },

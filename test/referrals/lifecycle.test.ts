@@ -9,7 +9,7 @@ import { evolve, fold } from '../../referrals/evolve.js';
 import { availableCommands, decide } from '../../referrals/lifecycle.js';
 import type { Flow, Referral } from '../../referrals/model.js';
 import {
-  ALICE, BOB, CLOSE_DATE_MS, DAY, HOUR, MARY, at, command, iso, makeRfi, policyFor, reach, refusal, stateOf, step,
+  ALICE, BOB, CLOSE_DATE, DAY, HOUR, MARY, at, command, iso, makeRfi, policyFor, reach, refusal, stateOf, step,
   type Path,
 } from './helpers.js';
 
@@ -303,7 +303,7 @@ describe('lifecycle: what each command writes', () => {
         notes: 'Rollout for 400 seats',
         dealValue: 50_000,
         currency: 'EUR',
-        closingDateTime: iso(CLOSE_DATE_MS),
+        closingDateTime: CLOSE_DATE,
         requirements: { products: ['Microsoft 365'] },
       });
       expect(referral.externalReferenceId).to.equal('CRM-42');

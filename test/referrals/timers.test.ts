@@ -7,14 +7,16 @@ import { expect } from 'chai';
 import type { TimerCommandType } from '../../referrals/commands.js';
 import { asksForContact, decide } from '../../referrals/lifecycle.js';
 import type { Flow, Referral } from '../../referrals/model.js';
+import { closeDatePassedAt } from '../../referrals/deadlines.js';
 import { dueTimers, nextTimer, pendingTimers } from '../../referrals/timers.js';
 import {
-  ALICE, CLOSE_DATE_MS, DAY, HOUR, MARY, at, command, iso, makeRfi, policyFor, reach, refusal, stateOf, step, type Path,
+  ALICE, CLOSE_DATE, CLOSE_DATE_MS, CLOSE_DATE_PASSED_MS, DAY, HOUR, MARY, at, command, iso, makeRfi, policyFor, reach, refusal, stateOf, step, type Path,
 } from './helpers.js';
 
 const URGENT = makeRfi({ callToAction: 'ContactMe' });
 const PLAIN = makeRfi();
-const C = CLOSE_DATE_MS / HOUR; // the accept fixture's close date, in hours after T0 (720)
+/** When the accept fixture's close date has passed (the next midnight UTC), in hours after T0 (735). */
+const P = CLOSE_DATE_PASSED_MS / HOUR;
 
 /** pendingTimers as [type, hours after T0]. */
 const timersOf = (referral: Referral, flow: Flow = referral.flow) =>
@@ -27,7 +29,7 @@ describe('timers: what is pending in each state (hours after T0)', () => {
     ['inbox New, urgent',              'inbox',   URGENT, [],                                [['remind', 24], ['changeUrgency', 72], ['warnExpiry', 12 * 24], ['expire', 14 * 24]]],
     ['inbox New, reminded',            'inbox',   URGENT, [[24, 'remind']],                  [['changeUrgency', 72], ['warnExpiry', 12 * 24], ['expire', 14 * 24]]],
     ['inbox New, all notices sent',    'inbox',   URGENT, [[24, 'remind'], [72, 'changeUrgency'], [12 * 24, 'warnExpiry']], [['expire', 14 * 24]]],
-    ['inbox Active (close date set)',  'inbox',   URGENT, [[1, 'accept']],                   [['remindCloseDate', C]]],
+    ['inbox Active (close date set)',  'inbox',   URGENT, [[1, 'accept']],                   [['remindCloseDate', P]]],
     ['inbox Closed/Declined',          'inbox',   URGENT, [[1, 'decline']],                  []],
     ['inbox Closed/Won',               'inbox',   PLAIN,  [[1, 'accept'], [2, 'won']],       []],
     ['classic New',                    'classic', PLAIN,  [],                                [['remind', 24], ['skip', 72]]],
@@ -35,7 +37,7 @@ describe('timers: what is pending in each state (hours after T0)', () => {
     ['classic New, urgent',            'classic', URGENT, [],                                [['remind', 24], ['skip', 72]]],
     ['classic Received',               'classic', PLAIN,  [[10, 'interested']],              [['expire', 10 + 7 * 24]]],
     ['classic Received, urgent',       'classic', URGENT, [[10, 'interested']],              [['changeUrgency', 72], ['expire', 10 + 7 * 24]]],
-    ['classic Active (close date set)','classic', PLAIN,  [[1, 'interested'], [2, 'accept']], [['remindCloseDate', C]]],
+    ['classic Active (close date set)','classic', PLAIN,  [[1, 'interested'], [2, 'accept']], [['remindCloseDate', P]]],
     ['classic Closed/Skipped',         'classic', PLAIN,  [[1, 'noThanks']],                 []],
   ];
   for (const [label, flow, rfi, path, expected] of PENDING) {
@@ -73,12 +75,12 @@ describe('timers: each timer command is not due before its time, due at/after it
     ['inbox',   PLAIN,  [],                                 'warnExpiry',      12 * 24,      'expiryWarned',     'New/Pending',     'NotDue'],
     ['inbox',   URGENT, [],                                 'changeUrgency',   72,           'urgencyChanged',   'New/Pending',     'NotDue'],
     ['inbox',   PLAIN,  [],                                 'expire',          14 * 24,      'expired',          'Closed/Expired',  'Closed'],
-    ['inbox',   PLAIN,  [[1, 'accept']],                    'remindCloseDate', C,            'closeDatePassed',  'Active/Accepted', 'NotDue'],
+    ['inbox',   PLAIN,  [[1, 'accept']],                    'remindCloseDate', P,            'closeDatePassed',  'Active/Accepted', 'NotDue'],
     ['classic', PLAIN,  [],                                 'remind',          24,           'reminded',         'New/Pending',     'NotDue'],
     ['classic', PLAIN,  [],                                 'skip',            72,           'skipped',          'Closed/Skipped',  'Closed'],
     ['classic', URGENT, [[1, 'interested']],                'changeUrgency',   72,           'urgencyChanged',   'New/Received',    'NotDue'],
     ['classic', PLAIN,  [[1, 'interested']],                'expire',          1 + 7 * 24,   'expired',          'Closed/Expired',  'Closed'],
-    ['classic', PLAIN,  [[1, 'interested'], [2, 'accept']], 'remindCloseDate', C,            'closeDatePassed',  'Active/Accepted', 'NotDue'],
+    ['classic', PLAIN,  [[1, 'interested'], [2, 'accept']], 'remindCloseDate', P,            'closeDatePassed',  'Active/Accepted', 'NotDue'],
   ];
 
   for (const [flow, rfi, path, timer, hours, eventType, state, again] of TIMERS) {
@@ -213,11 +215,12 @@ describe('timers: deadlines and incoming dates', () => {
   // [flow, incoming expirationDateTime (h after T0), resulting expirationDateTime (h), pending timers]
   const EXPIRATION: ReadonlyArray<readonly [Flow, number, number, ReadonlyArray<readonly [TimerCommandType, number]>]> = [
     ['inbox',   5 * 24,   5 * 24,   [['remind', 24], ['warnExpiry', 3 * 24], ['expire', 5 * 24]]],
-    ['inbox',   20 * 24,  14 * 24,  [['remind', 24], ['warnExpiry', 12 * 24], ['expire', 14 * 24]]],
+    // a later one than the policy's also wins: Partner Center's expiry is the truth
+    ['inbox',   20 * 24,  20 * 24,  [['remind', 24], ['warnExpiry', 18 * 24], ['expire', 20 * 24]]],
     // too close for a reminder or a warning: only the expiry
     ['inbox',   12,       12,       [['expire', 12]]],
     ['classic', 48,       48,       [['remind', 24], ['skip', 48]]],
-    ['classic', 100,      72,       [['remind', 24], ['skip', 72]]],
+    ['classic', 100,      100,      [['remind', 24], ['skip', 100]]],
   ];
   for (const [flow, incoming, result, timers] of EXPIRATION) {
     it(`${flow}: incoming expirationDateTime @${incoming}h → expires @${result}h`, () => {
@@ -246,78 +249,111 @@ describe('timers: deadlines and incoming dates', () => {
     expect(referral.expirationDateTime).to.equal(iso(HOUR + 2 * DAY));
   });
 
-  it('classic: an incoming expirationDateTime earlier than interested + evaluateWithin still wins', () => {
-    // incoming 5 days: the skip is still 72h, but evaluating ends at 5 days, not 1h + 7 days
-    const referral = reach('classic', [[1, 'interested']], makeRfi({ expirationDateTime: iso(5 * DAY) }));
-    expect(referral.expirationDateTime).to.equal(iso(5 * DAY));
-    expect(timersOf(referral)).to.deep.equal([['expire', 5 * 24]]);
-  });
+  // The incoming expirationDateTime is for the first phase (the skip); interested starts a fresh one.
+  for (const incomingDays of [5, 20]) {
+    it(`classic: interested sets evaluating to interested + evaluateWithin, ignoring an incoming expirationDateTime (@${incomingDays} d)`, () => {
+      const rfi = makeRfi({ expirationDateTime: iso(incomingDays * DAY) });
+      expect(timersOf(reach('classic', [], rfi)).at(-1), 'the skip follows the incoming expiry').to.deep.equal(['skip', incomingDays * 24]);
+      const referral = reach('classic', [[1, 'interested']], rfi);
+      expect(referral.expirationDateTime).to.equal(iso(HOUR + 7 * DAY));
+      expect(timersOf(referral)).to.deep.equal([['expire', 1 + 7 * 24]]);
+      expect(refusal(referral, { type: 'expire' }, at(HOUR + 7 * DAY - 1), policyFor('classic'))).to.equal('NotDue');
+      expect(stateOf(step(referral, { type: 'expire' }, at(HOUR + 7 * DAY), policyFor('classic')))).to.equal('Closed/Expired');
+    });
+  }
 });
 
 // ---------------------------------------------------------------------------------------------
 describe('timers: close-date reminder', () => {
   const policy = policyFor('inbox');
+  /** The accept fixture's close date (a day: its 00:00 UTC), ms after T0. */
   const CLOSE = CLOSE_DATE_MS;
+  /** When it has passed: 00:00 UTC the next day. The first reminder falls due then. */
+  const PASSED = CLOSE_DATE_PASSED_MS;
   const accepted = () => reach('inbox', [[1, 'accept']]);
   const edit = (referral: Referral, changes: { closingDateTime?: string; notes?: string }, when: number) =>
     step(referral, { type: 'editEngagement', actor: ALICE, changes }, at(when), policy);
 
-  it('repeats every closeReminderEveryMs after the close date, recording the date it reminded of', () => {
+  it('a close date passes at the start of the next UTC day (closeDatePassedAt)', () => {
+    expect(iso(CLOSE)).to.equal(CLOSE_DATE);
+    expect(closeDatePassedAt(CLOSE_DATE)).to.equal('2024-04-04T00:00:00.000Z');
+    expect(closeDatePassedAt(CLOSE_DATE)).to.equal(iso(PASSED));
+    // a close date stored with a time of day is still that day
+    expect(closeDatePassedAt('2024-04-03T23:59:59.999Z')).to.equal('2024-04-04T00:00:00.000Z');
+  });
+
+  it('is not due during the close date itself, only from 00:00 UTC the next day', () => {
+    const referral = accepted();
+    expect(nextTimer(referral, policy)).to.deep.equal({ type: 'remindCloseDate', dueAt: '2024-04-04T00:00:00.000Z' });
+    for (const during of ['2024-04-03T00:00:00.000Z', '2024-04-03T09:00:00.000Z', '2024-04-03T23:59:00.000Z', '2024-04-03T23:59:59.999Z']) {
+      expect(dueTimers(referral, policy, new Date(during)), during).to.deep.equal([]);
+      expect(refusal(referral, { type: 'remindCloseDate' }, new Date(during), policy), during).to.equal('NotDue');
+    }
+    const midnight = new Date('2024-04-04T00:00:00.000Z');
+    expect(dueTimers(referral, policy, midnight)).to.deep.equal([{ type: 'remindCloseDate', dueAt: midnight.toISOString() }]);
+    expect(step(referral, { type: 'remindCloseDate' }, midnight, policy).history.at(-1)).to.deep.equal({
+      type: 'closeDatePassed', at: midnight.toISOString(), closingDateTime: CLOSE_DATE,
+    });
+  });
+
+  it('repeats every closeReminderEveryMs after the close date passed, recording the date it reminded of', () => {
     let referral = accepted();
-    referral = step(referral, { type: 'remindCloseDate' }, at(CLOSE), policy);
-    expect(referral.history.at(-1)).to.deep.equal({ type: 'closeDatePassed', at: iso(CLOSE), closingDateTime: iso(CLOSE) });
-    expect(pendingTimers(referral, policy)).to.deep.equal([{ type: 'remindCloseDate', dueAt: iso(CLOSE + 7 * DAY) }]);
-    expect(refusal(referral, { type: 'remindCloseDate' }, at(CLOSE + DAY), policy)).to.equal('NotDue');
-    expect(refusal(referral, { type: 'remindCloseDate' }, at(CLOSE + 7 * DAY - 1), policy)).to.equal('NotDue');
-    referral = step(referral, { type: 'remindCloseDate' }, at(CLOSE + 7 * DAY), policy);
-    expect(nextTimer(referral, policy)).to.deep.equal({ type: 'remindCloseDate', dueAt: iso(CLOSE + 14 * DAY) });
+    referral = step(referral, { type: 'remindCloseDate' }, at(PASSED), policy);
+    expect(referral.history.at(-1)).to.deep.equal({ type: 'closeDatePassed', at: iso(PASSED), closingDateTime: CLOSE_DATE });
+    expect(pendingTimers(referral, policy)).to.deep.equal([{ type: 'remindCloseDate', dueAt: iso(PASSED + 7 * DAY) }]);
+    expect(refusal(referral, { type: 'remindCloseDate' }, at(PASSED + DAY), policy)).to.equal('NotDue');
+    expect(refusal(referral, { type: 'remindCloseDate' }, at(PASSED + 7 * DAY - 1), policy)).to.equal('NotDue');
+    referral = step(referral, { type: 'remindCloseDate' }, at(PASSED + 7 * DAY), policy);
+    expect(nextTimer(referral, policy)).to.deep.equal({ type: 'remindCloseDate', dueAt: iso(PASSED + 14 * DAY) });
     expect(referral.history.filter((e) => e.type === 'closeDatePassed')).to.have.length(2);
   });
 
   it('the period counts from the last reminder (a late one shifts the next)', () => {
-    let referral = step(accepted(), { type: 'remindCloseDate' }, at(CLOSE + 3 * DAY), policy);
-    expect(nextTimer(referral, policy)?.dueAt).to.equal(iso(CLOSE + 10 * DAY));
-    referral = step(referral, { type: 'remindCloseDate' }, at(CLOSE + 10 * DAY), policy);
-    expect(nextTimer(referral, policy)?.dueAt).to.equal(iso(CLOSE + 17 * DAY));
+    let referral = step(accepted(), { type: 'remindCloseDate' }, at(PASSED + 3 * DAY), policy);
+    expect(nextTimer(referral, policy)?.dueAt).to.equal(iso(PASSED + 10 * DAY));
+    referral = step(referral, { type: 'remindCloseDate' }, at(PASSED + 10 * DAY), policy);
+    expect(nextTimer(referral, policy)?.dueAt).to.equal(iso(PASSED + 17 * DAY));
   });
 
   it('uses the policy closeReminderEveryMs', () => {
     const daily = policyFor('inbox', { closeReminderEveryMs: DAY });
-    const referral = step(accepted(), { type: 'remindCloseDate' }, at(CLOSE), daily);
-    expect(nextTimer(referral, daily)?.dueAt).to.equal(iso(CLOSE + DAY));
+    const referral = step(accepted(), { type: 'remindCloseDate' }, at(PASSED), daily);
+    expect(nextTimer(referral, daily)?.dueAt).to.equal(iso(PASSED + DAY));
   });
 
-  it('restarts when the close date is edited (to a later date)', () => {
-    let referral = step(accepted(), { type: 'remindCloseDate' }, at(CLOSE), policy);
-    referral = edit(referral, { closingDateTime: iso(CLOSE + 20 * DAY) }, CLOSE + DAY);
-    expect(pendingTimers(referral, policy)).to.deep.equal([{ type: 'remindCloseDate', dueAt: iso(CLOSE + 20 * DAY) }]);
-    expect(refusal(referral, { type: 'remindCloseDate' }, at(CLOSE + 7 * DAY), policy)).to.equal('NotDue');
-    referral = step(referral, { type: 'remindCloseDate' }, at(CLOSE + 20 * DAY), policy);
+  it('restarts when the close date is edited (to a later date): due when the new date has passed', () => {
+    let referral = step(accepted(), { type: 'remindCloseDate' }, at(PASSED), policy);
+    referral = edit(referral, { closingDateTime: iso(CLOSE + 20 * DAY) }, PASSED + DAY);
+    expect(pendingTimers(referral, policy)).to.deep.equal([{ type: 'remindCloseDate', dueAt: iso(PASSED + 20 * DAY) }]);
+    expect(refusal(referral, { type: 'remindCloseDate' }, at(PASSED + 7 * DAY), policy)).to.equal('NotDue');
+    expect(refusal(referral, { type: 'remindCloseDate' }, at(CLOSE + 20 * DAY), policy), 'not on the new date itself').to.equal('NotDue');
+    referral = step(referral, { type: 'remindCloseDate' }, at(PASSED + 20 * DAY), policy);
     expect(referral.history.at(-1)).to.include({ type: 'closeDatePassed', closingDateTime: iso(CLOSE + 20 * DAY) });
   });
 
   it('restarts when the close date is edited before it passed', () => {
-    const referral = edit(accepted(), { closingDateTime: iso(10 * DAY) }, 2 * DAY);
-    expect(nextTimer(referral, policy)).to.deep.equal({ type: 'remindCloseDate', dueAt: iso(10 * DAY) });
+    const referral = edit(accepted(), { closingDateTime: iso(CLOSE - 20 * DAY) }, 2 * DAY);
+    expect(nextTimer(referral, policy)).to.deep.equal({ type: 'remindCloseDate', dueAt: iso(PASSED - 20 * DAY) });
   });
 
   it('an edit to a date already past is due at once', () => {
-    const referral = edit(step(accepted(), { type: 'remindCloseDate' }, at(CLOSE), policy), { closingDateTime: iso(CLOSE - DAY) }, CLOSE + DAY);
-    expect(dueTimers(referral, policy, at(CLOSE + DAY))).to.deep.equal([{ type: 'remindCloseDate', dueAt: iso(CLOSE - DAY) }]);
+    const referral = edit(step(accepted(), { type: 'remindCloseDate' }, at(PASSED), policy), { closingDateTime: iso(CLOSE - DAY) }, PASSED + DAY);
+    // the day before the old close date passed at the old close date's 00:00, long before the edit
+    expect(dueTimers(referral, policy, at(PASSED + DAY))).to.deep.equal([{ type: 'remindCloseDate', dueAt: iso(PASSED - DAY) }]);
   });
 
   it('an edit that leaves the close date alone does not restart it', () => {
-    const referral = edit(step(accepted(), { type: 'remindCloseDate' }, at(CLOSE), policy), { notes: 'still talking' }, CLOSE + DAY);
-    expect(nextTimer(referral, policy)?.dueAt).to.equal(iso(CLOSE + 7 * DAY));
-    expect(refusal(referral, { type: 'remindCloseDate' }, at(CLOSE + DAY), policy)).to.equal('NotDue');
+    const referral = edit(step(accepted(), { type: 'remindCloseDate' }, at(PASSED), policy), { notes: 'still talking' }, PASSED + DAY);
+    expect(nextTimer(referral, policy)?.dueAt).to.equal(iso(PASSED + 7 * DAY));
+    expect(refusal(referral, { type: 'remindCloseDate' }, at(PASSED + DAY), policy)).to.equal('NotDue');
   });
 
   it('a manager edit restarts it too; closing the deal ends it', () => {
-    let referral = step(accepted(), { type: 'editEngagement', actor: MARY, asManager: true, changes: { closingDateTime: iso(60 * DAY) } }, at(DAY), policy);
-    expect(nextTimer(referral, policy)?.dueAt).to.equal(iso(60 * DAY));
+    let referral = step(accepted(), { type: 'editEngagement', actor: MARY, asManager: true, changes: { closingDateTime: iso(CLOSE + 30 * DAY) } }, at(DAY), policy);
+    expect(nextTimer(referral, policy)?.dueAt).to.equal(iso(PASSED + 30 * DAY));
     referral = step(referral, command('won'), at(2 * DAY), policy);
     expect(pendingTimers(referral, policy)).to.deep.equal([]);
-    expect(refusal(referral, { type: 'remindCloseDate' }, at(60 * DAY), policy)).to.equal('Closed');
+    expect(refusal(referral, { type: 'remindCloseDate' }, at(PASSED + 30 * DAY), policy)).to.equal('Closed');
   });
 });
 

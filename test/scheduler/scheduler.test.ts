@@ -284,12 +284,14 @@ describe('scheduler: every timer of both flows fires once, at its time', () => {
     const r = await rig();
     await takeIn(r, rfi('act-1'));
     await r.time.advanceTo(T0 + HOUR, r.scheduler);
+    // A close date counts as passed at the end of its day: T0 is 09:00Z, so 15 h after the date's time.
+    const ENDS = 15 * HOUR;
     await act(r, 'act-1', accept(iso(T0 + 30 * DAY)));
-    expect(r.scheduler.entryOf('act-1')).to.include({ type: 'remindCloseDate', dueAt: iso(T0 + 30 * DAY) });
+    expect(r.scheduler.entryOf('act-1')).to.include({ type: 'remindCloseDate', dueAt: iso(T0 + 30 * DAY + ENDS) });
 
     await r.time.advanceTo(T0 + 45 * DAY, r.scheduler);
     await act(r, 'act-1', { type: 'editEngagement', actor: ALICE, changes: { closingDateTime: iso(T0 + 60 * DAY) } });
-    expect(r.scheduler.entryOf('act-1')).to.include({ dueAt: iso(T0 + 60 * DAY) });
+    expect(r.scheduler.entryOf('act-1')).to.include({ dueAt: iso(T0 + 60 * DAY + ENDS) });
     await r.time.advanceTo(T0 + 68 * DAY, r.scheduler);
     await act(r, 'act-1', { type: 'won', actor: ALICE });
     expect(r.scheduler.size).to.equal(0);
@@ -297,12 +299,12 @@ describe('scheduler: every timer of both flows fires once, at its time', () => {
 
     expect(await historyOf(r, 'act-1')).to.deep.equal([
       ['accepted', HOUR],
-      ['closeDatePassed', 30 * DAY],
-      ['closeDatePassed', 37 * DAY],
-      ['closeDatePassed', 44 * DAY],
+      ['closeDatePassed', 30 * DAY + ENDS],
+      ['closeDatePassed', 37 * DAY + ENDS],
+      ['closeDatePassed', 44 * DAY + ENDS],
       ['engagementEdited', 45 * DAY],
-      ['closeDatePassed', 60 * DAY],
-      ['closeDatePassed', 67 * DAY],
+      ['closeDatePassed', 60 * DAY + ENDS],
+      ['closeDatePassed', 67 * DAY + ENDS],
       ['won', 68 * DAY],
     ]);
     // No reminder of the New phase fired after the accept (superseded).
