@@ -1,6 +1,7 @@
 // Turns an outbox item into the message to send, at send time: cards show the referral's state
 // as it is when sent (so several queued updates show the latest), in the conversation's language.
 
+import { inactiveReasonText } from './inactive-reason.js';
 import { cardAttachment, renderDigest, renderNotice, renderReferralCard, renderWelcome, t, threadReplyText, type Locale, type MessageKey } from '../cards/index.js';
 import type { Policy } from '../referrals/policy.js';
 import type { OutboxItem, ReferralRecord, StoreState } from '../storage/store.js';
@@ -45,5 +46,9 @@ export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | unde
     return { attachments: [cardAttachment(renderDigest(locale, content, { slot, since, attentionTotal, changesTotal }))] };
   }
   // Any other key is a locale string (notices to admins and channels), with its parameters.
+  if (key === 'notice.channelRemoved') {
+    const reason = inactiveReasonText(locale, typeof params['reason'] === 'string' ? params['reason'] : undefined);
+    return { attachments: [cardAttachment(renderNotice(locale, { text: t(locale, key, { ...params, reason }) }))] };
+  }
   return { attachments: [cardAttachment(renderNotice(locale, { text: t(locale, key as MessageKey, params) }))] };
 }

@@ -4,6 +4,7 @@
 import { formatDateTimeUtc, formatDuration, t } from '../cards/index.js';
 import type { Store } from '../storage/store.js';
 import type { Clock } from './clock.js';
+import { inactiveReasonText } from './inactive-reason.js';
 import { outboxStatus } from './outbox/status.js';
 import type { ExtraCommand, Reply } from './text-commands.js';
 
@@ -28,7 +29,7 @@ export function statusCommand(deps: StatusCommandDeps): ExtraCommand {
       for (const item of status.failedItems) {
         lines.push(
           t(locale, 'admin.status.failedItem', {
-            kind: item.kind,
+            kind: t(locale, `outboxKind.${item.kind}`),
             target: item.targetName,
             referral: item.referralName ? ` (${item.referralName})` : '',
             attempts: item.attempts,
@@ -40,7 +41,7 @@ export function statusCommand(deps: StatusCommandDeps): ExtraCommand {
     if (status.inactiveTargets.length > 0) {
       lines.push(t(locale, 'admin.status.inactiveHeading'));
       for (const target of status.inactiveTargets) {
-        lines.push(t(locale, 'admin.status.inactiveItem', { name: target.name, since: formatDateTimeUtc(locale, target.since), reason: target.reason ?? '—' }));
+        lines.push(t(locale, 'admin.status.inactiveItem', { name: target.name, since: formatDateTimeUtc(locale, target.since), reason: inactiveReasonText(locale, target.reason) }));
       }
     }
     if (status.pending === 0 && status.failed === 0 && status.inactiveTargets.length === 0) lines.push(t(locale, 'admin.status.allGood'));

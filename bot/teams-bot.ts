@@ -16,6 +16,7 @@ import { channelKey, localeOf, userKey, type ConversationTarget, type StoredRefe
 import { errorAnswer, handleCardAction, type ActionContext } from './card-actions.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
+import { REMOVED_REASON } from './inactive-reason.js';
 import { deactivateTargets, rememberTarget } from './subscriptions.js';
 import { runTextCommand, type Reply, type TextCommandDeps } from './text-commands.js';
 import type { CommandDeps } from './use-cases/apply-command.js';
@@ -159,7 +160,7 @@ export class ReferralDeskBot extends TeamsActivityHandler {
     const removed = await deactivateTargets(
       this.deps.commands.store,
       (target) => target.key === key || (teamId !== undefined && target.teamId === teamId),
-      'removed from Teams',
+      REMOVED_REASON,
       this.deps.commands.clock(),
     );
     this.deps.log.info('uninstalled', { targets: removed });

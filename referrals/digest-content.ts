@@ -72,7 +72,9 @@ export function attentionOf(referral: Referral, now: Date, policy: Policy, timeZ
   const endOfToday = endOfLocalDay(now, timeZone).getTime();
   if (referral.status === 'New') {
     const expiry = Date.parse(referral.expirationDateTime);
-    if (expiry > nowMs && expiry - nowMs <= policy.expiryWarningBeforeMs) return { category: 'expiringSoon', at: referral.expirationDateTime };
+    // A classic New/Pending referral is skipped, not expired, at its deadline: no "expires soon" for it.
+    const skips = referral.flow === 'classic' && referral.substatus === 'Pending';
+    if (!skips && expiry > nowMs && expiry - nowMs <= policy.expiryWarningBeforeMs) return { category: 'expiringSoon', at: referral.expirationDateTime };
     if (referral.substatus === 'Pending') {
       const respondBy = respondByOf(referral, policy);
       const respondByMs = Date.parse(respondBy);

@@ -7,8 +7,13 @@ import type { Referral } from './model.js';
 
 const NON_CONFLICTING: ReadonlySet<ReferralEvent['type']> = new Set(['reminded', 'expiryWarned', 'closeDatePassed', 'urgencyChanged']);
 
+/** Whether an event changes what a person may do (anything but a reminder or a notice). */
+export function isConflictingChange(event: ReferralEvent): boolean {
+  return !NON_CONFLICTING.has(event.type);
+}
+
 /** The events since `version` that make a card of that version out of date (empty: the card is current). */
 export function conflictingChangesSince(referral: Referral, version: number): ReferralEvent[] {
   if (!Number.isInteger(version) || version < 1 || version > referral.version) return referral.history.slice(-1);
-  return referral.history.slice(version).filter((event) => !NON_CONFLICTING.has(event.type));
+  return referral.history.slice(version).filter(isConflictingChange);
 }

@@ -44,8 +44,8 @@ export function touches(record: ReferralRecord, key: string): boolean {
 
 /** Who hears about a lost channel: managers in personal chat, else another active channel. */
 export function noticeItems(state: StoreState, lost: ConversationTarget, reason: string, counts: { moved: number; unrouted: number }, managerIds: readonly string[], now: Date): OutboxItem[] {
-  const why = reason.startsWith(DELIVERY_REASON_PREFIX) ? reason.slice(DELIVERY_REASON_PREFIX.length) : reason;
-  const params = { channel: targetName(state, lost.key), reason: why, moved: counts.moved, unrouted: counts.unrouted };
+  // The reason stays a code here: it is put in the reader's words when the notice is rendered.
+  const params = { channel: targetName(state, lost.key), reason, moved: counts.moved, unrouted: counts.unrouted };
   const managers = managerIds.map(userKey).filter((key) => isActiveTarget(state, key));
   if (managers.length > 0) return managers.map((key) => outboxItem('personal', key, { key: NOTICE_KEY, params }, now));
   const channels = [...routes(state).map((route) => route.target), ...Object.values(targets(state)).filter((target) => target.kind === 'channel').map((target) => target.key)];

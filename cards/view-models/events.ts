@@ -2,6 +2,7 @@
 // what changed since the version a stale card showed, and who already acted. Plain text (thread
 // replies are messages, not cards), so dates are formatted here rather than with {{DATE()}}.
 
+import { isConflictingChange } from '../../referrals/staleness.js';
 import type { ReferralEvent } from '../../referrals/events.js';
 import type { EngagementFields, Referral } from '../../referrals/model.js';
 import type { Policy } from '../../referrals/policy.js';
@@ -86,16 +87,8 @@ export function eventPhrase(locale: Locale, event: ReferralEvent): string {
   }
 }
 
-/**
- * Events that only notify: nothing a person did, and what one may do stays the same (the same set
- * as referrals/staleness.ts treats as non-conflicting).
- */
-const NOTIFY_ONLY: ReadonlySet<ReferralEvent['type']> = new Set(['reminded', 'expiryWarned', 'closeDatePassed', 'urgencyChanged']);
-
-/** Whether an event changes what a person may do or what the card says beyond a notice. */
-export function isMaterialChange(event: ReferralEvent): boolean {
-  return !NOTIFY_ONLY.has(event.type);
-}
+/** Whether an event changes what a person may do or what the card says beyond a notice (the rule of referrals/staleness.ts). */
+export const isMaterialChange = isConflictingChange;
 
 /** The events after the version a card showed (version = number of events folded into it). */
 export function eventsSince(referral: Referral, version: number): ReferralEvent[] {

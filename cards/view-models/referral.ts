@@ -83,7 +83,8 @@ export function showsCustomerContacts(referral: Pick<Referral, 'flow' | 'status'
 
 /** Whether the urgent ("flame") marker shows: the customer asked to be contacted, and the referral is open. */
 export function showsUrgentMarker(referral: Pick<Referral, 'urgent' | 'status'>): boolean {
-  return referral.urgent && referral.status !== 'Closed';
+  // "Contact me" asks for a first response: once someone accepted, the marker has done its job.
+  return referral.urgent && referral.status === 'New';
 }
 
 /** The event that closed the referral (declined, skipped, won, lost, expired), if closed. */

@@ -131,7 +131,7 @@ describe('cards: referral card', () => {
     expect(shown(waiting)).not.to.include(t('en', 'card.urgent'));
     expect(shown(render(find('inbox New/Pending urgent, still waiting'), 'ru'))).to.include('все еще ждет');
     expect(shown(render(find('classic New/Pending urgent')))).to.include('🔥');
-    expect(shown(render(find('inbox Active/Accepted urgent'))), 'open referral keeps the marker').to.include('🔥');
+    expect(shown(render(find('inbox Active/Accepted urgent'))), 'accepted: the marker asked for a first response and is gone').not.to.include('🔥');
   });
 
   it('shows the customer, size, localized country, needs and times in the reader\'s zone', () => {
