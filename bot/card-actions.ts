@@ -41,8 +41,6 @@ export interface ActionContext {
 
 export interface CardActionDeps {
   commands: CommandDeps;
-  /** Users whose card view Teams refreshes automatically (e.g. the owner and the managers). */
-  refreshUserIds: (referral: Referral) => string[];
 }
 
 function cardAnswer(card: AdaptiveCardJson): InvokeAnswer {
@@ -63,7 +61,6 @@ function sharedCard(deps: CardActionDeps, referral: Referral, context: ActionCon
       locale: context.locale,
       now: deps.commands.clock(),
       policy: deps.commands.policy,
-      refreshUserIds: deps.refreshUserIds(referral),
       ...(notice !== undefined && { notice, noticeColor: attention ? 'attention' : 'accent' }),
     }),
   );

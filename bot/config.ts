@@ -1,6 +1,7 @@
 // The one typed configuration of the service: reads the environment (and ./.env when present)
 // once, applies defaults, and fails fast with a message that names the offending variable.
 
+import { isLoopback } from './loopback.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import dayjs from 'dayjs';
@@ -133,10 +134,6 @@ function port(env: Env): number {
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || value > 65535) throw new ConfigError('PORT', `"${raw}" is not a port number (0–65535)`);
   return value;
-}
-
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

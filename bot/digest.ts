@@ -21,6 +21,7 @@
 // `attentionTotal` / `changesTotal`): "what changed in [since, slot)" is history and cannot go
 // stale, and the attention list is what the channel was told at the slot.
 
+import { recentAndOpenRecords } from './recent-records.js';
 import { clearBackgroundTimer, setBackgroundTimer, type TimerHandle } from './background-timer.js';
 import { DIGEST_SECTION_LIMIT } from '../cards/index.js';
 import { attentionFingerprint, digestContent, type DigestContent } from '../referrals/digest-content.js';
@@ -224,11 +225,8 @@ export class DigestTimer {
 
     // Read outside the state lock (archived records are read from disk): what changed since the
     // window began, plus every open referral (attention is about open work).
-    const recent = await store.listRecords({ updatedSince: since });
-    const records = new Map<string, ReferralRecord>(recent.map((record) => [record.referral.id, record]));
-    for (const record of store.openRecords()) if (!records.has(record.referral.id)) records.set(record.referral.id, record);
     const byChannel = new Map<string, ReferralRecord['referral'][]>();
-    for (const record of records.values()) {
+    for (const record of await recentAndOpenRecords(store, since)) {
       const channel = record.card?.target;
       if (channel === undefined) continue;
       const list = byChannel.get(channel);

@@ -20,6 +20,7 @@
 // Cost: the open lists read only the open records (in memory). `list archived`, `stats all` and a
 // window reaching far back read the archive segments they need (on demand, never on the hot path).
 
+import { recentAndOpenRecords } from './recent-records.js';
 import { renderList, renderStats, t, type StatsPeriod } from '../cards/index.js';
 import type { Policy } from '../referrals/policy.js';
 import { isListFilter, listView, type ListFilterName } from '../referrals/queue-views.js';
@@ -74,12 +75,6 @@ async function recordsFor(deps: ManagerViewDeps, filter: ListFilterName): Promis
 }
 
 /** Everything a window starting at `from` needs: what changed since then, plus every open record (the pipeline is a snapshot). */
-async function recordsSince(deps: ManagerViewDeps, from: Date | undefined): Promise<ReferralRecord[]> {
-  const recent = await deps.store.listRecords(from === undefined ? {} : { updatedSince: from.toISOString() });
-  const byId = new Map(recent.map((record) => [record.referral.id, record]));
-  for (const record of deps.store.openRecords()) if (!byId.has(record.referral.id)) byId.set(record.referral.id, record);
-  return [...byId.values()];
-}
 
 async function listReply(deps: ManagerViewDeps, context: TextCommandContext, filter: ListFilterName, title?: 'my'): Promise<Reply[]> {
   const now = deps.clock();
@@ -111,7 +106,7 @@ export function managerViewCommands(deps: ManagerViewDeps): Record<'list' | 'sta
       const now = deps.clock();
       const span = STATS_PERIODS[word];
       const from = span === undefined ? undefined : new Date(now.getTime() - span);
-      const visible = (await recordsSince(deps, from)).filter((record) => mayView(record, context)).map((record) => record.referral);
+      const visible = (await recentAndOpenRecords(deps.store, from?.toISOString())).filter((record) => mayView(record, context)).map((record) => record.referral);
       const figures = stats(visible, { ...(from && { from }), now, respondWithinMs: deps.policy.respondWithinMs });
       return [{ card: renderStats(context.locale, figures, { period: word, scope: scopeText(context) }) }];
     },

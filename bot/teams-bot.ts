@@ -59,6 +59,11 @@ function storedReference(activity: Activity, conversationId: string): StoredRefe
   };
 }
 
+/** The key of the conversation an activity came from: the person for a personal chat, else the channel. */
+function conversationKeyOf(activity: Activity): string {
+  return scopeOf(activity) === 'personal' ? userKey(activity.from.aadObjectId ?? activity.from.id) : channelKey(activity.conversation.id);
+}
+
 /** The conversation an activity came from, as a target the bot can post to later. */
 export function targetFrom(activity: Activity, now: Date): ConversationTarget {
   const scope = scopeOf(activity);
@@ -67,7 +72,7 @@ export function targetFrom(activity: Activity, now: Date): ConversationTarget {
   if (scope === 'personal') {
     const aad = activity.from.aadObjectId ?? activity.from.id;
     return {
-      key: userKey(aad),
+      key: conversationKeyOf(activity),
       kind: 'personal',
       reference: storedReference(activity, activity.conversation.id),
       ...(tenantId !== undefined && { tenantId }),
@@ -80,7 +85,7 @@ export function targetFrom(activity: Activity, now: Date): ConversationTarget {
   const conversationId = activity.conversation.id.split(';')[0]!;
   const teamId = channelData?.team?.id;
   return {
-    key: channelKey(conversationId),
+    key: conversationKeyOf(activity),
     kind: 'channel',
     reference: storedReference(activity, conversationId),
     ...(tenantId !== undefined && { tenantId }),
@@ -131,9 +136,7 @@ export class ReferralDeskBot extends TeamsActivityHandler {
   }
 
   private localeFor(activity: Activity): Locale {
-    const scope = scopeOf(activity);
-    const key = scope === 'personal' ? userKey(activity.from.aadObjectId ?? activity.from.id) : channelKey(activity.conversation.id);
-    return localeOf(this.deps.commands.store.readState(), key, this.deps.config.defaultLocale);
+    return localeOf(this.deps.commands.store.readState(), conversationKeyOf(activity), this.deps.config.defaultLocale);
   }
 
   private isManager(activity: Activity): boolean {
@@ -155,8 +158,7 @@ export class ReferralDeskBot extends TeamsActivityHandler {
 
   private async uninstall(activity: Activity): Promise<void> {
     const teamId = (activity.channelData as TeamsChannelData | undefined)?.team?.id;
-    const scope = scopeOf(activity);
-    const key = scope === 'personal' ? userKey(activity.from.aadObjectId ?? activity.from.id) : channelKey(activity.conversation.id);
+    const key = conversationKeyOf(activity);
     const removed = await deactivateTargets(
       this.deps.commands.store,
       (target) => target.key === key || (teamId !== undefined && target.teamId === teamId),
@@ -210,7 +212,7 @@ export class ReferralDeskBot extends TeamsActivityHandler {
       ...(typeof activity.localTimezone === 'string' && activity.localTimezone !== '' && { timeZone: activity.localTimezone }),
     };
     try {
-      const answer = await handleCardAction({ commands: this.deps.commands, refreshUserIds: () => [] }, verb, value.action.data, actionContext);
+      const answer = await handleCardAction({ commands: this.deps.commands }, verb, value.action.data, actionContext);
       return { status: answer.statusCode, body: answer };
     } catch (error) {
       this.deps.log.error('card action failed', { error, verb: typeof verb === 'string' ? verb : undefined });

@@ -1,21 +1,17 @@
 // Auth of the intake API: a bearer key when INTAKE_API_KEY is set (compared in constant time),
 // else loopback callers only, so an unconfigured service is never open to the network.
 
+import { isLoopback } from '../loopback.js';
 import type { Next, Request, RequestHandler, Response } from 'restify';
 import { secretsEqual } from '../secret-compare.js';
 import { sendError } from './errors.js';
-
-export function isLoopbackAddress(address: string | undefined): boolean {
-  if (!address) return false;
-  return address === '::1' || /^(::ffff:)?127\./.test(address);
-}
 
 export function intakeAuth(apiKey: string): RequestHandler {
   return (req: Request, res: Response, next: Next) => {
     if (apiKey === '') {
       // A proxy or tunnel on this machine connects from loopback: what it forwards is not local.
       const forwarded = req.header('x-forwarded-for') !== undefined || req.header('forwarded') !== undefined;
-      if (isLoopbackAddress(req.socket.remoteAddress) && !forwarded) return next();
+      if (isLoopback(req.socket.remoteAddress) && !forwarded) return next();
       sendError(res, 403, 'the intake API accepts only local callers while INTAKE_API_KEY is not set');
       return next(false);
     }

@@ -578,17 +578,7 @@ export class OutboxSender {
       return next;
     };
     try {
-      if (job.record) {
-        await this.#store.update(job.record.referral.id, (current) => {
-          if (!current || !current.outbox.some((item) => item.id === job.head.id)) return { result: undefined };
-          return { record: { ...current, outbox: current.outbox.map(change) }, result: undefined };
-        });
-      } else {
-        await this.#store.updateState((state) => {
-          if (!state.outbox.some((item) => item.id === job.head.id)) return { result: undefined };
-          return { state: { ...state, outbox: state.outbox.map(change) }, result: undefined };
-        });
-      }
+      await this.#changeOutbox(job.record, job.head.id, (outbox) => outbox.map(change));
     } catch (error) {
       this.#log.error('outbox: could not store a failed attempt; trying again later', { itemId: job.head.id, error });
       this.#armAt(now + this.#rescanMs);
@@ -609,17 +599,26 @@ export class OutboxSender {
     this.#writeItem(item, record, () => undefined, why, 'dropped');
   }
 
+  /**
+   * Rewrites the outbox an item lives in — its referral's, or the bot-level one in the state —
+   * if the item is still there (it may have been sent or dropped meanwhile).
+   */
+  async #changeOutbox(record: ReferralRecord | undefined, itemId: string, change: (outbox: OutboxItem[]) => OutboxItem[]): Promise<void> {
+    const holds = (outbox: readonly OutboxItem[]) => outbox.some((item) => item.id === itemId);
+    if (record) {
+      await this.#store.update(record.referral.id, (current) =>
+        current && holds(current.outbox) ? { record: { ...current, outbox: change(current.outbox) }, result: undefined } : { result: undefined },
+      );
+    } else {
+      await this.#store.updateState((state) => (holds(state.outbox) ? { state: { ...state, outbox: change(state.outbox) }, result: undefined } : { result: undefined }));
+    }
+  }
+
   #writeItem(item: OutboxItem, record: ReferralRecord | undefined, change: (item: OutboxItem) => OutboxItem | undefined, why: string, what: string): void {
     if (this.#writing.has(item.id)) return;
     this.#writing.add(item.id);
     const apply = (outbox: OutboxItem[]) => outbox.flatMap((other) => (other.id === item.id ? (change(other) ?? []) : [other]));
-    const write = record
-      ? this.#store.update(record.referral.id, (current) =>
-          current && current.outbox.some((other) => other.id === item.id) ? { record: { ...current, outbox: apply(current.outbox) }, result: undefined } : { result: undefined },
-        )
-      : this.#store.updateState((state) =>
-          state.outbox.some((other) => other.id === item.id) ? { state: { ...state, outbox: apply(state.outbox) }, result: undefined } : { result: undefined },
-        );
+    const write = this.#changeOutbox(record, item.id, apply);
     this.#track(
       write
         .then(() => this.#log.warn(`outbox: item ${what}`, { itemId: item.id, kind: item.kind, target: item.target, referralId: record?.referral.id, why }))

@@ -17,7 +17,7 @@ import {
   type RecordedRequest,
 } from '../support/fake-connector.js';
 import { postReferral, sampleRfi } from '../support/intake-client.js';
-import { startService, type TestService } from '../support/start-service.js';
+import { removeDir, startService, tempDataDir, type TestService } from '../support/start-service.js';
 import { fixture } from '../support/teams-activities.js';
 
 export const TENANT = fixture.tenant.id;
@@ -186,4 +186,28 @@ export function counts(values: readonly string[]): Map<string, number> {
   const map = new Map<string, number>();
   for (const value of values) map.set(value, (map.get(value) ?? 0) + 1);
   return map;
+}
+
+/** What one outbox component test works with: a rate-limited fake connector, a data directory, the service. */
+export interface OutboxRig {
+  fake: FakeConnector;
+  dataDir: string;
+  app: TestService | undefined;
+}
+
+/** Registers mocha hooks that give each test a fresh rig and stop and remove it afterwards. */
+export function useOutboxRig(scale: number): OutboxRig {
+  const rig = {} as OutboxRig;
+  beforeEach(async () => {
+    rig.fake = await startLimitedFake(scale);
+    rig.dataDir = await tempDataDir();
+    rig.app = undefined;
+  });
+  afterEach(async () => {
+    await rig.app?.stop();
+    rig.app = undefined;
+    await rig.fake.close();
+    await removeDir(rig.dataDir);
+  });
+  return rig;
 }
