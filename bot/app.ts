@@ -1,28 +1,28 @@
 // The composition root: opens the store, wires the Teams adapter, the bot and the HTTP routes,
 // and starts listening. main.ts runs it; component tests start it in-process on a free port.
 
-import { postUnrouted } from './subscriptions.js';
+import { postUnrouted } from './use-cases/subscriptions.js';
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import { LowdbStore } from '../storage/lowdb-store.js';
 import type { Store } from '../storage/store.js';
-import { createAdapter } from './adapter.js';
+import { createAdapter } from './teams/adapter.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import { DigestTimer } from './digest.js';
+import { DigestTimer } from './timers/digest.js';
 import { mountExportRoute } from './http/export-route.js';
 import { mountHealthRoute } from './http/health-route.js';
 import { mountIntakeRoutes } from './http/intake-routes.js';
 import { formatRestifyErrors } from './http/json-body.js';
-import { mountMessagesRoute } from './http/messages-route.js';
+import { mountMessagesRoute } from './teams/messages-route.js';
 import { createLogger, type Logger } from './logger.js';
-import { managerViewCommands } from './manager-views.js';
+import { managerViewCommands } from './teams/manager-commands.js';
 import { OutboxSender, type SenderTuning } from './outbox/sender.js';
-import { Scheduler } from './scheduler.js';
-import { createPlanner } from './message-planner.js';
-import { statusCommand } from './status-command.js';
-import { ReferralDeskBot } from './teams-bot.js';
-import { TeamsMessenger } from './teams-messenger.js';
+import { Scheduler } from './timers/scheduler.js';
+import { createPlanner } from './outbox/planner.js';
+import { statusCommand } from './teams/status-command.js';
+import { ReferralDeskBot } from './teams/activity-handler.js';
+import { TeamsMessenger } from './teams/messenger.js';
 import type { CommandDeps } from './use-cases/apply-command.js';
 
 const UNROUTED_SWEEP_MS = 5_000;

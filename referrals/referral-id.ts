@@ -3,7 +3,7 @@
 
 export const REFERRAL_ID_MAX_LENGTH = 200;
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL = /\p{Cc}/u;
 
 export function isReferralId(value: unknown): value is string {
   return typeof value === 'string' && value.trim() === value && value.length > 0 && value.length <= REFERRAL_ID_MAX_LENGTH && !CONTROL.test(value);

@@ -6,9 +6,9 @@
 
 import type { MessageKey } from '../../cards/index.js';
 import type { OutboxItem, ReferralRecord, Store, StoreState } from '../../storage/store.js';
-import { isActiveTarget, routes, targets, userKey, type ConversationTarget } from '../bot-state.js';
+import { isActiveTarget, routes, targets, userKey, type ConversationTarget } from '../use-cases/bot-state.js';
 import type { Logger } from '../logger.js';
-import { outboxItem, routeFor } from '../message-planner.js';
+import { outboxItem, routeFor } from './planner.js';
 import { targetName } from './status.js';
 
 /** Prefix of the inactiveReason the sender writes: tells its own retirements from others' on recovery. */

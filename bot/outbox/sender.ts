@@ -33,11 +33,11 @@
 import type { Locale } from '../../cards/index.js';
 import type { Policy } from '../../referrals/policy.js';
 import type { OutboxItem, ReferralRecord, Store, StoreState } from '../../storage/store.js';
-import { targets, type ConversationTarget, type StoredReference } from '../bot-state.js';
+import { targets, type ConversationTarget, type StoredReference } from '../use-cases/bot-state.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import { renderOutboxItem, type OutgoingMessage } from '../outbox-rendering.js';
-import { conversationIdFor, type Messenger } from '../teams-messenger.js';
+import { renderOutboxItem, type OutgoingMessage } from './render.js';
+import { conversationIdFor, type Messenger } from './messenger.js';
 import { backoffDelay, DEFAULT_RETRY_POLICY, exhausted, type RetryPolicy } from './backoff.js';
 import { classifySendError, describeFailure, type SendFailure } from './classify.js';
 import { Pacer, type PacerOptions, type PacerTicket } from './pacer.js';

@@ -12,7 +12,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { createLogger } from '../../bot/logger.js';
-import { Scheduler } from '../../bot/scheduler.js';
+import { Scheduler } from '../../bot/timers/scheduler.js';
 import { applyCommand, type CommandDeps } from '../../bot/use-cases/apply-command.js';
 import { DEFAULT_POLICY } from '../../referrals/policy.js';
 import { LowdbStore } from '../../storage/lowdb-store.js';

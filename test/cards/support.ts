@@ -10,7 +10,7 @@ import type { Actor, Flow, Referral, Rfi } from '../../referrals/model.js';
 import { DEFAULT_POLICY, type Policy } from '../../referrals/policy.js';
 
 // The package's lib/ build does not load under Node's ESM loader; its UMD bundle does (DESIGN.md §2).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 const AC: any = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js');
 
 /** The pattern the adaptivecards renderer uses for {{DATE()}} / {{TIME()}} (no fractional seconds). */

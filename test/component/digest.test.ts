@@ -5,10 +5,10 @@
 // across a second restart — and not at all on a later day.
 
 import { expect } from 'chai';
-import { channelKey } from '../../bot/bot-state.js';
+import { channelKey } from '../../bot/use-cases/bot-state.js';
 import { t } from '../../cards/i18n.js';
 import { DEFAULT_POLICY } from '../../referrals/policy.js';
-import { LowdbStore } from '../../storage/lowdb-store.js';
+import { type LowdbStore } from '../../storage/lowdb-store.js';
 import { tell } from '../referrals/story.js';
 import { sendActivity } from '../support/bot-client.js';
 import { startFakeConnector, type FakeConnector, type RecordedRequest } from '../support/fake-connector.js';

@@ -8,12 +8,12 @@
 
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
-import { channelKey } from '../../bot/bot-state.js';
+import { channelKey } from '../../bot/use-cases/bot-state.js';
 import { t } from '../../cards/i18n.js';
 import type { Command } from '../../referrals/commands.js';
 import type { Flow, Referral, Substatus } from '../../referrals/model.js';
 import { DEFAULT_POLICY } from '../../referrals/policy.js';
-import { LowdbStore } from '../../storage/lowdb-store.js';
+import { type LowdbStore } from '../../storage/lowdb-store.js';
 import type { ReferralRecord } from '../../storage/store.js';
 import { tell } from '../referrals/story.js';
 import { sendActivity, sendInvoke } from '../support/bot-client.js';

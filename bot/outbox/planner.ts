@@ -1,0 +1,69 @@
+// What a change must send, decided inside the same store write as the change (write before you
+// tell): a new RFI's card goes to its route's channel; every later event updates that card for
+// everyone and gets a reply in its thread; a passed close date also reaches the owner personally.
+
+import { randomUUID } from 'node:crypto';
+import type { ReferralEvent } from '../../referrals/events.js';
+import type { Referral } from '../../referrals/model.js';
+import { chooseRoute } from '../../referrals/routing.js';
+import type { CardPost, OutboxItem, Store, StoreState } from '../../storage/store.js';
+import { isActiveTarget, routes, target, userKey } from '../use-cases/bot-state.js';
+import type { ChangeToPlan, PlannedMessages } from '../use-cases/apply-command.js';
+
+/** Events that change what the shared card shows. */
+const CARD_CHANGING: ReadonlySet<ReferralEvent['type']> = new Set([
+  'interested',
+  'accepted',
+  'declined',
+  'skipped',
+  'won',
+  'lost',
+  'engagementEdited',
+  'contactAdded',
+  'urgencyChanged',
+  'expired',
+]);
+
+export function outboxItem(kind: OutboxItem['kind'], targetKey: string, message: OutboxItem['message'], now: Date): OutboxItem {
+  return { id: randomUUID(), kind, target: targetKey, message, createdAt: now.toISOString(), attempts: 0, state: 'pending' };
+}
+
+/** The channel a referral's card goes to now, or undefined when no channel is subscribed. */
+export function routeFor(referral: Referral, state: StoreState): string | undefined {
+  return chooseRoute(referral, routes(state), (key) => isActiveTarget(state, key))?.target;
+}
+
+/** A first post of the referral's card in `channel`. */
+export function planPost(channel: string, now: Date): PlannedMessages {
+  return { outbox: [outboxItem('postCard', channel, { key: 'card' }, now)], card: { target: channel } };
+}
+
+export function planChange(change: ChangeToPlan, state: StoreState): PlannedMessages {
+  const { referral, events, now } = change;
+  if (events.some((event) => event.type === 'received')) {
+    const channel = routeFor(referral, state);
+    return channel ? planPost(channel, now) : { outbox: [] };
+  }
+  const card: CardPost | undefined = change.before?.card;
+  if (!card) return { outbox: [] }; // unrouted: the card is posted, in its current state, once a channel subscribes
+  const outbox: OutboxItem[] = [];
+  const firstIndex = referral.history.length - events.length;
+  events.forEach((event, offset) => {
+    outbox.push(outboxItem('threadReply', card.target, { key: 'event', params: { index: firstIndex + offset } }, now));
+    if (event.type === 'closeDatePassed' && referral.owner) {
+      const ownerTarget = userKey(referral.owner.id);
+      if (target(state, ownerTarget)?.active) {
+        outbox.push(outboxItem('personal', ownerTarget, { key: 'event', params: { index: firstIndex + offset, referralId: referral.id } }, now));
+      }
+    }
+  });
+  if (events.some((event) => CARD_CHANGING.has(event.type))) {
+    outbox.unshift(outboxItem('updateCard', card.target, { key: 'card' }, now));
+  }
+  return { outbox };
+}
+
+/** The planner the service runs with: reads the current bot state for each change. */
+export function createPlanner(store: Store) {
+  return (change: ChangeToPlan): PlannedMessages => planChange(change, store.readState());
+}

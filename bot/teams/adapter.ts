@@ -1,0 +1,31 @@
+// The Bot Framework CloudAdapter for our config. With an empty MicrosoftAppId botbuilder checks no
+// inbound tokens (local mode); otherwise it validates every /api/messages call.
+
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+
+/**
+ * CloudAdapter with its per-activity entry point opened up: the messages route authenticates and
+ * runs the turn itself, so that a request that fails authentication (for any reason, including an
+ * unreachable token issuer) is a 401, and only a failure inside the turn is a 500.
+ */
+export class ReferralDeskAdapter extends CloudAdapter {
+  handleActivity(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authHeader, activity, logic);
+  }
+}
+
+export function createAdapter(config: Config, log: Logger): ReferralDeskAdapter {
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.microsoftAppId,
+    MicrosoftAppPassword: config.microsoftAppPassword,
+    MicrosoftAppType: config.localMode ? '' : config.microsoftAppType,
+    MicrosoftAppTenantId: config.microsoftAppTenantId,
+  });
+  const adapter = new ReferralDeskAdapter(auth);
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    log.error('turn failed', { error, activityType: context.activity.type, activityName: context.activity.name });
+  };
+  return adapter;
+}

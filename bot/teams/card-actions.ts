@@ -1,0 +1,157 @@
+// Card actions (`adaptiveCard/action` invokes): open a form as the actor's own view, submit it
+// through the lifecycle core, cancel, refresh, show. Every answer is a valid invoke response —
+// a card, a short message, or an error body — also for unknown verbs, unknown referrals, forged
+// data and stale cards. The shared card changes for everyone through the outbox, never here.
+
+import {
+  alreadyActedText,
+  availableDoCommands,
+  availableForms,
+  describeEvents,
+  parseCardAction,
+  renderForm,
+  renderReferralCard,
+  t,
+  type AdaptiveCardJson,
+  type Locale,
+} from '../../cards/index.js';
+import type { Command } from '../../referrals/commands.js';
+import { parseForm, type FormName } from '../../referrals/forms.js';
+import type { Actor, Referral } from '../../referrals/model.js';
+import { conflictingChangesSince } from '../../referrals/staleness.js';
+import type { ReferralRecord } from '../../storage/store.js';
+import { applyCommand, type CommandDeps } from '../use-cases/apply-command.js';
+
+export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+export const MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
+export const ERROR_CONTENT_TYPE = 'application/vnd.microsoft.error';
+
+export type InvokeAnswer =
+  | { statusCode: 200; type: typeof CARD_CONTENT_TYPE; value: AdaptiveCardJson }
+  | { statusCode: 200; type: typeof MESSAGE_CONTENT_TYPE; value: string }
+  | { statusCode: 400 | 404 | 500; type: typeof ERROR_CONTENT_TYPE; value: { code: string; message: string } };
+
+export interface ActionContext {
+  actor: Actor;
+  isManager: boolean;
+  locale: Locale;
+  /** The actor's IANA time zone (Teams sends it), for "today" in date checks. */
+  timeZone?: string;
+}
+
+export interface CardActionDeps {
+  commands: CommandDeps;
+}
+
+function cardAnswer(card: AdaptiveCardJson): InvokeAnswer {
+  return { statusCode: 200, type: CARD_CONTENT_TYPE, value: card };
+}
+
+function messageAnswer(text: string): InvokeAnswer {
+  return { statusCode: 200, type: MESSAGE_CONTENT_TYPE, value: text };
+}
+
+export function errorAnswer(statusCode: 400 | 404 | 500, code: string, message: string): InvokeAnswer {
+  return { statusCode, type: ERROR_CONTENT_TYPE, value: { code, message } };
+}
+
+function sharedCard(deps: CardActionDeps, referral: Referral, context: ActionContext, notice?: string, attention = false): InvokeAnswer {
+  return cardAnswer(
+    renderReferralCard(referral, {
+      locale: context.locale,
+      now: deps.commands.clock(),
+      policy: deps.commands.policy,
+      ...(notice !== undefined && { notice, noticeColor: attention ? 'attention' : 'accent' }),
+    }),
+  );
+}
+
+function mayAct(referral: Referral, context: ActionContext): boolean {
+  return referral.status !== 'Active' || context.isManager || referral.owner?.id === context.actor.id;
+}
+
+function ownerOnly(deps: CardActionDeps, referral: Referral, context: ActionContext): InvokeAnswer {
+  return sharedCard(deps, referral, context, t(context.locale, 'command.onlyOwnerOrManager', { owner: referral.owner?.name ?? '—' }), true);
+}
+
+/** The answer after a command was tried: the new card, or the current one with why nothing changed. */
+async function runCommand(deps: CardActionDeps, record: ReferralRecord, command: Command, version: number, context: ActionContext): Promise<InvokeAnswer> {
+  const result = await applyCommand(deps.commands, record.referral.id, command, { expectedVersion: version });
+  if (result.ok) return sharedCard(deps, result.record.referral, context);
+  const current = result.record?.referral ?? record.referral;
+  switch (result.error.code) {
+    case 'Stale':
+      return sharedCard(deps, current, context, staleNotice(current, result.staleSince ?? [], context.locale), true);
+    case 'NotOwner':
+      return ownerOnly(deps, current, context);
+    default:
+      return sharedCard(deps, current, context, alreadyActedText(context.locale, current), true);
+  }
+}
+
+function staleNotice(referral: Referral, since: Parameters<typeof describeEvents>[1], locale: Locale): string {
+  const actedBy = since.some((event) => event.actor !== undefined);
+  return actedBy && referral.status !== 'New'
+    ? alreadyActedText(locale, referral)
+    : t(locale, 'command.staleCard', { what: describeEvents(locale, since) });
+}
+
+export async function handleCardAction(deps: CardActionDeps, verb: unknown, data: unknown, context: ActionContext): Promise<InvokeAnswer> {
+  const parsed = parseCardAction(verb, data);
+  const store = deps.commands.store;
+  if (!parsed.ok) {
+    const record = parsed.referralId !== undefined ? await store.get(parsed.referralId) : undefined;
+    if (record) return sharedCard(deps, record.referral, context, t(context.locale, 'command.unknownAction'), true);
+    return errorAnswer(400, parsed.reason === 'unknownVerb' ? 'UnknownVerb' : 'BadRequest', t(context.locale, 'command.unknownAction'));
+  }
+  const { action } = parsed;
+  const record = await store.get(action.data.referralId);
+  if (!record) return messageAnswer(t(context.locale, 'command.referralNotFound', { id: action.data.referralId }));
+  const referral = record.referral;
+
+  switch (action.verb) {
+    case 'show':
+    case 'cancel':
+    case 'refresh':
+      return sharedCard(deps, referral, context);
+    case 'open': {
+      const stale = conflictingChangesSince(referral, action.data.version);
+      if (stale.length > 0) return sharedCard(deps, referral, context, staleNotice(referral, stale, context.locale), true);
+      if (!availableForms(referral).includes(action.data.form)) return sharedCard(deps, referral, context, alreadyActedText(context.locale, referral), true);
+      if (!mayAct(referral, context)) return ownerOnly(deps, referral, context);
+      return cardAnswer(renderForm(action.data.form, referral, formOptions(deps, context)));
+    }
+    case 'do': {
+      if (!availableDoCommands(referral).includes(action.data.command)) {
+        return sharedCard(deps, referral, context, alreadyActedText(context.locale, referral), true);
+      }
+      const command: Command = { type: action.data.command, actor: context.actor, asManager: context.isManager };
+      return runCommand(deps, record, command, action.data.version, context);
+    }
+    case 'submit': {
+      const form: FormName = action.data.form;
+      if (!availableForms(referral).includes(form)) return runStaleOrUnavailable(deps, referral, action.data.version, context);
+      if (!mayAct(referral, context)) return ownerOnly(deps, referral, context);
+      const parsedForm = parseForm(form, action.inputs, {
+        now: deps.commands.clock(),
+        flow: referral.flow,
+        referral,
+        ...(context.timeZone !== undefined && { timeZone: context.timeZone }),
+      });
+      if (!parsedForm.ok) {
+        return cardAnswer(renderForm(form, referral, formOptions(deps, context), { values: action.inputs, errors: parsedForm.errors }));
+      }
+      const command = { ...parsedForm.command, actor: context.actor, asManager: context.isManager } as Command;
+      return runCommand(deps, record, command, action.data.version, context);
+    }
+  }
+}
+
+function runStaleOrUnavailable(deps: CardActionDeps, referral: Referral, version: number, context: ActionContext): InvokeAnswer {
+  const stale = conflictingChangesSince(referral, version);
+  return sharedCard(deps, referral, context, stale.length > 0 ? staleNotice(referral, stale, context.locale) : alreadyActedText(context.locale, referral), true);
+}
+
+function formOptions(deps: CardActionDeps, context: ActionContext) {
+  return { locale: context.locale, now: deps.commands.clock(), ...(context.timeZone !== undefined && { timeZone: context.timeZone }) };
+}

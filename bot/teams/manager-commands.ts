@@ -1,0 +1,114 @@
+// The manager views as text commands (TextCommandDeps.extra): `list`, `stats` and `my`, each
+// answered with one compact card.
+//
+// Grammar (after the bot's @mention in a channel, or in a personal chat; case-insensitive):
+//   list [open|new|active|mine|overdue|archived]   default: open (New and Active)
+//   stats [7d|30d|90d|all]                          default: 30d (the window ends now)
+//   my                                              = the asker's open referrals (list mine)
+// Anything else after the name answers with the command's usage.
+//
+// WHAT THE FIGURES COVER ("all the user may see"):
+//   in a channel        the referrals whose card lives in that channel (record.card.target is the
+//                       channel): what everyone in the channel already sees as cards
+//   in a personal chat  a manager (MANAGER_IDS): every referral; anyone else: the referrals they
+//                       own or acted on (any event of theirs in the history: accepted, declined,
+//                       said "I'm interested" / "No thanks", edited, closed). The bot does not know
+//                       who is a member of which channel, so it shows a seller no more than their own.
+//   in a group chat     the asker's own referrals (as a seller in a personal chat), also for a
+//                       manager: the answer is visible to everyone in the chat.
+//
+// Cost: the open lists read only the open records (in memory). `list archived`, `stats all` and a
+// window reaching far back read the archive segments they need (on demand, never on the hot path).
+
+import { recentAndOpenRecords } from '../use-cases/recent-records.js';
+import { renderList, renderStats, t, type StatsPeriod } from '../../cards/index.js';
+import type { Policy } from '../../referrals/policy.js';
+import { isListFilter, listView, type ListFilterName } from '../../referrals/queue-views.js';
+import { stats } from '../../referrals/stats.js';
+import type { ReferralRecord, Store } from '../../storage/store.js';
+import type { Clock } from '../clock.js';
+import type { ExtraCommand, Reply, TextCommandContext } from './text-commands.js';
+
+export interface ManagerViewDeps {
+  store: Store;
+  policy: Policy;
+  clock: Clock;
+}
+
+export const STATS_PERIODS: Readonly<Record<StatsPeriod, number | undefined>> = {
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+  '90d': 90 * 86_400_000,
+  all: undefined,
+};
+export const DEFAULT_STATS_PERIOD: StatsPeriod = '30d';
+
+function isStatsPeriod(value: unknown): value is StatsPeriod {
+  return typeof value === 'string' && Object.hasOwn(STATS_PERIODS, value);
+}
+
+/** The asker's AAD object id: from the message, else (personal chat) from the conversation key. */
+function actorIdOf(context: TextCommandContext): string | undefined {
+  if (context.actor) return context.actor.id;
+  return context.targetKey.startsWith('user:') ? context.targetKey.slice('user:'.length) : undefined;
+}
+
+/** Whether the asker may see this referral in this place (see the header). */
+export function mayView(record: ReferralRecord, context: TextCommandContext): boolean {
+  if (context.scope === 'channel') return record.card?.target === context.targetKey;
+  if (context.scope === 'personal' && context.isManager) return true;
+  const actorId = actorIdOf(context);
+  if (actorId === undefined) return false;
+  const referral = record.referral;
+  return referral.owner?.id === actorId || referral.history.some((event) => event.actor?.id === actorId);
+}
+
+function scopeText(context: TextCommandContext): string {
+  if (context.scope === 'channel') return t(context.locale, 'list.scope.channel');
+  return t(context.locale, context.scope === 'personal' && context.isManager ? 'list.scope.all' : 'list.scope.own');
+}
+
+/** Open records in memory; closed ones (archived or not) only when asked for. */
+async function recordsFor(deps: ManagerViewDeps, filter: ListFilterName): Promise<ReferralRecord[]> {
+  if (filter === 'archived') return deps.store.listRecords({ status: 'Closed' });
+  return deps.store.openRecords().filter((record) => record.referral.status !== 'Closed');
+}
+
+/** Everything a window starting at `from` needs: what changed since then, plus every open record (the pipeline is a snapshot). */
+
+async function listReply(deps: ManagerViewDeps, context: TextCommandContext, filter: ListFilterName, title?: 'my'): Promise<Reply[]> {
+  const now = deps.clock();
+  const visible = (await recordsFor(deps, filter)).filter((record) => mayView(record, context)).map((record) => record.referral);
+  const view = listView(visible, filter, actorIdOf(context) ?? '', now, deps.policy);
+  const card = renderList(context.locale, view, {
+    scope: scopeText(context),
+    ...(title === 'my' && { title: t(context.locale, 'my.title', { count: view.total }) }),
+  });
+  return [{ card }];
+}
+
+export function managerViewCommands(deps: ManagerViewDeps): Record<'list' | 'stats' | 'my', ExtraCommand> {
+  return {
+    async list(context, args) {
+      const word = args[0]?.toLowerCase() ?? 'open';
+      if (args.length > 1 || !isListFilter(word)) return [{ text: t(context.locale, 'list.usage') }];
+      return listReply(deps, context, word);
+    },
+
+    async my(context, args) {
+      if (args.length > 0) return [{ text: t(context.locale, 'list.usage') }];
+      return listReply(deps, context, 'mine', 'my');
+    },
+
+    async stats(context, args) {
+      const word = args[0]?.toLowerCase() ?? DEFAULT_STATS_PERIOD;
+      if (args.length > 1 || !isStatsPeriod(word)) return [{ text: t(context.locale, 'stats.usage') }];
+      const now = deps.clock();
+      const span = STATS_PERIODS[word];
+      const from = span === undefined ? undefined : new Date(now.getTime() - span);
+      const visible = (await recentAndOpenRecords(deps.store, from?.toISOString())).filter((record) => mayView(record, context)).map((record) => record.referral);
+      const figures = stats(visible, { ...(from && { from }), now, respondWithinMs: deps.policy.respondWithinMs });
+      return [{ card: renderStats(context.locale, figures, { period: word, scope: scopeText(context) }) }];
+    },
+  };
+}

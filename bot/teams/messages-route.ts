@@ -1,0 +1,58 @@
+// POST /api/messages: Bot Framework activities from Teams. The bearer token is checked before the
+// body is even read, and any failure to authenticate — a missing, forged or expired token, or a
+// token issuer that cannot be reached — is a 401, never a 500.
+
+import type { Activity, TurnContext } from 'botbuilder';
+import type { Next, Request, Response, Server } from 'restify';
+import type { ReferralDeskAdapter } from './adapter.js';
+import type { Logger } from '../logger.js';
+import { sendError } from '../http/errors.js';
+import { jsonBody } from '../http/json-body.js';
+
+export const ACTIVITY_MAX_BYTES = 512 * 1024;
+
+/** A JWT is three base64url parts; anything else is refused without asking the issuer. */
+const BEARER_JWT = /^Bearer\s+[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\s*$/;
+
+export interface MessagesRouteOptions {
+  adapter: ReferralDeskAdapter;
+  handle: (context: TurnContext) => Promise<void>;
+  requireAuth: boolean;
+  log: Logger;
+}
+
+export function mountMessagesRoute(server: Server, options: MessagesRouteOptions): void {
+  const requireToken = (req: Request, res: Response, next: Next) => {
+    if (options.requireAuth && !BEARER_JWT.test(req.header('authorization') ?? '')) {
+      sendError(res, 401, 'missing or malformed Bot Framework token');
+      return next(false);
+    }
+    next();
+  };
+
+  server.post('/api/messages', requireToken, ...jsonBody(ACTIVITY_MAX_BYTES), async (req: Request, res: Response) => {
+    const body = req.body as Record<string, unknown> | undefined;
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof body['type'] !== 'string') {
+      sendError(res, 400, 'the body is not a Bot Framework activity (an object with a "type")');
+      return;
+    }
+    let turnStarted = false;
+    try {
+      const answer = await options.adapter.handleActivity(req.header('authorization') ?? '', body as unknown as Activity, (context) => {
+        turnStarted = true;
+        return options.handle(context);
+      });
+      res.send(answer?.status ?? 200, answer?.body);
+    } catch (error) {
+      if (turnStarted) {
+        options.log.error('turn failed', { error });
+        sendError(res, 500, 'internal error');
+      } else if (options.requireAuth) {
+        options.log.warn('request not authenticated', { error });
+        sendError(res, 401, 'the Bot Framework token could not be validated');
+      } else {
+        sendError(res, 400, 'the body is not a valid Bot Framework activity');
+      }
+    }
+  });
+}

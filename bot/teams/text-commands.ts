@@ -1,0 +1,113 @@
+// Text commands, in a channel (with an @mention) or in personal chat: help, subscribe,
+// unsubscribe, routes, settings, show. Each answers the person directly (not through the outbox:
+// it is a reply to their message, not something the bot says on its own).
+
+import { describeFilters, isLocale, renderHelp, renderReferralCard, renderRoutes, t, type AdaptiveCardJson, type Locale, type RouteView } from '../../cards/index.js';
+import type { Actor } from '../../referrals/model.js';
+import { parseRouteFilters } from '../../referrals/routing.js';
+import { routes, targets, type ConversationTarget } from '../use-cases/bot-state.js';
+import { mayView } from './manager-commands.js';
+import { changeSettings, postUnrouted, subscribe, unsubscribe } from '../use-cases/subscriptions.js';
+import type { CommandDeps } from '../use-cases/apply-command.js';
+
+export type Reply = { text: string } | { card: AdaptiveCardJson };
+
+export interface TextCommandContext {
+  /** Where the message came from: a channel (routes belong there) or a personal / group chat. */
+  scope: 'channel' | 'personal' | 'groupChat';
+  /** The conversation target of that place (already remembered by the caller). */
+  targetKey: string;
+  locale: Locale;
+  isManager: boolean;
+  /** Who wrote the message (AAD object id, display name): for commands about "my" referrals. */
+  actor?: Actor;
+}
+
+/** An extra command: the context and the words after the command's name. */
+export type ExtraCommand = (context: TextCommandContext, args: string[]) => Promise<Reply[]>;
+
+export interface TextCommandDeps {
+  commands: CommandDeps;
+  /** Extra commands (e.g. the managers' `status`), by name. */
+  extra?: Record<string, ExtraCommand>;
+}
+
+/** The first word, lower-cased, and the rest, from a message with the bot's mention already removed. */
+export function splitCommand(text: string): { name: string; args: string[] } {
+  const words = text.replace(/\u00a0/g, ' ').trim().split(/\s+/).filter(Boolean);
+  return { name: (words[0] ?? '').toLowerCase(), args: words.slice(1) };
+}
+
+function channelName(target: ConversationTarget | undefined): string {
+  if (!target) return '?';
+  return [target.teamName, target.channelName].filter(Boolean).join(' › ') || target.reference.conversation.name || target.key;
+}
+
+function routeViews(deps: TextCommandDeps): RouteView[] {
+  const state = deps.commands.store.readState();
+  const all = targets(state);
+  const live = routes(state)
+    .filter((route) => all[route.target]?.active)
+    .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+  return live.map((route, index) => ({ channel: channelName(all[route.target]), filters: route.filters, isDefault: index === 0 }));
+}
+
+export async function runTextCommand(deps: TextCommandDeps, text: string, context: TextCommandContext): Promise<Reply[]> {
+  const { name, args } = splitCommand(text);
+  const { locale } = context;
+  const store = deps.commands.store;
+  const channelOnly = (): Reply[] => [{ text: t(locale, 'command.channelOnly') }];
+
+  switch (name) {
+    case 'help':
+      return [{ card: renderHelp(locale) }];
+    case 'subscribe': {
+      if (context.scope !== 'channel') return channelOnly();
+      const parsed = parseRouteFilters(args);
+      if (!parsed.ok) return [{ text: t(locale, 'command.badFilter', { token: parsed.badToken }) }];
+      await subscribe(store, context.targetKey, parsed.filters, deps.commands.clock());
+      const replies: Reply[] = [
+        {
+          text: Object.keys(parsed.filters).length === 0
+            ? t(locale, 'command.subscribedAll')
+            : t(locale, 'command.subscribed', { filters: describeFilters(locale, parsed.filters) }),
+        },
+      ];
+      const posted = await postUnrouted(store, deps.commands.clock);
+      if (posted > 0) replies.push({ text: t(locale, 'command.unroutedPosted', { count: posted }) });
+      return replies;
+    }
+    case 'unsubscribe': {
+      if (context.scope !== 'channel') return channelOnly();
+      const removed = await unsubscribe(store, context.targetKey);
+      return [{ text: t(locale, removed > 0 ? 'command.unsubscribed' : 'command.notSubscribed') }];
+    }
+    case 'routes': {
+      const views = routeViews(deps);
+      const unrouted = store.openRecords().filter((record) => !record.card && record.referral.status !== 'Closed').length;
+      return [{ card: renderRoutes(locale, views, { unrouted }) }];
+    }
+    case 'settings': {
+      if (args.length === 0) {
+        return [{ text: t(locale, 'command.settingsShown', { language: t(locale, `language.${locale}`) }) }];
+      }
+      const value = args[1]?.toLowerCase();
+      if (args[0]?.toLowerCase() !== 'locale' || !isLocale(value)) return [{ text: t(locale, 'command.settingsUsage') }];
+      await changeSettings(store, context.targetKey, { locale: value });
+      return [{ text: t(value, 'command.settingsChanged', { language: t(value, `language.${value}`) }) }];
+    }
+    case 'show': {
+      const id = args.join(' ');
+      if (!id) return [{ text: t(locale, 'command.showUsage') }];
+      const record = await store.get(id);
+      // The same visibility as `list`: a card shows customer contacts, so not every chat may see every referral.
+      if (!record || !mayView(record, context)) return [{ text: t(locale, 'command.referralNotFound', { id }) }];
+      return [{ card: renderReferralCard(record.referral, { locale, now: deps.commands.clock(), policy: deps.commands.policy }) }];
+    }
+    default: {
+      const extra = deps.extra?.[name];
+      if (extra) return extra(context, args);
+      return [{ card: renderHelp(locale, name === '' ? {} : { intro: t(locale, 'command.unknownCommand') }) }];
+    }
+  }
+}
