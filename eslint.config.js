@@ -36,7 +36,11 @@ export default tseslint.config(
         'error',
         {
           zones: [
-            layer('./referrals', ['./bot', './storage', './cards', './scripts', './manifest', './test'], 'referrals/ is the pure core: it imports nothing of ours but itself.'),
+            layer(
+              './referrals',
+              ['./bot', './storage', './cards', './scripts', './manifest', './test'],
+              'referrals/ is the pure core: it imports nothing of ours but itself.',
+            ),
             layer('./storage', ['./bot', './cards', './scripts', './manifest', './test'], 'storage/ imports only referrals/.'),
             layer('./cards', ['./bot', './storage', './scripts', './manifest', './test'], 'cards/ never imports storage/ or bot/.'),
             layer('./bot', ['./scripts', './test'], 'the service never imports scripts or tests.'),
@@ -75,7 +79,11 @@ export default tseslint.config(
   {
     files: ['test/**/*.ts', 'scripts/**/*.ts', 'test/**/*.e2e.ts'],
     // chai's property assertions (`expect(x).to.exist`) read as bare expressions.
-    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-unused-expressions': 'off' },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unused-expressions': 'off',
+    },
   },
   prettier,
 );

@@ -151,7 +151,10 @@ export function readConfig(env: Env = process.env): Config {
   const localMode = microsoftAppId === '';
   const host = text(env, 'HOST', localMode ? '127.0.0.1' : '0.0.0.0');
   if (localMode && !isLoopback(host)) {
-    throw new ConfigError('HOST', `"${host}" is not a loopback address, but MicrosoftAppId is empty so inbound auth is off; set MicrosoftAppId or bind to 127.0.0.1`);
+    throw new ConfigError(
+      'HOST',
+      `"${host}" is not a loopback address, but MicrosoftAppId is empty so inbound auth is off; set MicrosoftAppId or bind to 127.0.0.1`,
+    );
   }
   const microsoftAppType = oneOf<AppType>(env, 'MicrosoftAppType', ['SingleTenant', 'MultiTenant', 'UserAssignedMSI'], 'SingleTenant');
   const microsoftAppTenantId = text(env, 'MicrosoftAppTenantId');

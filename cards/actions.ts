@@ -89,7 +89,10 @@ export const openAction = (ref: CardRef, form: FormName, title: string, style?: 
 export const submitAction = (ref: CardRef, form: FormName, title: string, style?: ActionStyle) => execute('submit', title, submitData(ref, form), style);
 export const doAction = (ref: CardRef, command: DoCommand, title: string, style?: ActionStyle) => execute('do', title, doData(ref, command), style);
 /** Cancel sends no inputs (associatedInputs: none), so it works even with invalid entries. */
-export const cancelAction = (ref: CardRef, title: string): ExecuteAction<CancelData> => ({ ...execute('cancel', title, cancelData(ref)), associatedInputs: 'none' });
+export const cancelAction = (ref: CardRef, title: string): ExecuteAction<CancelData> => ({
+  ...execute('cancel', title, cancelData(ref)),
+  associatedInputs: 'none',
+});
 export const refreshAction = (ref: CardRef): ExecuteAction<RefreshData> => execute('refresh', undefined, refreshData(ref));
 export const showAction = (referralId: string, title: string) => execute('show', title, showData(referralId));
 
@@ -130,7 +133,6 @@ function isVerb(value: unknown): value is Verb {
 function isDoCommand(value: unknown): value is DoCommand {
   return typeof value === 'string' && (DO_COMMANDS as readonly string[]).includes(value);
 }
-
 
 /**
  * Checks a received action against the contract. `submit` inputs are the data's other keys.

@@ -122,14 +122,14 @@ export function formatList(locale: Locale, items: readonly string[], type: 'conj
   return new Intl.ListFormat(BCP47[locale], { style: 'long', type }).format(items);
 }
 
-
 /**
  * A duration in the reader's words, rounded to what matters: "45 min", "3 h 20 min", "2 d 4 h"
  * (minutes under a day, hours from a day on; a zero part is left out).
  */
 export function formatDuration(locale: Locale, ms: number): string {
   const minutes = Math.round(Math.max(0, ms) / 60_000);
-  const part = (key: 'duration.days' | 'duration.hours' | 'duration.minutes' | 'duration.seconds', count: number) => t(locale, key, { count: formatNumber(locale, count) });
+  const part = (key: 'duration.days' | 'duration.hours' | 'duration.minutes' | 'duration.seconds', count: number) =>
+    t(locale, key, { count: formatNumber(locale, count) });
   if (ms < 60_000) return part('duration.seconds', Math.round(Math.max(0, ms) / 1000));
   // Up to 72 h in hours, as Partner Center words its deadlines ("24 hours", "72 hours"), then days.
   if (minutes > 72 * 60) {
@@ -138,7 +138,9 @@ export function formatDuration(locale: Locale, ms: number): string {
     return hours % 24 === 0 ? part('duration.days', days) : `${part('duration.days', days)} ${part('duration.hours', hours % 24)}`;
   }
   if (minutes >= 60) {
-    return minutes % 60 === 0 ? part('duration.hours', minutes / 60) : `${part('duration.hours', Math.floor(minutes / 60))} ${part('duration.minutes', minutes % 60)}`;
+    return minutes % 60 === 0
+      ? part('duration.hours', minutes / 60)
+      : `${part('duration.hours', Math.floor(minutes / 60))} ${part('duration.minutes', minutes % 60)}`;
   }
   return part('duration.minutes', minutes);
 }

@@ -4,7 +4,17 @@
 export * from './actions.js';
 export * from './i18n.js';
 export * from './render.js';
-export { alreadyActedText, changedFields, describeChangesSince, describeEvents, eventPhrase, eventsSince, isMaterialChange, outcomeText, threadReplyText } from './view-models/events.js';
+export {
+  alreadyActedText,
+  changedFields,
+  describeChangesSince,
+  describeEvents,
+  eventPhrase,
+  eventsSince,
+  isMaterialChange,
+  outcomeText,
+  threadReplyText,
+} from './view-models/events.js';
 export { COMMON_CURRENCIES, currencyChoices, formCardData, formTemplateName, reasonChoices } from './view-models/forms.js';
 export { deadlineText, digestCardData, DIGEST_SECTION_LIMIT, listCardData, statsCardData } from './view-models/manager-views.js';
 export { describeFilters, HELP_COMMANDS, helpCardData, noticeCardData, routesCardData, welcomeCardData, type RouteFilters } from './view-models/messages.js';

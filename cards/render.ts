@@ -23,7 +23,14 @@ import type { Locale } from './i18n.js';
 import { formCardData, formTemplateName, type FormOptions, type FormState } from './view-models/forms.js';
 import { helpCardData, noticeCardData, routesCardData, welcomeCardData, type NoticeInput, type RouteView, type RoutesOptions } from './view-models/messages.js';
 import { referralCardData, type ReferralCardOptions } from './view-models/referral.js';
-import { digestCardData, listCardData, statsCardData, type DigestCardOptions, type ListCardOptions, type StatsCardOptions } from './view-models/manager-views.js';
+import {
+  digestCardData,
+  listCardData,
+  statsCardData,
+  type DigestCardOptions,
+  type ListCardOptions,
+  type StatsCardOptions,
+} from './view-models/manager-views.js';
 import type { DigestContent } from '../referrals/digest-content.js';
 import type { ListView } from '../referrals/queue-views.js';
 import type { Stats } from '../referrals/stats.js';

@@ -154,7 +154,9 @@ export function bundledSchemaVersions(): string[] {
 export function loadSchema(manifestVersion: string): object {
   const file = path.join(bundledSchemaDir(), `v${manifestVersion}`, 'MicrosoftTeams.schema.json');
   if (!existsSync(file)) {
-    throw new PackageError(`no bundled schema for manifestVersion "${manifestVersion}" in @microsoft/app-manifest (have ${bundledSchemaVersions().join(', ')})`);
+    throw new PackageError(
+      `no bundled schema for manifestVersion "${manifestVersion}" in @microsoft/app-manifest (have ${bundledSchemaVersions().join(', ')})`,
+    );
   }
   // The same clean-up AppManifestUtils.fetchSchema applies: the schema text contains \a and \v escapes.
   const text = readFileSync(file, 'utf8').replace(/\\a/g, '\\u0007').replace(/\\v/g, '\\u000b');

@@ -9,15 +9,7 @@ interface PersonCommand {
   asManager?: boolean;
 }
 
-export type PersonCommandType =
-  | 'interested'
-  | 'noThanks'
-  | 'accept'
-  | 'decline'
-  | 'won'
-  | 'lost'
-  | 'editEngagement'
-  | 'addContact';
+export type PersonCommandType = 'interested' | 'noThanks' | 'accept' | 'decline' | 'won' | 'lost' | 'editEngagement' | 'addContact';
 
 export type TimerCommandType = 'remind' | 'warnExpiry' | 'changeUrgency' | 'expire' | 'skip' | 'remindCloseDate';
 
@@ -35,14 +27,7 @@ export type Command =
 
 export type CommandType = Command['type'];
 
-export const TIMER_COMMANDS: readonly TimerCommandType[] = [
-  'remind',
-  'warnExpiry',
-  'changeUrgency',
-  'expire',
-  'skip',
-  'remindCloseDate',
-];
+export const TIMER_COMMANDS: readonly TimerCommandType[] = ['remind', 'warnExpiry', 'changeUrgency', 'expire', 'skip', 'remindCloseDate'];
 
 export function isTimerCommand(command: Command): command is { type: TimerCommandType } {
   return (TIMER_COMMANDS as readonly string[]).includes(command.type);

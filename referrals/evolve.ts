@@ -6,9 +6,27 @@ import type { EngagementFields, Referral, Rfi } from './model.js';
 
 /** Fields of the RFI that the model names; everything else goes to `extra`. */
 const KNOWN_RFI_FIELDS = new Set([
-  'id', 'engagementId', 'name', 'status', 'substatus', 'type', 'qualification', 'createdDateTime',
-  'updatedDateTime', 'expirationDateTime', 'customerProfile', 'consent', 'details',
-  'externalReferenceId', 'team', 'statusReason', 'eTag', 'acceptedDateTime', 'history', 'flow', 'version',
+  'id',
+  'engagementId',
+  'name',
+  'status',
+  'substatus',
+  'type',
+  'qualification',
+  'createdDateTime',
+  'updatedDateTime',
+  'expirationDateTime',
+  'customerProfile',
+  'consent',
+  'details',
+  'externalReferenceId',
+  'team',
+  'statusReason',
+  'eTag',
+  'acceptedDateTime',
+  'history',
+  'flow',
+  'version',
 ]);
 
 function fromRfi(event: Extract<ReferralEvent, { type: 'received' }>): Referral {

@@ -18,9 +18,20 @@ export function isFormName(value: unknown): value is FormName {
 /** Input ids of each form, as the card templates name them (and the client sends them back). */
 export const FORM_FIELDS = {
   acceptInbox: [
-    'engagementName', 'dealValue', 'currency', 'closeDate', 'notes', 'crmId',
-    'contact1FirstName', 'contact1LastName', 'contact1Email', 'contact1Phone',
-    'contact2FirstName', 'contact2LastName', 'contact2Email', 'contact2Phone',
+    'engagementName',
+    'dealValue',
+    'currency',
+    'closeDate',
+    'notes',
+    'crmId',
+    'contact1FirstName',
+    'contact1LastName',
+    'contact1Email',
+    'contact1Phone',
+    'contact2FirstName',
+    'contact2LastName',
+    'contact2Email',
+    'contact2Phone',
   ],
   acceptClassic: ['dealValue', 'closeDate'],
   decline: ['reason', 'notes'],
@@ -170,10 +181,7 @@ export interface Eligibility {
  * `usdRates`) counts as eligible: the registration details are optional, and asking is safer than
  * silently skipping a deal that qualifies.
  */
-export function dealRegistrationEligibility(
-  referral: Pick<Referral, 'details'>,
-  usdRates: Readonly<Record<string, number>> = {},
-): Eligibility {
+export function dealRegistrationEligibility(referral: Pick<Referral, 'details'>, usdRates: Readonly<Record<string, number>> = {}): Eligibility {
   const value = referral.details.dealValue;
   const currency = referral.details.currency ?? FALLBACK_CURRENCY;
   if (value === undefined || !Number.isFinite(value)) return { eligible: true };
@@ -251,7 +259,11 @@ const optionalDate = (rule: DateRule) => z.preprocess(blank, dateString(rule).op
 
 const email = z.preprocess(
   blank,
-  z.string({ error: typeError }).max(FIELD_LIMITS.email, { error: E.tooLong, abort: true }).pipe(z.email({ error: E.email })).optional(),
+  z
+    .string({ error: typeError })
+    .max(FIELD_LIMITS.email, { error: E.tooLong, abort: true })
+    .pipe(z.email({ error: E.email }))
+    .optional(),
 );
 
 const PHONE = /^\+?[0-9(][0-9 ()\-./]*$/;
@@ -269,7 +281,11 @@ const reason = z.preprocess(blank, z.enum(CLOSE_REASONS, { error: (issue) => (is
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const tenantId = z.preprocess(
   blank,
-  z.string({ error: typeError }).refine((value) => GUID.test(value), { error: E.tenantId }).transform((value) => value.toLowerCase()).optional(),
+  z
+    .string({ error: typeError })
+    .refine((value) => GUID.test(value), { error: E.tenantId })
+    .transform((value) => value.toLowerCase())
+    .optional(),
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -352,24 +368,36 @@ function parseAcceptInbox(raw: Record<string, unknown>, today: string): FormResu
     ...Object.assign({}, ...slots.map(contactSchema)),
   });
   const rules = (input: Record<string, unknown>) => Object.assign({}, ...slots.map((slot) => contactRules(input, slot))) as FormErrors;
-  return parseWith(schema, raw, (values) => {
-    const v = values as Record<string, unknown> & { engagementName: string; dealValue: number; currency: string; closeDate: string; notes?: string; crmId?: string };
-    return {
-      ok: true,
-      command: {
-        type: 'accept',
-        fields: without({
-          name: v.engagementName,
-          dealValue: v.dealValue,
-          currency: v.currency,
-          closingDateTime: dateInputToIso(v.closeDate),
-          notes: v.notes,
-          externalReferenceId: v.crmId,
-        }),
-        contacts: slots.map((slot) => contactFrom(v as ContactInput, slot)).filter((c) => c !== undefined),
-      },
-    };
-  }, rules);
+  return parseWith(
+    schema,
+    raw,
+    (values) => {
+      const v = values as Record<string, unknown> & {
+        engagementName: string;
+        dealValue: number;
+        currency: string;
+        closeDate: string;
+        notes?: string;
+        crmId?: string;
+      };
+      return {
+        ok: true,
+        command: {
+          type: 'accept',
+          fields: without({
+            name: v.engagementName,
+            dealValue: v.dealValue,
+            currency: v.currency,
+            closingDateTime: dateInputToIso(v.closeDate),
+            notes: v.notes,
+            externalReferenceId: v.crmId,
+          }),
+          contacts: slots.map((slot) => contactFrom(v as ContactInput, slot)).filter((c) => c !== undefined),
+        },
+      };
+    },
+    rules,
+  );
 }
 
 function parseAcceptClassic(raw: Record<string, unknown>, today: string, referral: Referral | undefined): FormResult {

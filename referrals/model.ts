@@ -159,4 +159,3 @@ export interface Referral {
   /** Fields of the incoming RFI this model does not name, kept as they came. */
   extra: Record<string, unknown>;
 }
-

@@ -118,12 +118,7 @@ const byId = (a: Entry, b: Entry) => (a.referral.id < b.referral.id ? -1 : a.ref
 /** Most urgent first (see the header). */
 function byUrgency(a: Entry, b: Entry): number {
   const rank = (entry: Entry) => (entry.deadline === undefined ? 2 : entry.deadline.overdue ? 0 : 1);
-  return (
-    rank(a) - rank(b) ||
-    (a.deadline && b.deadline ? Date.parse(a.deadline.at) - Date.parse(b.deadline.at) : 0) ||
-    received(b) - received(a) ||
-    byId(a, b)
-  );
+  return rank(a) - rank(b) || (a.deadline && b.deadline ? Date.parse(a.deadline.at) - Date.parse(b.deadline.at) : 0) || received(b) - received(a) || byId(a, b);
 }
 
 function newestFirst(a: Entry, b: Entry): number {
@@ -149,14 +144,7 @@ export function toListRow(referral: Referral, deadline: Deadline | undefined): L
 }
 
 /** The list `filter` of `referrals` as `actorId` asks for it at `now`: at most `limit` rows and the count of the rest. */
-export function listView(
-  referrals: readonly Referral[],
-  filter: ListFilterName,
-  actorId: string,
-  now: Date,
-  policy: Policy,
-  limit = LIST_LIMIT,
-): ListView {
+export function listView(referrals: readonly Referral[], filter: ListFilterName, actorId: string, now: Date, policy: Policy, limit = LIST_LIMIT): ListView {
   const entries: Entry[] = [];
   for (const referral of referrals) {
     const deadline = deadlineOf(referral, now, policy);

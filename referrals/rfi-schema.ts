@@ -95,7 +95,10 @@ const rfiSchema = z.looseObject({
           { error: typeError('an object') },
         )
         .optional(),
-      team: z.array(contact, { error: typeError('an array') }).max(50, 'must have at most 50 contacts').optional(),
+      team: z
+        .array(contact, { error: typeError('an array') })
+        .max(50, 'must have at most 50 contacts')
+        .optional(),
     },
     { error: typeError('an object') },
   ),
@@ -104,7 +107,11 @@ const rfiSchema = z.looseObject({
     .looseObject(
       {
         notes: text(10_000).optional(),
-        dealValue: z.number({ error: typeError('a number') }).min(0, 'must be a number ≥ 0').finite().optional(),
+        dealValue: z
+          .number({ error: typeError('a number') })
+          .min(0, 'must be a number ≥ 0')
+          .finite()
+          .optional(),
         currency: currency.optional(),
         closingDateTime: isoDate.optional(),
         requirements: z
@@ -125,7 +132,10 @@ const rfiSchema = z.looseObject({
   externalReferenceId: text(100).optional(),
   callToAction: text(100).optional(),
   contactRequested: z.boolean({ error: typeError('true or false') }).optional(),
-  team: z.array(contact, { error: typeError('an array') }).max(50, 'must have at most 50 contacts').optional(),
+  team: z
+    .array(contact, { error: typeError('an array') })
+    .max(50, 'must have at most 50 contacts')
+    .optional(),
 });
 
 function pathOf(segments: readonly PropertyKey[]): string {

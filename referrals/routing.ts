@@ -25,7 +25,10 @@ export function parseRouteFilters(words: readonly string[]): RouteParse {
     const match = /^([a-z]+)=(.+)$/i.exec(word);
     const name = match?.[1]?.toLowerCase() as RouteFilter | undefined;
     if (!match || !name || !(ROUTE_FILTERS as readonly string[]).includes(name)) return { ok: false, badToken: word };
-    const values = match[2]!.split(',').map((value) => value.trim()).filter(Boolean);
+    const values = match[2]!
+      .split(',')
+      .map((value) => value.trim())
+      .filter(Boolean);
     if (values.length === 0) return { ok: false, badToken: word };
     filters[name] = [...(filters[name] ?? []), ...(name === 'country' ? values.map((value) => value.toUpperCase()) : values)];
   }

@@ -95,6 +95,8 @@ const delivery = JSON.parse(runStep('delivery-bench.ts', ['--count', '500', '--s
   losses: number;
 };
 console.log("\nDelivery pacing: 500 RFIs → one channel, connector enforcing Teams' per-thread limits");
-console.log(`  achieved rate / 60-per-30-s ceiling  ${delivery.ratio.toFixed(3)} (goal ≥ 0.9; sustained ${delivery.steadyRatio.toFixed(3)}; ${delivery.ratePerSecond} posts/s over ${delivery.spanSeconds} s)`);
+console.log(
+  `  achieved rate / 60-per-30-s ceiling  ${delivery.ratio.toFixed(3)} (goal ≥ 0.9; sustained ${delivery.steadyRatio.toFixed(3)}; ${delivery.ratePerSecond} posts/s over ${delivery.spanSeconds} s)`,
+);
 console.log(`  429s received                        ${delivery.throttled} (goal 0)`);
 console.log(`  duplicates / losses                  ${delivery.duplicates} / ${delivery.losses} (goal 0 / 0)`);

@@ -37,11 +37,30 @@ export function demoReferrals(now: number = Date.now(), stamp: string = now.toSt
         qualification: 'SalesQualified',
         customerProfile: {
           name: 'Brenner Maschinenbau GmbH',
-          address: { addressLine1: 'Heilbronner Straße 150', city: 'Stuttgart', state: 'Baden-Württemberg', postalCode: '70191', country: 'DE', region: 'EMEA' },
+          address: {
+            addressLine1: 'Heilbronner Straße 150',
+            city: 'Stuttgart',
+            state: 'Baden-Württemberg',
+            postalCode: '70191',
+            country: 'DE',
+            region: 'EMEA',
+          },
           size: 'Size251to1000employees',
           team: [
-            { firstName: 'Katrin', lastName: 'Brenner', email: 'k.brenner@brenner-maschinenbau.example', phoneNumber: '+49 711 5550142', contactPreference: 'Email' },
-            { firstName: 'Jonas', lastName: 'Weber', email: 'j.weber@brenner-maschinenbau.example', phoneNumber: '+49 711 5550177', contactPreference: 'Phone' },
+            {
+              firstName: 'Katrin',
+              lastName: 'Brenner',
+              email: 'k.brenner@brenner-maschinenbau.example',
+              phoneNumber: '+49 711 5550142',
+              contactPreference: 'Email',
+            },
+            {
+              firstName: 'Jonas',
+              lastName: 'Weber',
+              email: 'j.weber@brenner-maschinenbau.example',
+              phoneNumber: '+49 711 5550177',
+              contactPreference: 'Phone',
+            },
           ],
         },
         consent: { consentToContact: true, consentToShareReferralWithMicrosoftSellers: true },
@@ -75,7 +94,15 @@ export function demoReferrals(now: number = Date.now(), stamp: string = now.toSt
           name: 'Alpenblick Hotels & Resorts GmbH',
           address: { addressLine1: 'Maria-Theresien-Straße 21', city: 'Innsbruck', state: 'Tirol', postalCode: '6020', country: 'AT', region: 'EMEA' },
           size: 'Size51to250employees',
-          team: [{ firstName: 'Florian', lastName: 'Hofer', email: 'florian.hofer@alpenblick-hotels.example', phoneNumber: '+43 512 555019', contactPreference: 'Phone' }],
+          team: [
+            {
+              firstName: 'Florian',
+              lastName: 'Hofer',
+              email: 'florian.hofer@alpenblick-hotels.example',
+              phoneNumber: '+43 512 555019',
+              contactPreference: 'Phone',
+            },
+          ],
         },
         consent: { consentToContact: true },
         details: {
@@ -103,12 +130,20 @@ export function demoReferrals(now: number = Date.now(), stamp: string = now.toSt
           name: 'Atelier Lumière SAS',
           address: { addressLine1: '14 rue de la République', city: 'Lyon', postalCode: '69002', country: 'FR', region: 'EMEA' },
           size: 'Size10to50employees',
-          team: [{ firstName: 'Camille', lastName: 'Moreau', email: 'camille.moreau@atelier-lumiere.example', phoneNumber: '+33 4 72 55 01 38', contactPreference: 'Email' }],
+          team: [
+            {
+              firstName: 'Camille',
+              lastName: 'Moreau',
+              email: 'camille.moreau@atelier-lumiere.example',
+              phoneNumber: '+33 4 72 55 01 38',
+              contactPreference: 'Email',
+            },
+          ],
         },
         consent: { consentToContact: true },
         details: {
           notes:
-            "Nous cherchons un partenaire pour remplacer nos tableurs : stock, ventes et marges par boutique, consultables sur mobile. Budget limité, démarrage souhaité au printemps.",
+            'Nous cherchons un partenaire pour remplacer nos tableurs : stock, ventes et marges par boutique, consultables sur mobile. Budget limité, démarrage souhaité au printemps.',
           dealValue: 35_000,
           currency: 'EUR',
           closingDateTime: iso(now + 75 * DAY),
@@ -132,7 +167,13 @@ export function demoReferrals(now: number = Date.now(), stamp: string = now.toSt
           address: { addressLine1: '1200 2nd Avenue', city: 'Seattle', state: 'WA', postalCode: '98101', country: 'US', region: 'North America' },
           size: 'Size1001to5000employees',
           team: [
-            { firstName: 'Dana', lastName: 'Whitfield', email: 'dana.whitfield@harborview-health.example', phoneNumber: '+1 206 555 0187', contactPreference: 'Email' },
+            {
+              firstName: 'Dana',
+              lastName: 'Whitfield',
+              email: 'dana.whitfield@harborview-health.example',
+              phoneNumber: '+1 206 555 0187',
+              contactPreference: 'Email',
+            },
             { firstName: 'Marcus', lastName: 'Ortega', email: 'marcus.ortega@harborview-health.example', contactPreference: 'Email' },
           ],
         },
@@ -162,7 +203,9 @@ export function demoReferrals(now: number = Date.now(), stamp: string = now.toSt
           name: 'Sakura Logistics K.K.',
           address: { addressLine1: '2-4-9 Umeda, Kita-ku', city: 'Osaka', state: 'Osaka', postalCode: '530-0001', country: 'JP', region: 'Asia Pacific' },
           size: 'Size10000orMoreEmployees',
-          team: [{ firstName: 'Haruto', lastName: 'Tanaka', email: 'h.tanaka@sakura-logistics.example', phoneNumber: '+81 6 5550 2231', contactPreference: 'Email' }],
+          team: [
+            { firstName: 'Haruto', lastName: 'Tanaka', email: 'h.tanaka@sakura-logistics.example', phoneNumber: '+81 6 5550 2231', contactPreference: 'Email' },
+          ],
         },
         consent: { consentToContact: true },
         details: {
@@ -194,7 +237,8 @@ export function demoReferrals(now: number = Date.now(), stamp: string = now.toSt
         },
         consent: { consentToContact: true },
         details: {
-          notes: 'Six people, mail and files in Google Workspace. We want Outlook, Teams and OneDrive, and the move done over a weekend during tax season off-peak.',
+          notes:
+            'Six people, mail and files in Google Workspace. We want Outlook, Teams and OneDrive, and the move done over a weekend during tax season off-peak.',
           dealValue: 6_500,
           currency: 'USD',
           closingDateTime: iso(now + 21 * DAY),
@@ -222,7 +266,8 @@ export function demoReferrals(now: number = Date.now(), stamp: string = now.toSt
         },
         consent: { consentToContact: true },
         details: {
-          notes: 'Our site managers live on their phones. We want Teams Phone instead of our old PBX and would like to try Copilot for meeting notes and reports.',
+          notes:
+            'Our site managers live on their phones. We want Teams Phone instead of our old PBX and would like to try Copilot for meeting notes and reports.',
           requirements: {
             industries: ['Construction'],
             products: ['Teams Phone', 'Microsoft 365 Copilot'],

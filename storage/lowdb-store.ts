@@ -215,10 +215,7 @@ export class LowdbStore implements Store {
     });
     const finished = copies.filter(isArchivable);
     const open = copies.filter((record) => !isArchivable(record));
-    const [files, segments] = await Promise.all([
-      this.#openFiles.writeMany(open),
-      Promise.all(finished.map((record) => this.#archive.append(record))),
-    ]);
+    const [files, segments] = await Promise.all([this.#openFiles.writeMany(open), Promise.all(finished.map((record) => this.#archive.append(record)))]);
     for (const file of files) this.#open.set(file.data.referral.id, file);
     finished.forEach((record, index) => indexArchived(this.#archived, segments[index]!, record));
   }
@@ -264,10 +261,12 @@ export class LowdbStore implements Store {
    * waits for it and then finds the archived copy.
    */
   #scheduleMove(id: string): void {
-    this.#locks.run(id, () => this.#move(id)).catch((error: unknown) => {
-      // The record stays open and correct; the next open() retries the move.
-      this.#log(`moving referral ${id} to the archive failed`, error);
-    });
+    this.#locks
+      .run(id, () => this.#move(id))
+      .catch((error: unknown) => {
+        // The record stays open and correct; the next open() retries the move.
+        this.#log(`moving referral ${id} to the archive failed`, error);
+      });
   }
 
   async #move(id: string): Promise<void> {

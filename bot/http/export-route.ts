@@ -53,7 +53,9 @@ export interface ExportQuery {
 }
 
 /** Checks the query; the problems in the intake API's error shape. */
-export function parseExportQuery(query: Record<string, unknown>): { ok: true; query: ExportQuery } | { ok: false; details: Array<{ path: string; message: string }> } {
+export function parseExportQuery(
+  query: Record<string, unknown>,
+): { ok: true; query: ExportQuery } | { ok: false; details: Array<{ path: string; message: string }> } {
   const details: Array<{ path: string; message: string }> = [];
   const single = (name: string): string | undefined => {
     const value = query[name];

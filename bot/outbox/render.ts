@@ -2,7 +2,17 @@
 // as it is when sent (so several queued updates show the latest), in the conversation's language.
 
 import { inactiveReasonText } from './inactive-reason.js';
-import { cardAttachment, renderDigest, renderNotice, renderReferralCard, renderWelcome, t, threadReplyText, type Locale, type MessageKey } from '../../cards/index.js';
+import {
+  cardAttachment,
+  renderDigest,
+  renderNotice,
+  renderReferralCard,
+  renderWelcome,
+  t,
+  threadReplyText,
+  type Locale,
+  type MessageKey,
+} from '../../cards/index.js';
 import type { Policy } from '../../referrals/policy.js';
 import type { OutboxItem, ReferralRecord, StoreState } from '../../storage/store.js';
 import { localeOf } from '../use-cases/bot-state.js';

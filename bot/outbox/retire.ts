@@ -43,12 +43,24 @@ export function touches(record: ReferralRecord, key: string): boolean {
 }
 
 /** Who hears about a lost channel: managers in personal chat, else another active channel. */
-export function noticeItems(state: StoreState, lost: ConversationTarget, reason: string, counts: { moved: number; unrouted: number }, managerIds: readonly string[], now: Date): OutboxItem[] {
+export function noticeItems(
+  state: StoreState,
+  lost: ConversationTarget,
+  reason: string,
+  counts: { moved: number; unrouted: number },
+  managerIds: readonly string[],
+  now: Date,
+): OutboxItem[] {
   // The reason stays a code here: it is put in the reader's words when the notice is rendered.
   const params = { channel: targetName(state, lost.key), reason, moved: counts.moved, unrouted: counts.unrouted };
   const managers = managerIds.map(userKey).filter((key) => isActiveTarget(state, key));
   if (managers.length > 0) return managers.map((key) => outboxItem('personal', key, { key: NOTICE_KEY, params }, now));
-  const channels = [...routes(state).map((route) => route.target), ...Object.values(targets(state)).filter((target) => target.kind === 'channel').map((target) => target.key)];
+  const channels = [
+    ...routes(state).map((route) => route.target),
+    ...Object.values(targets(state))
+      .filter((target) => target.kind === 'channel')
+      .map((target) => target.key),
+  ];
   const fallback = channels.find((key) => key !== lost.key && isActiveTarget(state, key));
   return fallback ? [outboxItem('channelMessage', fallback, { key: NOTICE_KEY, params }, now)] : [];
 }
@@ -90,7 +102,10 @@ export async function retireTarget(deps: RetireDeps, key: string, reason: string
       : state.conversations;
     const kept = state.outbox.filter((item) => item.target !== key);
     const next: StoreState = { ...state, conversations, outbox: kept };
-    const notices = deactivated && current.kind === 'channel' ? noticeItems(next, current, reason, { moved: plannedMoved, unrouted: plannedUnrouted }, deps.managerIds, now) : [];
+    const notices =
+      deactivated && current.kind === 'channel'
+        ? noticeItems(next, current, reason, { moved: plannedMoved, unrouted: plannedUnrouted }, deps.managerIds, now)
+        : [];
     const dropped = state.outbox.length - kept.length;
     if (!deactivated && dropped === 0) return { result: { deactivated, dropped, notified: [] as string[] } };
     return { state: { ...next, outbox: [...kept, ...notices] }, result: { deactivated, dropped, notified: notices.map((item) => item.target) } };
@@ -137,8 +152,17 @@ export async function retireTarget(deps: RetireDeps, key: string, reason: string
   if (retiredByOthers && changed > 0 && target.kind === 'channel') {
     const notified = await store.updateState((state) => {
       const lost = targets(state)[key] ?? target;
-      const notices = noticeItems(state, lost, lost.inactiveReason ?? reason, { moved: summary.moved.length, unrouted: summary.unrouted.length }, deps.managerIds, now);
-      return notices.length > 0 ? { state: { ...state, outbox: [...state.outbox, ...notices] }, result: notices.map((item) => item.target) } : { result: [] as string[] };
+      const notices = noticeItems(
+        state,
+        lost,
+        lost.inactiveReason ?? reason,
+        { moved: summary.moved.length, unrouted: summary.unrouted.length },
+        deps.managerIds,
+        now,
+      );
+      return notices.length > 0
+        ? { state: { ...state, outbox: [...state.outbox, ...notices] }, result: notices.map((item) => item.target) }
+        : { result: [] as string[] };
     });
     summary.notified.push(...notified);
   }

@@ -186,7 +186,12 @@ export class OutboxSender {
       const reset = await this.#resetFailed('start');
       for (const record of this.#store.openRecords()) if (record.outbox.length > 0) this.#records.set(record.referral.id, record);
       const stats = this.stats();
-      this.#log.info('outbox sender started', { pending: stats.pending, retriedFailed: reset, inactiveTargets: stats.inactiveTargets, rules: this.pacer.rules });
+      this.#log.info('outbox sender started', {
+        pending: stats.pending,
+        retriedFailed: reset,
+        inactiveTargets: stats.inactiveTargets,
+        rules: this.pacer.rules,
+      });
       this.#rescan = setInterval(() => this.#onRescan(), this.#rescanMs);
       this.#rescan.unref();
       this.#onRescan();
@@ -240,9 +245,7 @@ export class OutboxSender {
    */
   retireTarget(key: string, reason: string): Promise<RetireSummary> {
     this.#retiring.add(key);
-    const run = this.#retireChain.then(() =>
-      retireTarget({ store: this.#store, log: this.#log, managerIds: this.#managerIds, now: this.#clock }, key, reason),
-    );
+    const run = this.#retireChain.then(() => retireTarget({ store: this.#store, log: this.#log, managerIds: this.#managerIds, now: this.#clock }, key, reason));
     this.#retireChain = run.catch(() => undefined);
     return run
       .catch((error: unknown) => {
@@ -313,11 +316,14 @@ export class OutboxSender {
     if (this.#timer && this.#timerAt <= at) return;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timerAt = at;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#timerAt = Number.POSITIVE_INFINITY;
-      this.#schedulePump();
-    }, Math.max(0, at - this.#now()));
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#timerAt = Number.POSITIVE_INFINITY;
+        this.#schedulePump();
+      },
+      Math.max(0, at - this.#now()),
+    );
     this.#timer.unref();
   }
 
@@ -409,7 +415,8 @@ export class OutboxSender {
   #jobFor(head: Candidate, lane: Candidate[], state: StoreState): Job {
     const { item, record, target, reference } = head;
     const base = { lane: head.lane, tenant: reference.conversation.tenantId ?? target.tenantId ?? 'default', head: item, record, target, reference, state };
-    const pendingUpdates = (rec: ReferralRecord, to: string) => rec.outbox.filter((other) => other.kind === 'updateCard' && other.target === to && other.state === 'pending').map((other) => other.id);
+    const pendingUpdates = (rec: ReferralRecord, to: string) =>
+      rec.outbox.filter((other) => other.kind === 'updateCard' && other.target === to && other.state === 'pending').map((other) => other.id);
     switch (item.kind) {
       case 'postCard': {
         // The post shows the current state: updates queued before it are settled by it.
@@ -479,7 +486,14 @@ export class OutboxSender {
     }
     ticket?.release(this.#now());
     this.#sent++;
-    this.#log.debug('outbox: delivered', { itemId: job.head.id, kind: job.head.kind, target: job.head.target, referralId: job.record?.referral.id, settled: job.doneIds.length, ms: this.#now() - started });
+    this.#log.debug('outbox: delivered', {
+      itemId: job.head.id,
+      kind: job.head.kind,
+      target: job.head.target,
+      referralId: job.record?.referral.id,
+      settled: job.doneIds.length,
+      ms: this.#now() - started,
+    });
     // The lane stays busy until this is durable: at a crash, at most one sent-but-unrecorded item
     // per conversation (the duplicate window). Pipelining would not be faster under Teams' pacing.
     await this.#record({ job, activityId });
@@ -555,7 +569,15 @@ export class OutboxSender {
 
   /** After a failed send: retry later (backoff, Retry-After), park, or retire the conversation. */
   async #failed(job: Job, failure: SendFailure): Promise<void> {
-    const fields = { itemId: job.head.id, kind: job.head.kind, target: job.head.target, referralId: job.record?.referral.id, status: failure.status, code: failure.code, error: failure.message };
+    const fields = {
+      itemId: job.head.id,
+      kind: job.head.kind,
+      target: job.head.target,
+      referralId: job.record?.referral.id,
+      status: failure.status,
+      code: failure.code,
+      error: failure.message,
+    };
     if (failure.kind === 'gone') {
       this.#log.warn('outbox: Teams says the bot cannot post to this conversation; retiring it', fields);
       await this.retireTarget(job.head.target, `${DELIVERY_REASON_PREFIX}${failure.status} ${failure.code}`).catch(() => undefined);
@@ -610,7 +632,9 @@ export class OutboxSender {
         current && holds(current.outbox) ? { record: { ...current, outbox: change(current.outbox) }, result: undefined } : { result: undefined },
       );
     } else {
-      await this.#store.updateState((state) => (holds(state.outbox) ? { state: { ...state, outbox: change(state.outbox) }, result: undefined } : { result: undefined }));
+      await this.#store.updateState((state) =>
+        holds(state.outbox) ? { state: { ...state, outbox: change(state.outbox) }, result: undefined } : { result: undefined },
+      );
     }
   }
 
@@ -660,4 +684,3 @@ function withTenant(target: ConversationTarget): StoredReference {
   if (reference.conversation.tenantId !== undefined || target.tenantId === undefined) return reference;
   return { ...reference, conversation: { ...reference.conversation, tenantId: target.tenantId } };
 }
-

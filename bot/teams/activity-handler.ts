@@ -54,7 +54,11 @@ function storedReference(activity: Activity, conversationId: string): StoredRefe
     },
     bot: { id: activity.recipient.id, ...(activity.recipient.name !== undefined && { name: activity.recipient.name }) },
     ...(scopeOf(activity) === 'personal' && {
-      user: { id: activity.from.id, ...(activity.from.name !== undefined && { name: activity.from.name }), ...(activity.from.aadObjectId !== undefined && { aadObjectId: activity.from.aadObjectId }) },
+      user: {
+        id: activity.from.id,
+        ...(activity.from.name !== undefined && { name: activity.from.name }),
+        ...(activity.from.aadObjectId !== undefined && { aadObjectId: activity.from.aadObjectId }),
+      },
     }),
   };
 }
@@ -197,7 +201,8 @@ export class ReferralDeskBot extends TeamsActivityHandler {
     if (context.activity.name !== 'adaptiveCard/action') return super.onInvokeActivity(context);
     const activity = context.activity;
     const locale = this.localeFor(activity);
-    if (!this.allowed(activity)) return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: t(locale, 'command.notAllowedTenant') } };
+    if (!this.allowed(activity))
+      return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: t(locale, 'command.notAllowedTenant') } };
     const value = activity.value as { action?: { verb?: unknown; data?: unknown }; trigger?: unknown } | undefined;
     if (typeof value !== 'object' || value === null || typeof value.action !== 'object' || value.action === null) {
       const answer = errorAnswer(400, 'BadRequest', t(locale, 'command.unknownAction'));

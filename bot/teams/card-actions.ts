@@ -91,9 +91,7 @@ async function runCommand(deps: CardActionDeps, record: ReferralRecord, command:
 
 function staleNotice(referral: Referral, since: Parameters<typeof describeEvents>[1], locale: Locale): string {
   const actedBy = since.some((event) => event.actor !== undefined);
-  return actedBy && referral.status !== 'New'
-    ? alreadyActedText(locale, referral)
-    : t(locale, 'command.staleCard', { what: describeEvents(locale, since) });
+  return actedBy && referral.status !== 'New' ? alreadyActedText(locale, referral) : t(locale, 'command.staleCard', { what: describeEvents(locale, since) });
 }
 
 export async function handleCardAction(deps: CardActionDeps, verb: unknown, data: unknown, context: ActionContext): Promise<InvokeAnswer> {
@@ -149,7 +147,13 @@ export async function handleCardAction(deps: CardActionDeps, verb: unknown, data
 
 function runStaleOrUnavailable(deps: CardActionDeps, referral: Referral, version: number, context: ActionContext): InvokeAnswer {
   const stale = conflictingChangesSince(referral, version);
-  return sharedCard(deps, referral, context, stale.length > 0 ? staleNotice(referral, stale, context.locale) : alreadyActedText(context.locale, referral), true);
+  return sharedCard(
+    deps,
+    referral,
+    context,
+    stale.length > 0 ? staleNotice(referral, stale, context.locale) : alreadyActedText(context.locale, referral),
+    true,
+  );
 }
 
 function formOptions(deps: CardActionDeps, context: ActionContext) {

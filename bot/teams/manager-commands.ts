@@ -106,7 +106,9 @@ export function managerViewCommands(deps: ManagerViewDeps): Record<'list' | 'sta
       const now = deps.clock();
       const span = STATS_PERIODS[word];
       const from = span === undefined ? undefined : new Date(now.getTime() - span);
-      const visible = (await recentAndOpenRecords(deps.store, from?.toISOString())).filter((record) => mayView(record, context)).map((record) => record.referral);
+      const visible = (await recentAndOpenRecords(deps.store, from?.toISOString()))
+        .filter((record) => mayView(record, context))
+        .map((record) => record.referral);
       const figures = stats(visible, { ...(from && { from }), now, respondWithinMs: deps.policy.respondWithinMs });
       return [{ card: renderStats(context.locale, figures, { period: word, scope: scopeText(context) }) }];
     },

@@ -81,7 +81,10 @@ export class TeamsMessenger implements Messenger {
       const response = await api.sendToConversation(conversationId, this.#activity(reference, conversationId, message), { abortSignal });
       if (typeof response?.id !== 'string' || response.id === '') {
         // Posted, but nothing to store: retrying would post twice, so the sender parks the item.
-        throw Object.assign(new Error('the Teams connector accepted the message but returned no activity id'), { name: 'NoActivityIdError', code: 'NoActivityId' });
+        throw Object.assign(new Error('the Teams connector accepted the message but returned no activity id'), {
+          name: 'NoActivityIdError',
+          code: 'NoActivityId',
+        });
       }
       return response.id;
     });

@@ -41,7 +41,13 @@ export function statusCommand(deps: StatusCommandDeps): ExtraCommand {
     if (status.inactiveTargets.length > 0) {
       lines.push(t(locale, 'admin.status.inactiveHeading'));
       for (const target of status.inactiveTargets) {
-        lines.push(t(locale, 'admin.status.inactiveItem', { name: target.name, since: formatDateTimeUtc(locale, target.since), reason: inactiveReasonText(locale, target.reason) }));
+        lines.push(
+          t(locale, 'admin.status.inactiveItem', {
+            name: target.name,
+            since: formatDateTimeUtc(locale, target.since),
+            reason: inactiveReasonText(locale, target.reason),
+          }),
+        );
       }
     }
     if (status.pending === 0 && status.failed === 0 && status.inactiveTargets.length === 0) lines.push(t(locale, 'admin.status.allGood'));

@@ -2,7 +2,17 @@
 // unsubscribe, routes, settings, show. Each answers the person directly (not through the outbox:
 // it is a reply to their message, not something the bot says on its own).
 
-import { describeFilters, isLocale, renderHelp, renderReferralCard, renderRoutes, t, type AdaptiveCardJson, type Locale, type RouteView } from '../../cards/index.js';
+import {
+  describeFilters,
+  isLocale,
+  renderHelp,
+  renderReferralCard,
+  renderRoutes,
+  t,
+  type AdaptiveCardJson,
+  type Locale,
+  type RouteView,
+} from '../../cards/index.js';
 import type { Actor } from '../../referrals/model.js';
 import { parseRouteFilters } from '../../referrals/routing.js';
 import { routes, targets, type ConversationTarget } from '../use-cases/bot-state.js';
@@ -34,7 +44,11 @@ export interface TextCommandDeps {
 
 /** The first word, lower-cased, and the rest, from a message with the bot's mention already removed. */
 export function splitCommand(text: string): { name: string; args: string[] } {
-  const words = text.replace(/\u00a0/g, ' ').trim().split(/\s+/).filter(Boolean);
+  const words = text
+    .replace(/\u00a0/g, ' ')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
   return { name: (words[0] ?? '').toLowerCase(), args: words.slice(1) };
 }
 
@@ -68,9 +82,10 @@ export async function runTextCommand(deps: TextCommandDeps, text: string, contex
       await subscribe(store, context.targetKey, parsed.filters, deps.commands.clock());
       const replies: Reply[] = [
         {
-          text: Object.keys(parsed.filters).length === 0
-            ? t(locale, 'command.subscribedAll')
-            : t(locale, 'command.subscribed', { filters: describeFilters(locale, parsed.filters) }),
+          text:
+            Object.keys(parsed.filters).length === 0
+              ? t(locale, 'command.subscribedAll')
+              : t(locale, 'command.subscribed', { filters: describeFilters(locale, parsed.filters) }),
         },
       ];
       const posted = await postUnrouted(store, deps.commands.clock);

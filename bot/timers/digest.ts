@@ -104,7 +104,9 @@ export function digestParams(slot: string, since: string, content: DigestContent
 }
 
 /** Reads a digest item's content back; undefined when the params do not hold one. */
-export function parseDigestParams(params: Record<string, string | number> | undefined): { slot: string; since: string; content: DigestContent; attentionTotal: number; changesTotal: number } | undefined {
+export function parseDigestParams(
+  params: Record<string, string | number> | undefined,
+): { slot: string; since: string; content: DigestContent; attentionTotal: number; changesTotal: number } | undefined {
   if (!params || typeof params['slot'] !== 'string' || typeof params['since'] !== 'string' || typeof params['content'] !== 'string') return undefined;
   let content: DigestContent;
   try {

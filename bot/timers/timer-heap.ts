@@ -70,9 +70,7 @@ export class TimerHeap<T> {
 
   /** Every entry in due order: O(n log n), for inspection and tests only. */
   sorted(): HeapEntry<T>[] {
-    return this.#slots
-      .map(({ id, key, value }) => ({ id, key, value }))
-      .sort((a, b) => (this.#less(a.key, a.id, b.key, b.id) ? -1 : 1));
+    return this.#slots.map(({ id, key, value }) => ({ id, key, value })).sort((a, b) => (this.#less(a.key, a.id, b.key, b.id) ? -1 : 1));
   }
 
   #less(keyA: number, idA: string, keyB: number, idB: string): boolean {

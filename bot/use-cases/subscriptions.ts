@@ -11,8 +11,10 @@ import { outboxItem, planPost, routeFor } from '../outbox/planner.js';
 function sameTarget(a: ConversationTarget, b: ConversationTarget): boolean {
   const { updatedAt: _a, ...restA } = a;
   const { updatedAt: _b, ...restB } = b;
-  return JSON.stringify(restA, Object.keys(restA).sort()) === JSON.stringify(restB, Object.keys(restB).sort()) &&
-    JSON.stringify(a.reference) === JSON.stringify(b.reference);
+  return (
+    JSON.stringify(restA, Object.keys(restA).sort()) === JSON.stringify(restB, Object.keys(restB).sort()) &&
+    JSON.stringify(a.reference) === JSON.stringify(b.reference)
+  );
 }
 
 /**

@@ -6,9 +6,7 @@ import type { Referral } from '../../referrals/model.js';
 import { applyCommand, type CommandDeps } from './apply-command.js';
 
 export type IntakeResult =
-  | { outcome: 'created'; referral: Referral }
-  | { outcome: 'duplicate'; referral: Referral }
-  | { outcome: 'invalid'; problems: FieldProblem[] };
+  { outcome: 'created'; referral: Referral } | { outcome: 'duplicate'; referral: Referral } | { outcome: 'invalid'; problems: FieldProblem[] };
 
 export async function takeInReferral(deps: CommandDeps, body: unknown): Promise<IntakeResult> {
   const validation = validateRfi(body);

@@ -25,7 +25,11 @@ function withNotes(locale: Locale, text: string, notes: string | undefined): str
 /** "deal value and close date": the fields an edit changed. */
 export function changedFields(locale: Locale, changes: EngagementFields): string {
   const keys = (Object.keys(CHANGE_KEYS) as (keyof EngagementFields)[]).filter((key) => changes[key] !== undefined);
-  return formatList(locale, keys.map((key) => t(locale, CHANGE_KEYS[key])), 'conjunction');
+  return formatList(
+    locale,
+    keys.map((key) => t(locale, CHANGE_KEYS[key])),
+    'conjunction',
+  );
 }
 
 /**
@@ -102,7 +106,10 @@ export function describeEvents(locale: Locale, events: readonly ReferralEvent[])
 
 /** What changed since `version`, in words; '' when nothing did. */
 export function describeChangesSince(locale: Locale, referral: Referral, version: number, options: { materialOnly?: boolean } = {}): string {
-  return describeEvents(locale, eventsSince(referral, version).filter((event) => !options.materialOnly || isMaterialChange(event)));
+  return describeEvents(
+    locale,
+    eventsSince(referral, version).filter((event) => !options.materialOnly || isMaterialChange(event)),
+  );
 }
 
 /** The outcome of a closed referral in one phrase ("Closed · Declined"). */

@@ -41,9 +41,51 @@ export interface FormState {
 
 /** Currencies offered by default: the most used ISO 4217 codes, USD and EUR first. */
 export const COMMON_CURRENCIES = [
-  'USD', 'EUR', 'GBP', 'JPY', 'CNY', 'INR', 'AUD', 'CAD', 'CHF', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'HUF', 'RON', 'BGN',
-  'TRY', 'ILS', 'AED', 'SAR', 'QAR', 'EGP', 'ZAR', 'NGN', 'KES', 'BRL', 'MXN', 'ARS', 'CLP', 'COP', 'PEN', 'SGD', 'HKD',
-  'TWD', 'KRW', 'NZD', 'THB', 'MYR', 'IDR', 'PHP', 'VND', 'KZT', 'UAH', 'RUB',
+  'USD',
+  'EUR',
+  'GBP',
+  'JPY',
+  'CNY',
+  'INR',
+  'AUD',
+  'CAD',
+  'CHF',
+  'SEK',
+  'NOK',
+  'DKK',
+  'PLN',
+  'CZK',
+  'HUF',
+  'RON',
+  'BGN',
+  'TRY',
+  'ILS',
+  'AED',
+  'SAR',
+  'QAR',
+  'EGP',
+  'ZAR',
+  'NGN',
+  'KES',
+  'BRL',
+  'MXN',
+  'ARS',
+  'CLP',
+  'COP',
+  'PEN',
+  'SGD',
+  'HKD',
+  'TWD',
+  'KRW',
+  'NZD',
+  'THB',
+  'MYR',
+  'IDR',
+  'PHP',
+  'VND',
+  'KZT',
+  'UAH',
+  'RUB',
 ] as const;
 
 export interface Choice {
@@ -222,21 +264,83 @@ function specs(form: FormName, referral: Referral, options: FormOptions): { fiel
   const currentClose = isoToDateInput(details.closingDateTime);
   const futureClose = currentClose !== undefined && currentClose >= today ? currentClose : undefined;
   const currencies = currencyChoices(locale, referral, options);
-  const name = (prefill?: string): FieldSpec => ({ id: 'engagementName', kind: 'text', label: 'field.engagementName', errorMessage: 'form.error.required', maxLength: FIELD_LIMITS.engagementName, prefill });
-  const value = (label: MessageKey = 'field.dealValue', labelParams?: Record<string, string>): FieldSpec => ({
-    id: 'dealValue', kind: 'number', label, ...(labelParams && { labelParams }), errorMessage: 'form.error.negative', min: 0, max: FIELD_LIMITS.dealValueMax, prefill: details.dealValue,
+  const name = (prefill?: string): FieldSpec => ({
+    id: 'engagementName',
+    kind: 'text',
+    label: 'field.engagementName',
+    errorMessage: 'form.error.required',
+    maxLength: FIELD_LIMITS.engagementName,
+    prefill,
   });
-  const currency: FieldSpec = { id: 'currency', kind: 'choice', label: 'field.currency', placeholder: 'field.currency.placeholder', errorMessage: 'form.error.required', choices: currencies, prefill: isCurrencyCode(details.currency) ? details.currency : FALLBACK_CURRENCY };
-  const closeDate = (prefill: string | undefined, min: string | undefined = today): FieldSpec => ({ id: 'closeDate', kind: 'date', label: 'field.closeDate', errorMessage: 'form.error.dateInPast', ...(min !== undefined && { min }), prefill });
-  const notes = (label: MessageKey, prefill?: string): FieldSpec => ({ id: 'notes', kind: 'text', label, errorMessage: 'form.error.tooLong', maxLength: FIELD_LIMITS.notes, prefill });
-  const crmId = (prefill?: string): FieldSpec => ({ id: 'crmId', kind: 'text', label: 'field.crmId', errorMessage: 'form.error.tooLong', maxLength: FIELD_LIMITS.crmId, prefill });
+  const value = (label: MessageKey = 'field.dealValue', labelParams?: Record<string, string>): FieldSpec => ({
+    id: 'dealValue',
+    kind: 'number',
+    label,
+    ...(labelParams && { labelParams }),
+    errorMessage: 'form.error.negative',
+    min: 0,
+    max: FIELD_LIMITS.dealValueMax,
+    prefill: details.dealValue,
+  });
+  const currency: FieldSpec = {
+    id: 'currency',
+    kind: 'choice',
+    label: 'field.currency',
+    placeholder: 'field.currency.placeholder',
+    errorMessage: 'form.error.required',
+    choices: currencies,
+    prefill: isCurrencyCode(details.currency) ? details.currency : FALLBACK_CURRENCY,
+  };
+  const closeDate = (prefill: string | undefined, min: string | undefined = today): FieldSpec => ({
+    id: 'closeDate',
+    kind: 'date',
+    label: 'field.closeDate',
+    errorMessage: 'form.error.dateInPast',
+    ...(min !== undefined && { min }),
+    prefill,
+  });
+  const notes = (label: MessageKey, prefill?: string): FieldSpec => ({
+    id: 'notes',
+    kind: 'text',
+    label,
+    errorMessage: 'form.error.tooLong',
+    maxLength: FIELD_LIMITS.notes,
+    prefill,
+  });
+  const crmId = (prefill?: string): FieldSpec => ({
+    id: 'crmId',
+    kind: 'text',
+    label: 'field.crmId',
+    errorMessage: 'form.error.tooLong',
+    maxLength: FIELD_LIMITS.crmId,
+    prefill,
+  });
   const person = (prefix: string, ids: { first: string; last: string; email: string; phone: string }): FieldSpec[] => [
-    { id: ids.first, kind: 'text', label: 'field.firstName', errorMessage: prefix === '' ? 'form.error.required' : 'form.error.contactName', maxLength: FIELD_LIMITS.firstName },
-    { id: ids.last, kind: 'text', label: 'field.lastName', errorMessage: prefix === '' ? 'form.error.required' : 'form.error.contactName', maxLength: FIELD_LIMITS.lastName },
+    {
+      id: ids.first,
+      kind: 'text',
+      label: 'field.firstName',
+      errorMessage: prefix === '' ? 'form.error.required' : 'form.error.contactName',
+      maxLength: FIELD_LIMITS.firstName,
+    },
+    {
+      id: ids.last,
+      kind: 'text',
+      label: 'field.lastName',
+      errorMessage: prefix === '' ? 'form.error.required' : 'form.error.contactName',
+      maxLength: FIELD_LIMITS.lastName,
+    },
     { id: ids.email, kind: 'text', label: 'field.email', errorMessage: 'form.error.email', maxLength: FIELD_LIMITS.email, regex: EMAIL_REGEX },
     { id: ids.phone, kind: 'text', label: 'field.phone', errorMessage: 'form.error.phone', maxLength: FIELD_LIMITS.phone, regex: PHONE_REGEX },
   ];
-  const reason: FieldSpec = { id: 'reason', kind: 'choice', label: 'field.reason', placeholder: 'field.reason.placeholder', errorMessage: 'form.error.required', choices: reasonChoices(locale) };
+  const reason: FieldSpec = {
+    id: 'reason',
+    kind: 'choice',
+    label: 'field.reason',
+    placeholder: 'field.reason.placeholder',
+    errorMessage: 'form.error.required',
+    choices: reasonChoices(locale),
+  };
 
   switch (form) {
     case 'accept':
@@ -244,7 +348,14 @@ function specs(form: FormName, referral: Referral, options: FormOptions): { fiel
         return { fields: [value('field.dealValueIn', { currency: details.currency ?? FALLBACK_CURRENCY }), closeDate(futureClose)], contacts: [] };
       }
       return {
-        fields: [name(referral.name), value(), currency, closeDate(futureClose), notes('field.notes.accept', details.notes), crmId(referral.externalReferenceId)],
+        fields: [
+          name(referral.name),
+          value(),
+          currency,
+          closeDate(futureClose),
+          notes('field.notes.accept', details.notes),
+          crmId(referral.externalReferenceId),
+        ],
         contacts: Array.from({ length: ACCEPT_CONTACT_SLOTS }, (_, i) => {
           const p = `contact${i + 1}`;
           return person(p, { first: `${p}FirstName`, last: `${p}LastName`, email: `${p}Email`, phone: `${p}Phone` });
@@ -256,8 +367,23 @@ function specs(form: FormName, referral: Referral, options: FormOptions): { fiel
     case 'won':
       return {
         fields: [
-          { id: 'contractSignedDate', kind: 'date', label: 'field.contractSignedDate', errorMessage: 'form.error.date', min: addDays(today, -DEAL_REGISTRATION_WITHIN_DAYS), max: today },
-          { id: 'customerTenantId', kind: 'text', label: 'field.customerTenantId', placeholder: 'field.customerTenantId.placeholder', errorMessage: 'form.error.tenantId', maxLength: FIELD_LIMITS.customerTenantId, regex: GUID_REGEX },
+          {
+            id: 'contractSignedDate',
+            kind: 'date',
+            label: 'field.contractSignedDate',
+            errorMessage: 'form.error.date',
+            min: addDays(today, -DEAL_REGISTRATION_WITHIN_DAYS),
+            max: today,
+          },
+          {
+            id: 'customerTenantId',
+            kind: 'text',
+            label: 'field.customerTenantId',
+            placeholder: 'field.customerTenantId.placeholder',
+            errorMessage: 'form.error.tenantId',
+            maxLength: FIELD_LIMITS.customerTenantId,
+            regex: GUID_REGEX,
+          },
           notes('field.notes.optional'),
         ],
         contacts: [],
@@ -265,7 +391,14 @@ function specs(form: FormName, referral: Referral, options: FormOptions): { fiel
     case 'editEngagement':
       // A close date already past stays allowed unchanged (parseForm agrees), so the picker's min is the earlier one.
       return {
-        fields: [name(referral.name), closeDate(currentClose, currentClose !== undefined && currentClose < today ? currentClose : today), value(), currency, notes('field.notes', details.notes), crmId(referral.externalReferenceId)],
+        fields: [
+          name(referral.name),
+          closeDate(currentClose, currentClose !== undefined && currentClose < today ? currentClose : today),
+          value(),
+          currency,
+          notes('field.notes', details.notes),
+          crmId(referral.externalReferenceId),
+        ],
         contacts: [],
       };
     case 'addContact':

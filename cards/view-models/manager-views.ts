@@ -114,7 +114,9 @@ function durationText(locale: Locale, ms: number | null): string {
 
 /** "67% (2 of 3)", or "—" when there is nothing to divide. */
 function rateText(locale: Locale, count: number, of: number, share: number | null): string {
-  return share === null ? NONE : t(locale, 'stats.rate', { percent: formatPercent(locale, share), count: formatNumber(locale, count), of: formatNumber(locale, of) });
+  return share === null
+    ? NONE
+    : t(locale, 'stats.rate', { percent: formatPercent(locale, share), count: formatNumber(locale, count), of: formatNumber(locale, of) });
 }
 
 const fact = (title: string, value: string) => ({ title, value });
@@ -141,7 +143,10 @@ export function statsCardData(locale: Locale, stats: Stats, options: StatsCardOp
       facts: [
         fact(t(locale, 'stats.medianResponse'), durationText(locale, stats.medianResponseMs)),
         fact(t(locale, 'stats.p90Response'), durationText(locale, stats.p90ResponseMs)),
-        fact(t(locale, 'stats.answeredWithin', { duration }), rateText(locale, stats.answeredWithin.count, stats.answeredWithin.of, stats.answeredWithin.share)),
+        fact(
+          t(locale, 'stats.answeredWithin', { duration }),
+          rateText(locale, stats.answeredWithin.count, stats.answeredWithin.of, stats.answeredWithin.share),
+        ),
       ],
     },
     outcomes: {
@@ -153,7 +158,9 @@ export function statsCardData(locale: Locale, stats: Stats, options: StatsCardOp
         fact(t(locale, 'stats.wonValue'), moneyText(locale, stats.wonValue)),
         fact(
           t(locale, 'stats.pipeline'),
-          stats.pipeline.openDeals === 0 ? NONE : t(locale, 'stats.pipelineValue', { value: moneyText(locale, stats.pipeline.value), count: n(stats.pipeline.openDeals) }),
+          stats.pipeline.openDeals === 0
+            ? NONE
+            : t(locale, 'stats.pipelineValue', { value: moneyText(locale, stats.pipeline.value), count: n(stats.pipeline.openDeals) }),
         ),
       ],
     },
@@ -224,9 +231,16 @@ export function digestCardData(locale: Locale, content: DigestContent, options: 
       show: attention.length > 0,
       heading: t(locale, 'digest.attentionHeading', { count: formatNumber(locale, attentionTotal) }),
       rows: attention.map((item): RowData => {
-        const deadline = item.category === 'closeDatePassed' || (item.category === 'dueToday' && item.substatus === 'Accepted') ? formatDate(locale, item.at) : dateTimeToken(item.at);
+        const deadline =
+          item.category === 'closeDatePassed' || (item.category === 'dueToday' && item.substatus === 'Accepted')
+            ? formatDate(locale, item.at)
+            : dateTimeToken(item.at);
         const lines = [line(t(locale, ATTENTION_KEYS[item.category], { date: deadline }), item.category === 'dueToday' ? 'warning' : 'attention')];
-        lines.push(line(`${STATUS_ICON[item.substatus]} ${t(locale, `substatus.${item.substatus}`)} · ${item.owner ? t(locale, 'list.owner', { name: item.owner }) : t(locale, 'list.noOwner')}`));
+        lines.push(
+          line(
+            `${STATUS_ICON[item.substatus]} ${t(locale, `substatus.${item.substatus}`)} · ${item.owner ? t(locale, 'list.owner', { name: item.owner }) : t(locale, 'list.noOwner')}`,
+          ),
+        );
         return { headline: headline(item.customer, item.name), lines, button: showButton(locale, item.id) };
       }),
       hasMore: attentionTotal > attention.length,

@@ -8,7 +8,17 @@ import { availableCommands } from '../../referrals/lifecycle.js';
 import type { Actor, Contact, Referral } from '../../referrals/model.js';
 import type { Policy } from '../../referrals/policy.js';
 import type { FormName } from '../../referrals/forms.js';
-import { COMMAND_BUTTONS, cardRef, doAction, openAction, refreshAction, type ActionStyle, type DoCommand, type ExecuteAction, type RefreshData } from '../actions.js';
+import {
+  COMMAND_BUTTONS,
+  cardRef,
+  doAction,
+  openAction,
+  refreshAction,
+  type ActionStyle,
+  type DoCommand,
+  type ExecuteAction,
+  type RefreshData,
+} from '../actions.js';
 import { countryName, dateTimeToken, formatDate, formatDuration, formatMoney, t, type Locale, type MessageKey } from '../i18n.js';
 import { responseTimeMs } from '../../referrals/stats.js';
 
@@ -146,7 +156,13 @@ export function location(locale: Locale, referral: Referral): string | undefined
 function requirementNames(items: unknown): string[] {
   if (!Array.isArray(items)) return [];
   return items
-    .map((item) => (typeof item === 'string' ? item : item && typeof item === 'object' && typeof (item as { name?: unknown }).name === 'string' ? (item as { name: string }).name : undefined))
+    .map((item) =>
+      typeof item === 'string'
+        ? item
+        : item && typeof item === 'object' && typeof (item as { name?: unknown }).name === 'string'
+          ? (item as { name: string }).name
+          : undefined,
+    )
     .filter((name): name is string => name !== undefined && name.trim() !== '');
 }
 
@@ -252,9 +268,10 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
   // Hint
   let hint = '';
   if (referral.status === 'New' && referral.substatus === 'Pending') {
-    hint = referral.flow === 'inbox'
-      ? t(locale, 'card.hint.pendingInbox', { duration: formatDuration(locale, policy.respondWithinMs) })
-      : t(locale, 'card.hint.pendingClassic', { duration: formatDuration(locale, policy.skipAfterMs) });
+    hint =
+      referral.flow === 'inbox'
+        ? t(locale, 'card.hint.pendingInbox', { duration: formatDuration(locale, policy.respondWithinMs) })
+        : t(locale, 'card.hint.pendingClassic', { duration: formatDuration(locale, policy.skipAfterMs) });
   } else if (referral.substatus === 'Received') {
     hint = t(locale, 'card.hint.received');
   } else if (referral.status === 'Active') {
@@ -296,7 +313,10 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
   const contactsShown = showsCustomerContacts(referral);
   const customerTeam = Array.isArray(referral.customerProfile.team) ? referral.customerProfile.team : [];
   const contactLines: Line[] = contactsShown
-    ? customerTeam.map((contact) => contactLine(locale, contact)).filter((text) => text !== '').map((text) => ({ text, color: 'default' as TextColor }))
+    ? customerTeam
+        .map((contact) => contactLine(locale, contact))
+        .filter((text) => text !== '')
+        .map((text) => ({ text, color: 'default' as TextColor }))
     : [];
   let contactNote = '';
   if (!contactsShown) contactNote = referral.status === 'Closed' ? t(locale, 'card.contactsHidden') : t(locale, 'card.contactsAfterInterest');
@@ -325,7 +345,10 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
   // Our team (partner contacts added on Accept / Add contact)
   const teamShown = referral.status === 'Active' || referral.substatus === 'Won' || referral.substatus === 'Lost';
   const teamLines: Line[] = teamShown
-    ? referral.team.map((contact) => contactLine(locale, contact)).filter((text) => text !== '').map((text) => ({ text, color: 'default' as TextColor }))
+    ? referral.team
+        .map((contact) => contactLine(locale, contact))
+        .filter((text) => text !== '')
+        .map((text) => ({ text, color: 'default' as TextColor }))
     : [];
 
   // Outcome (Closed)
@@ -338,7 +361,10 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
     outcomeFacts.push({ title: t(locale, 'card.closedBy'), value: closedBy?.actor?.name ?? t(locale, 'card.closedAutomatically') });
     // Response time: receipt → first person action (referrals/stats.ts responseTimeMs).
     const response = responseTimeMs(referral);
-    outcomeFacts.push({ title: t(locale, 'card.responseTime'), value: response === undefined ? t(locale, 'card.noResponse') : formatDuration(locale, response) });
+    outcomeFacts.push({
+      title: t(locale, 'card.responseTime'),
+      value: response === undefined ? t(locale, 'card.noResponse') : formatDuration(locale, response),
+    });
     const registration = referral.dealRegistration;
     if (registration) {
       const reg = facts(
@@ -364,8 +390,18 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
     customer: { heading: t(locale, 'card.customer'), facts: customerFacts },
     needs: { show: notes !== '' || needFacts.length > 0, heading: t(locale, 'card.needs'), notes, showNotes: notes !== '', facts: needFacts },
     times,
-    contacts: { show: contactLines.length > 0 || contactNote !== '', heading: t(locale, 'card.contacts'), lines: contactLines, note: contactNote, showNote: contactNote !== '' },
-    deal: { show: dealShown && dealFacts.length > 0, heading: t(locale, referral.substatus === 'Received' ? 'card.interested' : 'card.deal'), facts: dealFacts },
+    contacts: {
+      show: contactLines.length > 0 || contactNote !== '',
+      heading: t(locale, 'card.contacts'),
+      lines: contactLines,
+      note: contactNote,
+      showNote: contactNote !== '',
+    },
+    deal: {
+      show: dealShown && dealFacts.length > 0,
+      heading: t(locale, referral.substatus === 'Received' ? 'card.interested' : 'card.deal'),
+      facts: dealFacts,
+    },
     team: { show: teamLines.length > 0, heading: t(locale, 'card.team'), lines: teamLines },
     outcome: {
       show: !open,

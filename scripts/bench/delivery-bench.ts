@@ -79,7 +79,12 @@ async function main(): Promise<void> {
     const target: ConversationTarget = {
       key: `channel:${CHANNEL}`,
       kind: 'channel',
-      reference: { serviceUrl: fake.url, channelId: 'msteams', conversation: { id: CHANNEL, tenantId: TENANT, conversationType: 'channel' }, bot: { id: '28:bench-bot', name: 'Referral Desk' } },
+      reference: {
+        serviceUrl: fake.url,
+        channelId: 'msteams',
+        conversation: { id: CHANNEL, tenantId: TENANT, conversationType: 'channel' },
+        bot: { id: '28:bench-bot', name: 'Referral Desk' },
+      },
       tenantId: TENANT,
       teamName: 'Bench',
       channelName: 'Referrals',
@@ -87,7 +92,11 @@ async function main(): Promise<void> {
       updatedAt: new Date().toISOString(),
     };
     await app.store.updateState((state) => ({
-      state: { ...state, conversations: { ...state.conversations, [target.key]: target }, routes: [{ id: 'bench-route', target: target.key, filters: {}, createdAt: new Date().toISOString() }] },
+      state: {
+        ...state,
+        conversations: { ...state.conversations, [target.key]: target },
+        routes: [{ id: 'bench-route', target: target.key, filters: {}, createdAt: new Date().toISOString() }],
+      },
       result: undefined,
     }));
 

@@ -1,15 +1,5 @@
 import { expect } from 'chai';
-import {
-  cancelAction,
-  cardRef,
-  COMMAND_BUTTONS,
-  doAction,
-  openAction,
-  parseCardAction,
-  refreshAction,
-  showAction,
-  submitAction,
-} from '../../cards/actions.js';
+import { cancelAction, cardRef, COMMAND_BUTTONS, doAction, openAction, parseCardAction, refreshAction, showAction, submitAction } from '../../cards/actions.js';
 import { FORM_NAMES } from '../../referrals/forms.js';
 
 const REF = { referralId: 'rfi-42', version: 3 };
@@ -18,7 +8,11 @@ describe('cards: action data contract', () => {
   it('builders put only ids (+ form or command) in data', () => {
     expect(cardRef({ id: 'rfi-42', version: 3, name: 'x', history: [] } as never)).to.deep.equal(REF);
     expect(openAction(REF, 'accept', 'Accept', 'positive')).to.deep.equal({
-      type: 'Action.Execute', verb: 'open', title: 'Accept', data: { referralId: 'rfi-42', version: 3, form: 'accept' }, style: 'positive',
+      type: 'Action.Execute',
+      verb: 'open',
+      title: 'Accept',
+      data: { referralId: 'rfi-42', version: 3, form: 'accept' },
+      style: 'positive',
     });
     expect(submitAction(REF, 'decline', 'Decline referral').data).to.deep.equal({ referralId: 'rfi-42', version: 3, form: 'decline' });
     expect(doAction(REF, 'noThanks', 'No thanks').data).to.deep.equal({ referralId: 'rfi-42', version: 3, command: 'noThanks' });
@@ -45,7 +39,10 @@ describe('cards: action data contract', () => {
       for (const form of FORM_NAMES) {
         expect(parseCardAction('open', { ...REF, form })).to.deep.equal({ ok: true, action: { verb: 'open', data: { ...REF, form } } });
       }
-      expect(parseCardAction('do', { ...REF, command: 'interested' })).to.deep.equal({ ok: true, action: { verb: 'do', data: { ...REF, command: 'interested' } } });
+      expect(parseCardAction('do', { ...REF, command: 'interested' })).to.deep.equal({
+        ok: true,
+        action: { verb: 'do', data: { ...REF, command: 'interested' } },
+      });
       expect(parseCardAction('cancel', REF)).to.deep.equal({ ok: true, action: { verb: 'cancel', data: REF } });
       expect(parseCardAction('refresh', REF)).to.deep.equal({ ok: true, action: { verb: 'refresh', data: REF } });
       expect(parseCardAction('show', { referralId: 'rfi-42' })).to.deep.equal({ ok: true, action: { verb: 'show', data: { referralId: 'rfi-42' } } });

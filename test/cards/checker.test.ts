@@ -17,7 +17,13 @@ describe('cards: the card checker (adaptivecards 1.5)', () => {
       [card([{ type: 'TextBlock', text: 5 }]), /dropped \$\.body\[0\]\.text/],
       [card([{ type: 'TextBlock', text: 'x', frobnicate: true }]), /dropped \$\.body\[0\]\.frobnicate/],
       [card([{ type: 'Input.Text', id: 'a', isRequired: true }]), /Required inputs should have a label/],
-      [card([{ type: 'Input.Text', id: 'a', label: 'A' }, { type: 'Input.Text', id: 'a', label: 'B' }]), /Duplicate|unique|id/i],
+      [
+        card([
+          { type: 'Input.Text', id: 'a', label: 'A' },
+          { type: 'Input.Text', id: 'a', label: 'B' },
+        ]),
+        /Duplicate|unique|id/i,
+      ],
       [card([{ type: 'Input.Number', id: 'n', label: 'N', value: 'abc' }]), /dropped \$\.body\[0\]\.value/],
       [card([{ type: 'ActionSet', actions: [{ type: 'Action.Execute', verb: 'x', title: 't', associatedInputs: 'some' }] }]), /associatedInputs/],
       [card([{ type: 'TextBlock', text: '${name}' }]), /unexpanded/],

@@ -85,10 +85,15 @@ describe('cards: forms', () => {
     }
   }
 
-  it('inbox Accept: engagement name prefilled, value ≥ 0, currency defaults to the RFI\'s, close date not before today', () => {
+  it("inbox Accept: engagement name prefilled, value ≥ 0, currency defaults to the RFI's, close date not before today", () => {
     const scenario = find('inbox New/Pending');
     const inputs = Object.fromEntries(inputsOf(form('accept', scenario)).map((input) => [input['id'], input]));
-    expect(inputs['engagementName']).to.include({ type: 'Input.Text', value: 'Contoso Teams rollout', isRequired: true, maxLength: FIELD_LIMITS.engagementName });
+    expect(inputs['engagementName']).to.include({
+      type: 'Input.Text',
+      value: 'Contoso Teams rollout',
+      isRequired: true,
+      maxLength: FIELD_LIMITS.engagementName,
+    });
     expect(inputs['dealValue']).to.include({ type: 'Input.Number', min: 0, isRequired: true });
     expect(inputs['currency']).to.include({ type: 'Input.ChoiceSet', value: 'EUR', isRequired: true });
     const codes = (inputs['currency']!['choices'] as { value: string }[]).map((choice) => choice.value);
@@ -106,7 +111,10 @@ describe('cards: forms', () => {
     const currency = inputsOf(renderForm('accept', none, { locale: 'en', now: at(1) })).find((input) => input['id'] === 'currency');
     expect(currency).to.include({ value: 'USD' });
     const unusual = run('inbox', [], makeRfi({ details: { currency: 'MNT' } }));
-    const choices = inputsOf(renderForm('accept', unusual, { locale: 'ru', now: at(1) })).find((input) => input['id'] === 'currency')!['choices'] as { title: string; value: string }[];
+    const choices = inputsOf(renderForm('accept', unusual, { locale: 'ru', now: at(1) })).find((input) => input['id'] === 'currency')!['choices'] as {
+      title: string;
+      value: string;
+    }[];
     expect(choices[0]!.value).to.equal('MNT');
     expect(choices.find((choice) => choice.value === 'EUR')!.title).to.equal('EUR — евро');
   });
@@ -209,7 +217,7 @@ describe('cards: forms', () => {
       expect(errorTexts).to.include(t(locale, 'form.error.email'));
       expect(errorTexts).to.include(t(locale, 'form.error.contactName'));
       // The summary line is at the top, right under the heading.
-      expect((card.body[1] as Record<string, unknown>)).to.include({ type: 'TextBlock', color: 'attention', text: t(locale, 'form.summary') });
+      expect(card.body[1] as Record<string, unknown>).to.include({ type: 'TextBlock', color: 'attention', text: t(locale, 'form.summary') });
     });
   }
 
@@ -224,7 +232,9 @@ describe('cards: forms', () => {
       values: { crmId: 'x'.repeat(150) },
       errors: { crmId: 'form.error.tooLong', [FORM_LEVEL]: 'form.error.nothingChanged' },
     });
-    const texts = elementsOf(card).filter((element) => element['color'] === 'attention').map((element) => element['text']);
+    const texts = elementsOf(card)
+      .filter((element) => element['color'] === 'attention')
+      .map((element) => element['text']);
     expect(texts).to.include('At most 100 characters.');
     expect(texts[0]).to.equal(`${t('en', 'form.summary')} ${t('en', 'form.error.nothingChanged')}`);
     const onlyForm = form('editEngagement', scenario, 'ru', { errors: { [FORM_LEVEL]: 'form.error.nothingChanged' } });
@@ -232,7 +242,10 @@ describe('cards: forms', () => {
   });
 
   it('a value the input cannot hold is left out rather than breaking the card', () => {
-    const card = form('accept', find('inbox New/Pending'), 'en', { values: { dealValue: 'lots', closeDate: 'tomorrow', currency: 'XXX1' }, errors: { dealValue: 'form.error.notNumber' } });
+    const card = form('accept', find('inbox New/Pending'), 'en', {
+      values: { dealValue: 'lots', closeDate: 'tomorrow', currency: 'XXX1' },
+      errors: { dealValue: 'form.error.notNumber' },
+    });
     const inputs = Object.fromEntries(inputsOf(card).map((input) => [input['id'], input]));
     expect(inputs['dealValue']).not.to.have.property('value');
     expect(inputs['closeDate']).not.to.have.property('value');

@@ -83,7 +83,7 @@ describe('cards: i18n', () => {
     expect(offending).to.deep.equal([]);
   });
 
-  it('Russian manager views name the states with the card\'s words (substatus.*, card.owner)', () => {
+  it("Russian manager views name the states with the card's words (substatus.*, card.owner)", () => {
     // The substatus word without its last letter, so gender and number may differ: «Реализована» → «реализован»
     // matches «Реализовано» (stats column) and «Доля реализованных».
     const stem = (substatus: string): string => ru[`substatus.${substatus}`]!.toLowerCase().slice(0, -1);
@@ -104,11 +104,21 @@ describe('cards: i18n', () => {
   });
 
   it('the buttons read as specified in both languages', () => {
-    expect(['accept', 'decline', 'interested', 'noThanks', 'won', 'lost', 'editEngagement', 'addContact', 'cancel'].map((a) => t('en', `action.${a}` as never))).to.deep.equal([
-      'Accept', 'Decline', "I'm interested", 'No thanks', 'Won', 'Lost', 'Edit engagement', 'Add contact', 'Cancel',
-    ]);
-    expect(['accept', 'decline', 'interested', 'noThanks', 'won', 'lost', 'editEngagement', 'addContact', 'cancel'].map((a) => t('ru', `action.${a}` as never))).to.deep.equal([
-      'Принять', 'Отклонить', 'Мне интересно', 'Нет, спасибо', 'Реализовано', 'Потеряно', 'Изменить взаимодействие', 'Добавить контакт', 'Отмена',
+    expect(
+      ['accept', 'decline', 'interested', 'noThanks', 'won', 'lost', 'editEngagement', 'addContact', 'cancel'].map((a) => t('en', `action.${a}` as never)),
+    ).to.deep.equal(['Accept', 'Decline', "I'm interested", 'No thanks', 'Won', 'Lost', 'Edit engagement', 'Add contact', 'Cancel']);
+    expect(
+      ['accept', 'decline', 'interested', 'noThanks', 'won', 'lost', 'editEngagement', 'addContact', 'cancel'].map((a) => t('ru', `action.${a}` as never)),
+    ).to.deep.equal([
+      'Принять',
+      'Отклонить',
+      'Мне интересно',
+      'Нет, спасибо',
+      'Реализовано',
+      'Потеряно',
+      'Изменить взаимодействие',
+      'Добавить контакт',
+      'Отмена',
     ]);
   });
 
@@ -132,15 +142,39 @@ describe('cards: i18n', () => {
 
   it('has the strings the bot wiring needs', () => {
     for (const key of [
-      'reply.accepted', 'reply.declined', 'reply.interested', 'reply.noThanks', 'reply.won', 'reply.lost', 'reply.engagementEdited',
-      'reply.contactAdded', 'reply.reminder', 'reply.expiresSoon', 'reply.expired', 'reply.skipped', 'reply.urgencyChanged',
-      'reply.closeDatePassed', 'command.subscribed', 'command.subscribedAll', 'command.unsubscribed', 'command.noRoutes',
-      'command.settingsShown', 'command.settingsChanged', 'command.referralNotFound', 'command.notAllowedTenant',
-      'command.onlyOwnerOrManager', 'command.staleCard', 'command.alreadyAccepted', 'command.unknownAction', 'command.invalidForm',
+      'reply.accepted',
+      'reply.declined',
+      'reply.interested',
+      'reply.noThanks',
+      'reply.won',
+      'reply.lost',
+      'reply.engagementEdited',
+      'reply.contactAdded',
+      'reply.reminder',
+      'reply.expiresSoon',
+      'reply.expired',
+      'reply.skipped',
+      'reply.urgencyChanged',
+      'reply.closeDatePassed',
+      'command.subscribed',
+      'command.subscribedAll',
+      'command.unsubscribed',
+      'command.noRoutes',
+      'command.settingsShown',
+      'command.settingsChanged',
+      'command.referralNotFound',
+      'command.notAllowedTenant',
+      'command.onlyOwnerOrManager',
+      'command.staleCard',
+      'command.alreadyAccepted',
+      'command.unknownAction',
+      'command.invalidForm',
     ]) {
       expect(hasMessage(key), key).to.equal(true);
     }
-    expect(t('en', 'reply.accepted', { actor: 'Alice', currency: 'USD', value: '50,000', date: '30 Jun 2026' })).to.equal('✅ Accepted by Alice — USD 50,000, close by 30 Jun 2026');
+    expect(t('en', 'reply.accepted', { actor: 'Alice', currency: 'USD', value: '50,000', date: '30 Jun 2026' })).to.equal(
+      '✅ Accepted by Alice — USD 50,000, close by 30 Jun 2026',
+    );
   });
 
   it('templates hard-code no user-visible text: every word comes from the locale files', () => {
@@ -182,7 +216,7 @@ describe('cards: i18n', () => {
     expect(currencyTitle('ru', 'RUB')).to.equal('RUB — российский рубль');
   });
 
-  it('date tokens follow the renderer\'s pattern (no fractional seconds)', () => {
+  it("date tokens follow the renderer's pattern (no fractional seconds)", () => {
     expect(dateTimeToken('2026-11-21T10:00:00.000Z')).to.equal('{{DATE(2026-11-21T10:00:00Z, SHORT)}} {{TIME(2026-11-21T10:00:00Z)}}');
     expect(dateTimeToken('2026-11-21T12:00:00+02:00')).to.equal('{{DATE(2026-11-21T10:00:00Z, SHORT)}} {{TIME(2026-11-21T10:00:00Z)}}');
   });

@@ -27,7 +27,10 @@ describe('cards: manager views', () => {
         const card = renderList(locale, view, { scope: t(locale, 'list.scope.channel') });
         expect(cardProblems(card), filter).to.deep.equal([]);
         const buttons = buttonsOf(card);
-        expect(buttons.map((button) => button.data?.['referralId']), filter).to.deep.equal(view.rows.map((row) => row.id));
+        expect(
+          buttons.map((button) => button.data?.['referralId']),
+          filter,
+        ).to.deep.equal(view.rows.map((row) => row.id));
         for (const button of buttons) expect(button).to.include({ type: 'Action.Execute', verb: 'show', title: t(locale, 'list.show') });
         for (const button of buttons) expect(Object.keys(button.data ?? {})).to.deep.equal(['referralId']);
         const text = shown(card);
@@ -40,7 +43,9 @@ describe('cards: manager views', () => {
     it(`list (${locale}): an empty list says so; "my" has its own title`, () => {
       const empty = renderList(locale, listView([], 'mine', 'x', NOW, DEFAULT_POLICY), { scope: 's', title: t(locale, 'my.title', { count: 0 }) });
       expect(cardProblems(empty)).to.deep.equal([]);
-      expect(shown(empty)).to.include(t(locale, 'list.emptyMine')).and.include(t(locale, 'my.title', { count: 0 }));
+      expect(shown(empty))
+        .to.include(t(locale, 'list.emptyMine'))
+        .and.include(t(locale, 'my.title', { count: 0 }));
       expect(buttonsOf(empty)).to.deep.equal([]);
     });
 
@@ -48,9 +53,23 @@ describe('cards: manager views', () => {
       const figures = stats(referrals(), { now: NOW });
       const card = renderStats(locale, figures, { period: '30d', scope: t(locale, 'list.scope.all') });
       expect(cardProblems(card)).to.deep.equal([]);
-      const factSets = Object.fromEntries(elementsOf(card).filter((e) => e['type'] === 'FactSet').map((e) => [e['id'], (e['facts'] as { title: string }[]).map((f) => f.title)]));
-      expect(factSets['stats-response']).to.deep.equal([t(locale, 'stats.medianResponse'), t(locale, 'stats.p90Response'), t(locale, 'stats.answeredWithin', { duration: formatDuration(locale, 24 * HOUR) })]);
-      expect(factSets['stats-outcomes']).to.deep.equal([t(locale, 'stats.acceptanceRate'), t(locale, 'stats.expired'), t(locale, 'stats.winRate'), t(locale, 'stats.wonValue'), t(locale, 'stats.pipeline')]);
+      const factSets = Object.fromEntries(
+        elementsOf(card)
+          .filter((e) => e['type'] === 'FactSet')
+          .map((e) => [e['id'], (e['facts'] as { title: string }[]).map((f) => f.title)]),
+      );
+      expect(factSets['stats-response']).to.deep.equal([
+        t(locale, 'stats.medianResponse'),
+        t(locale, 'stats.p90Response'),
+        t(locale, 'stats.answeredWithin', { duration: formatDuration(locale, 24 * HOUR) }),
+      ]);
+      expect(factSets['stats-outcomes']).to.deep.equal([
+        t(locale, 'stats.acceptanceRate'),
+        t(locale, 'stats.expired'),
+        t(locale, 'stats.winRate'),
+        t(locale, 'stats.wonValue'),
+        t(locale, 'stats.pipeline'),
+      ]);
       expect(factSets['stats-states']).to.have.length(Object.values(figures.byState).filter((count) => count > 0).length);
       const table = elementsOf(card).find((e) => e['id'] === 'stats-sellers')!;
       expect(table['rows']).to.have.length(1 + figures.sellers.length);
@@ -66,7 +85,13 @@ describe('cards: manager views', () => {
     });
 
     it(`digest (${locale}): parses at 1.5; attention and changes with Show buttons; empty sections hidden`, () => {
-      const content = digestContent(referrals(), { since: new Date('2026-03-01T00:00:00Z'), until: NOW, now: NOW, policy: DEFAULT_POLICY, timeZone: 'Europe/Berlin' });
+      const content = digestContent(referrals(), {
+        since: new Date('2026-03-01T00:00:00Z'),
+        until: NOW,
+        now: NOW,
+        policy: DEFAULT_POLICY,
+        timeZone: 'Europe/Berlin',
+      });
       expect(content.attention.length).to.be.greaterThan(0);
       expect(content.changes.length).to.be.greaterThan(10);
       const card = renderDigest(locale, content, { slot: NOW.toISOString(), since: '2026-03-01T00:00:00.000Z' });
@@ -75,7 +100,11 @@ describe('cards: manager views', () => {
       expect(buttons).to.have.length(Math.min(10, content.attention.length) + 10);
       for (const button of buttons) expect(button).to.include({ verb: 'show' });
       expect(shown(card)).to.include(t(locale, 'list.more', { count: content.changes.length - 10 }));
-      const onlyChanges = renderDigest(locale, { attention: [], changes: content.changes.slice(0, 2) }, { slot: NOW.toISOString(), since: '2026-03-19T10:00:00.000Z' });
+      const onlyChanges = renderDigest(
+        locale,
+        { attention: [], changes: content.changes.slice(0, 2) },
+        { slot: NOW.toISOString(), since: '2026-03-19T10:00:00.000Z' },
+      );
       expect(cardProblems(onlyChanges)).to.deep.equal([]);
       expect(elementsOf(onlyChanges).some((e) => e['id'] === 'digest-attention')).to.equal(false);
       expect(elementsOf(onlyChanges).some((e) => e['id'] === 'digest-changes')).to.equal(true);
@@ -91,7 +120,9 @@ describe('cards: manager views', () => {
         const fact = facts.find((f) => f.title === t(locale, 'card.responseTime'));
         expect(fact, scenario.name).to.exist;
         const { firstResponseDateTime, receivedDateTime } = scenario.referral;
-        const expected = firstResponseDateTime ? formatDuration(locale, Date.parse(firstResponseDateTime) - Date.parse(receivedDateTime)) : t(locale, 'card.noResponse');
+        const expected = firstResponseDateTime
+          ? formatDuration(locale, Date.parse(firstResponseDateTime) - Date.parse(receivedDateTime))
+          : t(locale, 'card.noResponse');
         expect(fact!.value, scenario.name).to.equal(expected);
       }
     });

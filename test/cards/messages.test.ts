@@ -85,6 +85,8 @@ describe('cards: message cards', () => {
     expect(describeFilters('en', { country: ['DE'] })).to.equal('the country is Germany');
     expect(describeFilters('en', { country: ['de', 'at'], keyword: ['Azure'] })).to.equal('the country is Germany or Austria and the request mentions “Azure”');
     expect(describeFilters('ru', { region: ['Europe'], size: ['Size1to9employees'] })).to.equal('регион — Europe и размер компании — 1–9 сотрудников');
-    expect(t('en', 'command.subscribed', { filters: describeFilters('en', { country: ['DE'] }) })).to.equal('✅ This channel now receives referrals where the country is Germany.');
+    expect(t('en', 'command.subscribed', { filters: describeFilters('en', { country: ['DE'] }) })).to.equal(
+      '✅ This channel now receives referrals where the country is Germany.',
+    );
   });
 });

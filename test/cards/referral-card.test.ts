@@ -30,11 +30,30 @@ const render = (scenario: Scenario, locale: 'en' | 'ru' = 'en', extra: object = 
 
 /** Expected English buttons by flow and state: [title, verb, form or command]. */
 const EXPECTED_BUTTONS: Record<string, [string, string, string][]> = {
-  'inbox:New/Pending': [['Accept', 'open', 'accept'], ['Decline', 'open', 'decline']],
-  'classic:New/Pending': [["I'm interested", 'do', 'interested'], ['No thanks', 'do', 'noThanks']],
-  'classic:New/Received': [['Accept', 'open', 'accept'], ['Decline', 'open', 'decline']],
-  'inbox:Active/Accepted': [['Won', 'open', 'won'], ['Lost', 'open', 'lost'], ['Edit engagement', 'open', 'editEngagement'], ['Add contact', 'open', 'addContact']],
-  'classic:Active/Accepted': [['Won', 'open', 'won'], ['Lost', 'open', 'lost'], ['Edit engagement', 'open', 'editEngagement'], ['Add contact', 'open', 'addContact']],
+  'inbox:New/Pending': [
+    ['Accept', 'open', 'accept'],
+    ['Decline', 'open', 'decline'],
+  ],
+  'classic:New/Pending': [
+    ["I'm interested", 'do', 'interested'],
+    ['No thanks', 'do', 'noThanks'],
+  ],
+  'classic:New/Received': [
+    ['Accept', 'open', 'accept'],
+    ['Decline', 'open', 'decline'],
+  ],
+  'inbox:Active/Accepted': [
+    ['Won', 'open', 'won'],
+    ['Lost', 'open', 'lost'],
+    ['Edit engagement', 'open', 'editEngagement'],
+    ['Add contact', 'open', 'addContact'],
+  ],
+  'classic:Active/Accepted': [
+    ['Won', 'open', 'won'],
+    ['Lost', 'open', 'lost'],
+    ['Edit engagement', 'open', 'editEngagement'],
+    ['Add contact', 'open', 'addContact'],
+  ],
 };
 
 const RUSSIAN_BUTTONS: Record<string, string[]> = {
@@ -49,9 +68,20 @@ describe('cards: referral card', () => {
   it('covers every state of both flows', () => {
     const states = new Set(SCENARIOS.map((s) => `${s.flow}:${stateOf(s.referral)}`));
     for (const state of [
-      'inbox:New/Pending', 'inbox:Active/Accepted', 'inbox:Closed/Declined', 'inbox:Closed/Expired', 'inbox:Closed/Won', 'inbox:Closed/Lost',
-      'classic:New/Pending', 'classic:New/Received', 'classic:Active/Accepted', 'classic:Closed/Skipped', 'classic:Closed/Declined',
-      'classic:Closed/Expired', 'classic:Closed/Won', 'classic:Closed/Lost',
+      'inbox:New/Pending',
+      'inbox:Active/Accepted',
+      'inbox:Closed/Declined',
+      'inbox:Closed/Expired',
+      'inbox:Closed/Won',
+      'inbox:Closed/Lost',
+      'classic:New/Pending',
+      'classic:New/Received',
+      'classic:Active/Accepted',
+      'classic:Closed/Skipped',
+      'classic:Closed/Declined',
+      'classic:Closed/Expired',
+      'classic:Closed/Won',
+      'classic:Closed/Lost',
     ]) {
       expect(states, state).to.include(state);
     }
@@ -84,7 +114,12 @@ describe('cards: referral card', () => {
       const card = render(scenario, 'en', { refreshUserIds: ['u1'] });
       for (const action of actionsOf(card)) {
         const data = action.data ?? {};
-        const allowed: string[] = ['referralId', 'version', ...(action.verb === 'open' || action.verb === 'submit' ? ['form'] : []), ...(action.verb === 'do' ? ['command'] : [])];
+        const allowed: string[] = [
+          'referralId',
+          'version',
+          ...(action.verb === 'open' || action.verb === 'submit' ? ['form'] : []),
+          ...(action.verb === 'do' ? ['command'] : []),
+        ];
         expect(Object.keys(data).sort(), `${action.verb} data`).to.deep.equal(allowed.sort());
         expect(data['referralId']).to.equal(scenario.referral.id);
         expect(data['version']).to.equal(scenario.referral.version);
@@ -105,11 +140,18 @@ describe('cards: referral card', () => {
   it('contact details follow the seeds: actionable shows, Expired/Declined/Skipped hide, Won/Lost keep', () => {
     const rule = (name: string) => showsCustomerContacts(find(name).referral);
     expect(rule('inbox New/Pending')).to.equal(true);
-    expect(rule('classic New/Pending'), 'classic: only after I\'m interested').to.equal(false);
+    expect(rule('classic New/Pending'), "classic: only after I'm interested").to.equal(false);
     expect(rule('classic New/Received')).to.equal(true);
     expect(rule('inbox Active/Accepted')).to.equal(true);
     expect(rule('classic Active/Accepted')).to.equal(true);
-    for (const name of ['inbox Closed/Declined', 'inbox Closed/Expired', 'classic Closed/Skipped (No thanks)', 'classic Closed/Skipped (no answer)', 'classic Closed/Declined', 'classic Closed/Expired']) {
+    for (const name of [
+      'inbox Closed/Declined',
+      'inbox Closed/Expired',
+      'classic Closed/Skipped (No thanks)',
+      'classic Closed/Skipped (no answer)',
+      'classic Closed/Declined',
+      'classic Closed/Expired',
+    ]) {
       expect(rule(name), name).to.equal(false);
     }
     for (const name of ['inbox Closed/Won (eligible, registered)', 'inbox Closed/Lost', 'classic Closed/Won', 'classic Closed/Lost']) {
@@ -134,7 +176,7 @@ describe('cards: referral card', () => {
     expect(shown(render(find('inbox Active/Accepted urgent'))), 'accepted: the marker asked for a first response and is gone').not.to.include('🔥');
   });
 
-  it('shows the customer, size, localized country, needs and times in the reader\'s zone', () => {
+  it("shows the customer, size, localized country, needs and times in the reader's zone", () => {
     const scenario = find('inbox New/Pending');
     const en = shown(render(scenario));
     expect(en).to.include('Contoso Ltd').and.include('51–250 employees').and.include('Berlin, Germany');

@@ -10,7 +10,7 @@ import type { Actor, Flow, Referral, Rfi } from '../../referrals/model.js';
 import { DEFAULT_POLICY, type Policy } from '../../referrals/policy.js';
 
 // The package's lib/ build does not load under Node's ESM loader; its UMD bundle does (DESIGN.md §2).
- 
+
 const AC: any = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js');
 
 /** The pattern the adaptivecards renderer uses for {{DATE()}} / {{TIME()}} (no fractional seconds). */
@@ -220,11 +220,23 @@ export const CLOSE_DATE_PASSED_HOURS = (Date.parse('2026-07-01T00:00:00.000Z') -
 export const ACCEPT: Command = {
   type: 'accept',
   actor: ALICE,
-  fields: { name: 'Contoso Teams rollout', dealValue: 50_000, currency: 'EUR', closingDateTime: CLOSE, notes: 'Rollout for 400 seats', externalReferenceId: 'CRM-42' },
+  fields: {
+    name: 'Contoso Teams rollout',
+    dealValue: 50_000,
+    currency: 'EUR',
+    closingDateTime: CLOSE,
+    notes: 'Rollout for 400 seats',
+    externalReferenceId: 'CRM-42',
+  },
   contacts: [{ firstName: 'Carol', lastName: 'Partner', email: 'carol@partner.example' }],
 };
 export const ACCEPT_CLASSIC: Command = { type: 'accept', actor: ALICE, fields: { dealValue: 20_000, currency: 'EUR', closingDateTime: CLOSE }, contacts: [] };
-export const ACCEPT_SMALL: Command = { type: 'accept', actor: ALICE, fields: { name: 'Small deal', dealValue: 5_000, currency: 'USD', closingDateTime: CLOSE }, contacts: [] };
+export const ACCEPT_SMALL: Command = {
+  type: 'accept',
+  actor: ALICE,
+  fields: { name: 'Small deal', dealValue: 5_000, currency: 'USD', closingDateTime: CLOSE },
+  contacts: [],
+};
 
 export interface Scenario {
   name: string;
@@ -244,9 +256,20 @@ export function scenarios(): Scenario[] {
   return [
     s('inbox New/Pending', 'inbox', []),
     s('inbox New/Pending urgent', 'inbox', [], URGENT_RFI()),
-    s('inbox New/Pending urgent, still waiting', 'inbox', [[25, { type: 'remind' }], [72, { type: 'changeUrgency' }]], URGENT_RFI()),
+    s(
+      'inbox New/Pending urgent, still waiting',
+      'inbox',
+      [
+        [25, { type: 'remind' }],
+        [72, { type: 'changeUrgency' }],
+      ],
+      URGENT_RFI(),
+    ),
     s('inbox New/Pending reminded (overdue)', 'inbox', [[25, { type: 'remind' }]]),
-    s('inbox New/Pending expires soon', 'inbox', [[25, { type: 'remind' }], [12 * 24, { type: 'warnExpiry' }]]),
+    s('inbox New/Pending expires soon', 'inbox', [
+      [25, { type: 'remind' }],
+      [12 * 24, { type: 'warnExpiry' }],
+    ]),
     s('inbox Active/Accepted', 'inbox', [[2, ACCEPT]]),
     s('inbox Active/Accepted urgent', 'inbox', [[2, ACCEPT]], URGENT_RFI()),
     s('inbox Active/Accepted edited, contact added', 'inbox', [
@@ -254,25 +277,67 @@ export function scenarios(): Scenario[] {
       [5, { type: 'editEngagement', actor: ALICE, changes: { dealValue: 75_000, notes: 'Scope grew to 600 seats' } }],
       [6, { type: 'addContact', actor: ALICE, contact: { firstName: 'Dan', lastName: 'Partner', phoneNumber: '+49 30 999999' } }],
     ]),
-    s('inbox Active/Accepted close date passed', 'inbox', [[2, ACCEPT], [CLOSE_DATE_PASSED_HOURS, { type: 'remindCloseDate' }]], undefined, CLOSE_DATE_PASSED_HOURS + 24),
+    s(
+      'inbox Active/Accepted close date passed',
+      'inbox',
+      [
+        [2, ACCEPT],
+        [CLOSE_DATE_PASSED_HOURS, { type: 'remindCloseDate' }],
+      ],
+      undefined,
+      CLOSE_DATE_PASSED_HOURS + 24,
+    ),
     s('inbox Closed/Declined', 'inbox', [[3, { type: 'decline', actor: BOB, reason: 'NotACustomer', notes: 'A student project' }]]),
     s('inbox Closed/Expired', 'inbox', [[14 * 24, { type: 'expire' }]]),
     s('inbox Closed/Won (eligible, registered)', 'inbox', [
       [2, ACCEPT],
-      [100, { type: 'won', actor: ALICE, dealRegistration: { contractSignedDate: '2026-03-05T00:00:00.000Z', customerTenantId: '6f1a2b3c-1234-4abc-8def-0123456789ab' } }],
+      [
+        100,
+        {
+          type: 'won',
+          actor: ALICE,
+          dealRegistration: { contractSignedDate: '2026-03-05T00:00:00.000Z', customerTenantId: '6f1a2b3c-1234-4abc-8def-0123456789ab' },
+        },
+      ],
     ]),
-    s('inbox Closed/Won (not eligible)', 'inbox', [[2, ACCEPT_SMALL], [100, { type: 'won', actor: ALICE }]]),
-    s('inbox Closed/Lost', 'inbox', [[2, ACCEPT], [100, { type: 'lost', actor: ALICE, reason: 'CustomerChoseAnotherVendor', notes: 'Went with the incumbent' }]]),
+    s('inbox Closed/Won (not eligible)', 'inbox', [
+      [2, ACCEPT_SMALL],
+      [100, { type: 'won', actor: ALICE }],
+    ]),
+    s('inbox Closed/Lost', 'inbox', [
+      [2, ACCEPT],
+      [100, { type: 'lost', actor: ALICE, reason: 'CustomerChoseAnotherVendor', notes: 'Went with the incumbent' }],
+    ]),
     s('classic New/Pending', 'classic', []),
     s('classic New/Pending urgent', 'classic', [], URGENT_RFI()),
     s('classic New/Received', 'classic', [[3, { type: 'interested', actor: BOB }]]),
-    s('classic Active/Accepted', 'classic', [[3, { type: 'interested', actor: BOB }], [30, ACCEPT_CLASSIC]]),
+    s('classic Active/Accepted', 'classic', [
+      [3, { type: 'interested', actor: BOB }],
+      [30, ACCEPT_CLASSIC],
+    ]),
     s('classic Closed/Skipped (No thanks)', 'classic', [[3, { type: 'noThanks', actor: BOB }]]),
-    s('classic Closed/Skipped (no answer)', 'classic', [[25, { type: 'remind' }], [72, { type: 'skip' }]]),
-    s('classic Closed/Declined', 'classic', [[3, { type: 'interested', actor: BOB }], [30, { type: 'decline', actor: BOB, reason: 'TimelineTooShort' }]]),
-    s('classic Closed/Expired', 'classic', [[3, { type: 'interested', actor: BOB }], [3 + 7 * 24, { type: 'expire' }]]),
-    s('classic Closed/Won', 'classic', [[3, { type: 'interested', actor: BOB }], [30, ACCEPT_CLASSIC], [200, { type: 'won', actor: ALICE }]]),
-    s('classic Closed/Lost', 'classic', [[3, { type: 'interested', actor: BOB }], [30, ACCEPT_CLASSIC], [200, { type: 'lost', actor: ALICE, reason: 'BudgetNotAdequate' }]]),
+    s('classic Closed/Skipped (no answer)', 'classic', [
+      [25, { type: 'remind' }],
+      [72, { type: 'skip' }],
+    ]),
+    s('classic Closed/Declined', 'classic', [
+      [3, { type: 'interested', actor: BOB }],
+      [30, { type: 'decline', actor: BOB, reason: 'TimelineTooShort' }],
+    ]),
+    s('classic Closed/Expired', 'classic', [
+      [3, { type: 'interested', actor: BOB }],
+      [3 + 7 * 24, { type: 'expire' }],
+    ]),
+    s('classic Closed/Won', 'classic', [
+      [3, { type: 'interested', actor: BOB }],
+      [30, ACCEPT_CLASSIC],
+      [200, { type: 'won', actor: ALICE }],
+    ]),
+    s('classic Closed/Lost', 'classic', [
+      [3, { type: 'interested', actor: BOB }],
+      [30, ACCEPT_CLASSIC],
+      [200, { type: 'lost', actor: ALICE, reason: 'BudgetNotAdequate' }],
+    ]),
   ];
 }
 

@@ -51,7 +51,10 @@ describe('channel experience (component)', function () {
     const rfi = sampleRfi(id, { createdDateTime: undefined, ...overrides });
     expect((await postReferral(service.url, rfi)).status).to.equal(201);
     const post = await fake.waitFor((requests) =>
-      requests.find((r) => r.outcome === 'ok' && r.body?.attachments?.[0]?.content && texts(r.body).includes(`"referralId":"${id}"`) && !r.isThreadReply && r.method === 'POST'),
+      requests.find(
+        (r) =>
+          r.outcome === 'ok' && r.body?.attachments?.[0]?.content && texts(r.body).includes(`"referralId":"${id}"`) && !r.isThreadReply && r.method === 'POST',
+      ),
     );
     return post.messageId as string;
   }
@@ -86,7 +89,16 @@ describe('channel experience (component)', function () {
 
     const bad = await invoke(
       'submit',
-      { referralId: 'rfi-inbox-1', version: 1, form: 'accept', engagementName: 'Fabrikam migration', dealValue: '-5', currency: 'EUR', closeDate: '2020-01-01', notes: 'x' },
+      {
+        referralId: 'rfi-inbox-1',
+        version: 1,
+        form: 'accept',
+        engagementName: 'Fabrikam migration',
+        dealValue: '-5',
+        currency: 'EUR',
+        closeDate: '2020-01-01',
+        notes: 'x',
+      },
       cardId,
     );
     expect(bad.body!.type).to.equal('application/vnd.microsoft.card.adaptive');
@@ -127,14 +139,23 @@ describe('channel experience (component)', function () {
     await start();
     await installAndSubscribe();
     const cardId = await rfiCard('rfi-owner');
-    await invoke('submit', { referralId: 'rfi-owner', version: 1, form: 'accept', engagementName: 'E', dealValue: '30000', currency: 'EUR', closeDate: inDays(10), notes: 'n' }, cardId);
+    await invoke(
+      'submit',
+      { referralId: 'rfi-owner', version: 1, form: 'accept', engagementName: 'E', dealValue: '30000', currency: 'EUR', closeDate: inDays(10), notes: 'n' },
+      cardId,
+    );
     const denied = await invoke('open', { referralId: 'rfi-owner', version: 2, form: 'lost' }, cardId, bruno);
     expect(texts(denied.body!.value)).to.include('Only the owner');
     const deniedSubmit = await invoke('submit', { referralId: 'rfi-owner', version: 2, form: 'lost', reason: 'BudgetNotAdequate' }, cardId, bruno);
     expect(texts(deniedSubmit.body!.value)).to.include('Only the owner');
     expect((await getReferral(service.url, 'rfi-owner')).body.status).to.equal('Active');
 
-    const byManager = await invoke('submit', { referralId: 'rfi-owner', version: 2, form: 'lost', reason: 'BudgetNotAdequate', notes: 'no money' }, cardId, maria);
+    const byManager = await invoke(
+      'submit',
+      { referralId: 'rfi-owner', version: 2, form: 'lost', reason: 'BudgetNotAdequate', notes: 'no money' },
+      cardId,
+      maria,
+    );
     expect(actions(byManager.body!.value)).to.have.length(0);
     const stored = (await getReferral(service.url, 'rfi-owner')).body;
     expect(stored).to.include({ status: 'Closed', substatus: 'Lost', statusReason: 'BudgetNotAdequate' });
@@ -145,7 +166,21 @@ describe('channel experience (component)', function () {
     await installAndSubscribe();
     const cardId = await rfiCard('rfi-race');
     const submit = (from: typeof anna) =>
-      invoke('submit', { referralId: 'rfi-race', version: 1, form: 'accept', engagementName: `By ${from!.name}`, dealValue: '1000', currency: 'EUR', closeDate: inDays(5), notes: 'n' }, cardId, from);
+      invoke(
+        'submit',
+        {
+          referralId: 'rfi-race',
+          version: 1,
+          form: 'accept',
+          engagementName: `By ${from!.name}`,
+          dealValue: '1000',
+          currency: 'EUR',
+          closeDate: inDays(5),
+          notes: 'n',
+        },
+        cardId,
+        from,
+      );
     const [a, b] = await Promise.all([submit(anna), submit(bruno)]);
     const stored = (await getReferral(service.url, 'rfi-race')).body;
     expect(stored.history.filter((event: { type: string }) => event.type === 'accepted')).to.have.length(1);
@@ -223,7 +258,7 @@ describe('channel experience (component)', function () {
     expect(texts(hidden.body)).not.to.include('"referralId":"rfi-de"');
   });
 
-  it('classic flow: I\'m interested → Accept (value, close date) and No thanks → Skipped', async () => {
+  it("classic flow: I'm interested → Accept (value, close date) and No thanks → Skipped", async () => {
     await start({ REFERRAL_FLOW: 'classic' });
     await installAndSubscribe();
     const cardId = await rfiCard('rfi-classic');
@@ -243,7 +278,7 @@ describe('channel experience (component)', function () {
   });
 });
 
-describe('managers\' status command (component)', function () {
+describe("managers' status command (component)", function () {
   this.timeout(30_000);
   it('a manager sees pending/failed deliveries and inactive channels; a seller is told it is for managers', async () => {
     const fake = await startFakeConnector();
@@ -297,7 +332,10 @@ describe('tenant allow-list (component)', function () {
       expect(Object.keys(service.store.readState().conversations)).to.deep.equal([]);
 
       await postReferral(service.url, sampleRfi('rfi-tenant', { createdDateTime: undefined }));
-      const answer = await sendInvoke(service.url, cardAction({ serviceUrl: fake.url, verb: 'do', data: { referralId: 'rfi-tenant', version: 1, command: 'interested' }, cardActivityId: '1' }));
+      const answer = await sendInvoke(
+        service.url,
+        cardAction({ serviceUrl: fake.url, verb: 'do', data: { referralId: 'rfi-tenant', version: 1, command: 'interested' }, cardActivityId: '1' }),
+      );
       expect(answer.body).to.include({ type: 'application/vnd.microsoft.activity.message' });
       expect(answer.body!.value).to.include('not enabled for your organization');
       expect((await getReferral(service.url, 'rfi-tenant')).body.history).to.have.length(1);

@@ -32,7 +32,10 @@ describe('digest (component)', function () {
   let now = MON_SLOT - HOUR;
 
   const start = async () => {
-    service = await startService({ DATA_DIR: dataDir, DIGEST_AT: '09:00 Mon-Fri Europe/Berlin', MANAGER_IDS: maria.aadObjectId }, { clock: () => new Date(now) });
+    service = await startService(
+      { DATA_DIR: dataDir, DIGEST_AT: '09:00 Mon-Fri Europe/Berlin', MANAGER_IDS: maria.aadObjectId },
+      { clock: () => new Date(now) },
+    );
     return service;
   };
   const stop = async () => {
@@ -50,11 +53,15 @@ describe('digest (component)', function () {
     await removeDir(dataDir);
   });
 
-  const isDigest = (request: RecordedRequest) => request.outcome === 'ok' && request.body?.attachments?.[0]?.content?.body?.[0]?.text === t('en', 'digest.title');
+  const isDigest = (request: RecordedRequest) =>
+    request.outcome === 'ok' && request.body?.attachments?.[0]?.content?.body?.[0]?.text === t('en', 'digest.title');
   const digestPosts = () => fake.posts().filter(isDigest);
   const waitForDigests = (count: number) => fake.waitFor(() => (digestPosts().length >= count ? digestPosts() : undefined), 5_000);
   /** The referral ids of a digest card's Show buttons, per section (attention first, then changes). */
-  const buttons = (card: any) => JSON.stringify(card).match(/"referralId":"[^"]+"/g)?.map((m) => m.slice(14, -1)) ?? [];
+  const buttons = (card: any) =>
+    JSON.stringify(card)
+      .match(/"referralId":"[^"]+"/g)
+      ?.map((m) => m.slice(14, -1)) ?? [];
   /** Gives the sender time to post anything queued (it rescans every second). */
   const settle = async () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -69,11 +76,23 @@ describe('digest (component)', function () {
     const deal = tell(
       { id: 'stale-deal', createdDateTime: new Date(MON_SLOT - 8 * DAY).toISOString(), customerProfile: { name: 'Fjord Energy' } },
       new Date(MON_SLOT - 8 * DAY),
-      [[new Date(MON_SLOT - 7 * DAY), { type: 'accept', actor: { id: anna.aadObjectId, name: anna.name }, fields: { dealValue: 8000, currency: 'GBP', closingDateTime: '2026-03-12T00:00:00.000Z' }, contacts: [] }]],
+      [
+        [
+          new Date(MON_SLOT - 7 * DAY),
+          {
+            type: 'accept',
+            actor: { id: anna.aadObjectId, name: anna.name },
+            fields: { dealValue: 8000, currency: 'GBP', closingDateTime: '2026-03-12T00:00:00.000Z' },
+            contacts: [],
+          },
+        ],
+      ],
       new Date(now),
       DEFAULT_POLICY,
     );
-    await (running.store as LowdbStore).seed([{ referral: deal, outbox: [], card: { target: EMEA_KEY, activityId: 'seeded-card', shownVersion: deal.version } }]);
+    await (running.store as LowdbStore).seed([
+      { referral: deal, outbox: [], card: { target: EMEA_KEY, activityId: 'seeded-card', shownVersion: deal.version } },
+    ]);
     expect(await running.digest!.tick()).to.equal(undefined); // before the slot: Friday's is not today's
 
     // 09:00: the digest.
@@ -93,7 +112,10 @@ describe('digest (component)', function () {
 
     // Tuesday 11:00 Berlin: an RFI arrives; at 13:00 the service stops until Wednesday 10:30.
     now = MON_SLOT + DAY + 2 * HOUR;
-    expect((await postReferral(running.url, sampleRfi('rfi-tuesday', { createdDateTime: new Date(now).toISOString(), customerProfile: { name: 'Contoso' } }))).status).to.equal(201);
+    expect(
+      (await postReferral(running.url, sampleRfi('rfi-tuesday', { createdDateTime: new Date(now).toISOString(), customerProfile: { name: 'Contoso' } })))
+        .status,
+    ).to.equal(201);
     await fake.waitFor((requests) => requests.find((r) => r.outcome === 'ok' && JSON.stringify(r.body ?? {}).includes('"referralId":"rfi-tuesday"')));
     now = MON_SLOT + DAY + 4 * HOUR;
     await stop();

@@ -20,7 +20,15 @@ import { sendActivity, sendInvoke } from '../support/bot-client.js';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
 import { postReferral, request, sampleRfi } from '../support/intake-client.js';
 import { removeDir, startService, type TestService } from '../support/start-service.js';
-import { cardAction, channelMention, fixture, installationUpdate, personalMessage, type FixtureChannel, type FixtureUser } from '../support/teams-activities.js';
+import {
+  cardAction,
+  channelMention,
+  fixture,
+  installationUpdate,
+  personalMessage,
+  type FixtureChannel,
+  type FixtureUser,
+} from '../support/teams-activities.js';
 
 const { anna, bruno, chen, dmitri, maria } = fixture.users;
 const EMEA = fixture.team.emea;
@@ -57,33 +65,212 @@ const AWKWARD_NOTES = 'Needs "Azure, SQL" migration;\nphase 2: Teams rollout\r\n
 const AWKWARD_DECLINE = 'Said "no, thanks",\ncall again in Q3';
 
 const MIX: Spec[] = [
-  { id: 'e01', channel: 'emea', flow: 'inbox', customer: 'Alpine Dairy', receivedAgo: 900, first: { by: anna, afterMin: 90, kind: 'accept' }, deal: { by: anna, value: 40_000, currency: 'EUR', close: '2026-03-10' }, closed: { as: 'Won', ago: 600 }, state: 'Won' },
-  { id: 'e02', channel: 'emea', flow: 'inbox', customer: 'Baltic Freight', receivedAgo: 800, first: { by: bruno, afterMin: 30, kind: 'accept' }, deal: { by: bruno, value: 12_000, currency: 'USD', close: '2026-04-30' }, closed: { as: 'Lost', ago: 100 }, state: 'Lost' },
-  { id: 'e03', channel: 'emea', flow: 'inbox', customer: 'Cobalt Labs', receivedAgo: 700, first: { by: anna, afterMin: 120, kind: 'accept' }, deal: { by: anna, value: 25_000, currency: 'EUR', close: '2026-03-25' }, state: 'Accepted', notes: AWKWARD_NOTES },
-  { id: 'e04', channel: 'emea', flow: 'inbox', customer: 'Delta Retail', receivedAgo: 650, first: { by: chen, afterMin: 1560, kind: 'decline' }, closed: { as: 'Declined', ago: 624 }, state: 'Declined' },
+  {
+    id: 'e01',
+    channel: 'emea',
+    flow: 'inbox',
+    customer: 'Alpine Dairy',
+    receivedAgo: 900,
+    first: { by: anna, afterMin: 90, kind: 'accept' },
+    deal: { by: anna, value: 40_000, currency: 'EUR', close: '2026-03-10' },
+    closed: { as: 'Won', ago: 600 },
+    state: 'Won',
+  },
+  {
+    id: 'e02',
+    channel: 'emea',
+    flow: 'inbox',
+    customer: 'Baltic Freight',
+    receivedAgo: 800,
+    first: { by: bruno, afterMin: 30, kind: 'accept' },
+    deal: { by: bruno, value: 12_000, currency: 'USD', close: '2026-04-30' },
+    closed: { as: 'Lost', ago: 100 },
+    state: 'Lost',
+  },
+  {
+    id: 'e03',
+    channel: 'emea',
+    flow: 'inbox',
+    customer: 'Cobalt Labs',
+    receivedAgo: 700,
+    first: { by: anna, afterMin: 120, kind: 'accept' },
+    deal: { by: anna, value: 25_000, currency: 'EUR', close: '2026-03-25' },
+    state: 'Accepted',
+    notes: AWKWARD_NOTES,
+  },
+  {
+    id: 'e04',
+    channel: 'emea',
+    flow: 'inbox',
+    customer: 'Delta Retail',
+    receivedAgo: 650,
+    first: { by: chen, afterMin: 1560, kind: 'decline' },
+    closed: { as: 'Declined', ago: 624 },
+    state: 'Declined',
+  },
   { id: 'e05', channel: 'emea', flow: 'inbox', customer: 'Echo Media', receivedAgo: 600, closed: { as: 'Expired', ago: 264 }, state: 'Expired' },
-  { id: 'e06', channel: 'emea', flow: 'inbox', customer: 'Fjord Energy', receivedAgo: 500, first: { by: bruno, afterMin: 45, kind: 'accept' }, deal: { by: bruno, value: 8_000, currency: 'GBP', close: '2026-03-01' }, state: 'Accepted' },
-  { id: 'e07', channel: 'emea', flow: 'inbox', customer: 'Granite Bank', receivedAgo: 400, first: { by: anna, afterMin: 240, kind: 'accept' }, deal: { by: anna, value: 30_000, currency: 'USD', close: '2026-06-30' }, closed: { as: 'Won', ago: 50 }, state: 'Won' },
-  { id: 'e08', channel: 'emea', flow: 'inbox', customer: 'Harbor Logistics', receivedAgo: 300, first: { by: dmitri, afterMin: 10, kind: 'accept' }, deal: { by: dmitri, value: 15_000, currency: 'EUR', close: '2026-05-15' }, state: 'Accepted' },
-  { id: 'e09', channel: 'emea', flow: 'inbox', customer: 'Iris Health', receivedAgo: 200, first: { by: chen, afterMin: 1200, kind: 'accept' }, deal: { by: chen, value: 5_000, currency: 'EUR', close: '2026-03-18' }, state: 'Accepted' },
-  { id: 'e10', channel: 'emea', flow: 'inbox', customer: 'Juniper Foods', receivedAgo: 100, first: { by: bruno, afterMin: 180, kind: 'decline' }, closed: { as: 'Declined', ago: 97 }, state: 'Declined' },
+  {
+    id: 'e06',
+    channel: 'emea',
+    flow: 'inbox',
+    customer: 'Fjord Energy',
+    receivedAgo: 500,
+    first: { by: bruno, afterMin: 45, kind: 'accept' },
+    deal: { by: bruno, value: 8_000, currency: 'GBP', close: '2026-03-01' },
+    state: 'Accepted',
+  },
+  {
+    id: 'e07',
+    channel: 'emea',
+    flow: 'inbox',
+    customer: 'Granite Bank',
+    receivedAgo: 400,
+    first: { by: anna, afterMin: 240, kind: 'accept' },
+    deal: { by: anna, value: 30_000, currency: 'USD', close: '2026-06-30' },
+    closed: { as: 'Won', ago: 50 },
+    state: 'Won',
+  },
+  {
+    id: 'e08',
+    channel: 'emea',
+    flow: 'inbox',
+    customer: 'Harbor Logistics',
+    receivedAgo: 300,
+    first: { by: dmitri, afterMin: 10, kind: 'accept' },
+    deal: { by: dmitri, value: 15_000, currency: 'EUR', close: '2026-05-15' },
+    state: 'Accepted',
+  },
+  {
+    id: 'e09',
+    channel: 'emea',
+    flow: 'inbox',
+    customer: 'Iris Health',
+    receivedAgo: 200,
+    first: { by: chen, afterMin: 1200, kind: 'accept' },
+    deal: { by: chen, value: 5_000, currency: 'EUR', close: '2026-03-18' },
+    state: 'Accepted',
+  },
+  {
+    id: 'e10',
+    channel: 'emea',
+    flow: 'inbox',
+    customer: 'Juniper Foods',
+    receivedAgo: 100,
+    first: { by: bruno, afterMin: 180, kind: 'decline' },
+    closed: { as: 'Declined', ago: 97 },
+    state: 'Declined',
+  },
   { id: 'e11', channel: 'emea', flow: 'inbox', customer: 'Krypton Games', receivedAgo: 48, state: 'Pending' },
   { id: 'e12', channel: 'emea', flow: 'inbox', customer: 'Lumen Studio', receivedAgo: 30, state: 'Pending' },
   { id: 'e13', channel: 'emea', flow: 'inbox', customer: 'Maple Schools', receivedAgo: 5, state: 'Pending' },
-  { id: 'e14', channel: 'emea', flow: 'inbox', customer: 'Nordic Pharma', receivedAgo: 2, first: { by: anna, afterMin: 60, kind: 'accept' }, deal: { by: anna, value: 9_000, currency: 'USD', close: '2026-04-15' }, state: 'Accepted' },
+  {
+    id: 'e14',
+    channel: 'emea',
+    flow: 'inbox',
+    customer: 'Nordic Pharma',
+    receivedAgo: 2,
+    first: { by: anna, afterMin: 60, kind: 'accept' },
+    deal: { by: anna, value: 9_000, currency: 'USD', close: '2026-04-15' },
+    state: 'Accepted',
+  },
   { id: 'e15', channel: 'emea', flow: 'inbox', customer: 'Orbit Air', receivedAgo: 20, state: 'Pending', urgent: true },
-  { id: 'e16', channel: 'emea', flow: 'inbox', customer: 'Pioneer Steel', receivedAgo: 1000, first: { by: chen, afterMin: 5, kind: 'decline' }, closed: { as: 'Declined', ago: 1000 - 5 / 60 }, state: 'Declined' },
-  { id: 'c01', channel: 'emea', flow: 'classic', customer: 'Quartz Insurance', receivedAgo: 300, first: { by: dmitri, afterMin: 30, kind: 'interested' }, deal: { by: dmitri, value: 18_000, currency: 'EUR', close: '2026-04-01', acceptedAgo: 290 }, state: 'Accepted' },
-  { id: 'c02', channel: 'emea', flow: 'classic', customer: 'Ruby Hotels', receivedAgo: 250, first: { by: chen, afterMin: 15, kind: 'noThanks' }, closed: { as: 'Skipped', ago: 250 - 0.25 }, state: 'Skipped' },
+  {
+    id: 'e16',
+    channel: 'emea',
+    flow: 'inbox',
+    customer: 'Pioneer Steel',
+    receivedAgo: 1000,
+    first: { by: chen, afterMin: 5, kind: 'decline' },
+    closed: { as: 'Declined', ago: 1000 - 5 / 60 },
+    state: 'Declined',
+  },
+  {
+    id: 'c01',
+    channel: 'emea',
+    flow: 'classic',
+    customer: 'Quartz Insurance',
+    receivedAgo: 300,
+    first: { by: dmitri, afterMin: 30, kind: 'interested' },
+    deal: { by: dmitri, value: 18_000, currency: 'EUR', close: '2026-04-01', acceptedAgo: 290 },
+    state: 'Accepted',
+  },
+  {
+    id: 'c02',
+    channel: 'emea',
+    flow: 'classic',
+    customer: 'Ruby Hotels',
+    receivedAgo: 250,
+    first: { by: chen, afterMin: 15, kind: 'noThanks' },
+    closed: { as: 'Skipped', ago: 250 - 0.25 },
+    state: 'Skipped',
+  },
   { id: 'c03', channel: 'emea', flow: 'classic', customer: 'Sierra Mining', receivedAgo: 150, closed: { as: 'Skipped', ago: 78 }, state: 'Skipped' },
-  { id: 'c04', channel: 'emea', flow: 'classic', customer: 'Tundra Outdoor', receivedAgo: 60, first: { by: anna, afterMin: 300, kind: 'interested' }, state: 'Received' },
-  { id: 'c05', channel: 'emea', flow: 'classic', customer: 'Umbra Security', receivedAgo: 500, first: { by: bruno, afterMin: 60, kind: 'interested' }, deal: { by: bruno, value: 20_000, currency: 'USD', close: '2026-03-31', acceptedAgo: 480 }, closed: { as: 'Lost', ago: 30 }, state: 'Lost' },
-  { id: 'g01', channel: 'general', flow: 'inbox', customer: 'Vega Robotics', receivedAgo: 100, first: { by: anna, afterMin: 10, kind: 'accept' }, deal: { by: anna, value: 99_000, currency: 'EUR', close: '2026-04-20' }, state: 'Accepted' },
+  {
+    id: 'c04',
+    channel: 'emea',
+    flow: 'classic',
+    customer: 'Tundra Outdoor',
+    receivedAgo: 60,
+    first: { by: anna, afterMin: 300, kind: 'interested' },
+    state: 'Received',
+  },
+  {
+    id: 'c05',
+    channel: 'emea',
+    flow: 'classic',
+    customer: 'Umbra Security',
+    receivedAgo: 500,
+    first: { by: bruno, afterMin: 60, kind: 'interested' },
+    deal: { by: bruno, value: 20_000, currency: 'USD', close: '2026-03-31', acceptedAgo: 480 },
+    closed: { as: 'Lost', ago: 30 },
+    state: 'Lost',
+  },
+  {
+    id: 'g01',
+    channel: 'general',
+    flow: 'inbox',
+    customer: 'Vega Robotics',
+    receivedAgo: 100,
+    first: { by: anna, afterMin: 10, kind: 'accept' },
+    deal: { by: anna, value: 99_000, currency: 'EUR', close: '2026-04-20' },
+    state: 'Accepted',
+  },
   { id: 'g02', channel: 'general', flow: 'inbox', customer: 'Willow Care', receivedAgo: 50, state: 'Pending' },
-  { id: 'g03', channel: 'general', flow: 'inbox', customer: 'Xenon Motors', receivedAgo: 200, first: { by: bruno, afterMin: 60, kind: 'accept' }, deal: { by: bruno, value: 1_000, currency: 'CHF', close: '2026-03-19' }, closed: { as: 'Won', ago: 20 }, state: 'Won' },
+  {
+    id: 'g03',
+    channel: 'general',
+    flow: 'inbox',
+    customer: 'Xenon Motors',
+    receivedAgo: 200,
+    first: { by: bruno, afterMin: 60, kind: 'accept' },
+    deal: { by: bruno, value: 1_000, currency: 'CHF', close: '2026-03-19' },
+    closed: { as: 'Won', ago: 20 },
+    state: 'Won',
+  },
   // Through the intake API and card actions:
-  { id: 'h01', channel: 'emea', flow: 'inbox', customer: 'Yarrow Textiles', receivedAgo: 3, first: { by: anna, afterMin: 120, kind: 'accept' }, deal: { by: anna, value: 7_500, currency: 'EUR', close: '2026-05-01' }, state: 'Accepted', notes: AWKWARD_NOTES, http: true },
-  { id: 'h02', channel: 'emea', flow: 'inbox', customer: 'Zephyr Wind', receivedAgo: 2, first: { by: bruno, afterMin: 30, kind: 'decline' }, closed: { as: 'Declined', ago: 1.5 }, state: 'Declined', http: true },
+  {
+    id: 'h01',
+    channel: 'emea',
+    flow: 'inbox',
+    customer: 'Yarrow Textiles',
+    receivedAgo: 3,
+    first: { by: anna, afterMin: 120, kind: 'accept' },
+    deal: { by: anna, value: 7_500, currency: 'EUR', close: '2026-05-01' },
+    state: 'Accepted',
+    notes: AWKWARD_NOTES,
+    http: true,
+  },
+  {
+    id: 'h02',
+    channel: 'emea',
+    flow: 'inbox',
+    customer: 'Zephyr Wind',
+    receivedAgo: 2,
+    first: { by: bruno, afterMin: 30, kind: 'decline' },
+    closed: { as: 'Declined', ago: 1.5 },
+    state: 'Declined',
+    http: true,
+  },
 ];
 
 const actor = (user: FixtureUser) => ({ id: user.aadObjectId, name: user.name });
@@ -146,7 +333,12 @@ const med = (values: number[]): number | undefined => {
 const p90 = (values: number[]): number | undefined => [...values].sort((a, b) => a - b)[Math.ceil(0.9 * values.length) - 1];
 const pct = (count: number, of: number) => (of === 0 ? '—' : `${Math.round((100 * count) / of)}% (${count} of ${of})`);
 const money = (sums: Map<string, number>) =>
-  sums.size === 0 ? '—' : [...sums].sort(([a], [b]) => a.localeCompare(b)).map(([currency, value]) => `${currency} ${value.toLocaleString('en-GB')}`).join(' · ');
+  sums.size === 0
+    ? '—'
+    : [...sums]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([currency, value]) => `${currency} ${value.toLocaleString('en-GB')}`)
+        .join(' · ');
 
 interface Expected {
   received: number;
@@ -270,7 +462,10 @@ function expectedList(specs: Spec[], filter: string, me?: FixtureUser): string[]
     new: (a, b) => a.receivedAgo - b.receivedAgo,
     archived: (a, b) => closedAgo(a) - closedAgo(b),
   };
-  return specs.filter(pick[filter]!).sort(order[filter] ?? urgent).map((s) => s.id);
+  return specs
+    .filter(pick[filter]!)
+    .sort(order[filter] ?? urgent)
+    .map((s) => s.id);
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -310,11 +505,25 @@ describe('manager views: stats, list, my, export (component)', function () {
       now = NOW - firstAt(spec) * HOUR;
       const data =
         spec.first!.kind === 'accept'
-          ? { form: 'accept', engagementName: `${spec.customer} deal`, dealValue: String(spec.deal!.value), currency: spec.deal!.currency, closeDate: spec.deal!.close, notes: spec.notes }
+          ? {
+              form: 'accept',
+              engagementName: `${spec.customer} deal`,
+              dealValue: String(spec.deal!.value),
+              currency: spec.deal!.currency,
+              closeDate: spec.deal!.close,
+              notes: spec.notes,
+            }
           : { form: 'decline', reason: 'Other', notes: AWKWARD_DECLINE };
       const answer = await sendInvoke(
         service.url,
-        cardAction({ serviceUrl: fake.url, verb: 'submit', data: { referralId: spec.id, version: 1, ...data }, cardActivityId: `card-${spec.id}`, from: spec.first!.by, channel: EMEA }),
+        cardAction({
+          serviceUrl: fake.url,
+          verb: 'submit',
+          data: { referralId: spec.id, version: 1, ...data },
+          cardActivityId: `card-${spec.id}`,
+          from: spec.first!.by,
+          channel: EMEA,
+        }),
       );
       expect(answer.status).to.equal(200);
       expect(answer.body!.type).to.equal('application/vnd.microsoft.card.adaptive');
@@ -329,7 +538,8 @@ describe('manager views: stats, list, my, export (component)', function () {
 
   /** Sends a command (channel mention or personal message) and returns the bot's reply activity. */
   async function ask(text: string, from: FixtureUser, where: FixtureChannel | 'personal'): Promise<any> {
-    const activity = where === 'personal' ? personalMessage(text, { serviceUrl: fake.url, from }) : channelMention(text, { serviceUrl: fake.url, channel: where, from });
+    const activity =
+      where === 'personal' ? personalMessage(text, { serviceUrl: fake.url, from }) : channelMention(text, { serviceUrl: fake.url, channel: where, from });
     const res = await sendActivity(service.url, activity);
     expect(res.status).to.equal(200);
     const reply = fake.requests.find((r) => r.method === 'POST' && r.replyToId === activity.id && r.body?.type === 'message');
@@ -365,10 +575,17 @@ describe('manager views: stats, list, my, export (component)', function () {
     }
   });
 
-  for (const [period, hours] of [['30d', 720], ['7d', 168], ['all', undefined]] as const) {
+  for (const [period, hours] of [
+    ['30d', 720],
+    ['7d', 168],
+    ['all', undefined],
+  ] as const) {
     it(`stats ${period} in EMEA: every figure, for this channel's referrals only`, async () => {
       const card = cardOf(await ask(`stats ${period}`, chen, EMEA));
-      const expected = expectedStats(MIX.filter((s) => s.channel === 'emea'), hours);
+      const expected = expectedStats(
+        MIX.filter((s) => s.channel === 'emea'),
+        hours,
+      );
       expect(readStatsCard(card)).to.deep.equal(expected);
     });
   }
@@ -377,7 +594,12 @@ describe('manager views: stats, list, my, export (component)', function () {
     const manager = readStatsCard(cardOf(await ask('stats', maria, 'personal')));
     expect(manager).to.deep.equal(expectedStats(MIX, 720));
     const seller = readStatsCard(cardOf(await ask('stats all', bruno, 'personal')));
-    expect(seller).to.deep.equal(expectedStats(MIX.filter((s) => s.first?.by === bruno || s.deal?.by === bruno), undefined));
+    expect(seller).to.deep.equal(
+      expectedStats(
+        MIX.filter((s) => s.first?.by === bruno || s.deal?.by === bruno),
+        undefined,
+      ),
+    );
   });
 
   it('list in EMEA: each filter, its order, ten rows and the count of the rest', async () => {
@@ -398,14 +620,19 @@ describe('manager views: stats, list, my, export (component)', function () {
     expect(rowIds(mine)).to.deep.equal(expectedList(emea, 'mine', anna));
   });
 
-  it('my in personal chat: the seller\'s own open deals in every channel, most urgent first; usage for bad words', async () => {
+  it("my in personal chat: the seller's own open deals in every channel, most urgent first; usage for bad words", async () => {
     const card = cardOf(await ask('my', anna, 'personal'));
     expect(rowIds(card)).to.deep.equal(expectedList(MIX, 'mine', anna));
     expect(rowIds(card)).to.include('g01');
     expect(JSON.stringify(card)).to.include(t('en', 'my.title', { count: expectedList(MIX, 'mine', anna).length }));
     // A seller's personal list holds only what they own or acted on.
     const sellerOpen = cardOf(await ask('list', dmitri, 'personal'));
-    expect(rowIds(sellerOpen)).to.deep.equal(expectedList(MIX.filter((s) => s.first?.by === dmitri || s.deal?.by === dmitri), 'open'));
+    expect(rowIds(sellerOpen)).to.deep.equal(
+      expectedList(
+        MIX.filter((s) => s.first?.by === dmitri || s.deal?.by === dmitri),
+        'open',
+      ),
+    );
     expect((await ask('list everything', anna, EMEA)).text).to.equal(t('en', 'list.usage'));
     expect((await ask('stats 2w', anna, EMEA)).text).to.equal(t('en', 'stats.usage'));
   });
@@ -430,7 +657,13 @@ describe('manager views: stats, list, my, export (component)', function () {
     expect(byId['h01']!['notes']).to.equal(AWKWARD_NOTES);
     expect(byId['h02']!['closingNotes']).to.equal(AWKWARD_DECLINE);
     expect(byId['h02']).to.include({ status: 'Closed', substatus: 'Declined', closingReason: 'Other', responseTimeSeconds: String(30 * 60) });
-    expect(byId['e07']).to.include({ ownerName: anna.name, dealValue: '30000', currency: 'USD', closingDate: '2026-06-30', responseTimeSeconds: String(240 * 60) });
+    expect(byId['e07']).to.include({
+      ownerName: anna.name,
+      dealValue: '30000',
+      currency: 'USD',
+      closingDate: '2026-06-30',
+      responseTimeSeconds: String(240 * 60),
+    });
     expect(byId['e05']).to.include({ substatus: 'Expired', responseTimeSeconds: '', ownerId: '' });
     // Oldest first.
     expect(records[0]!['id']).to.equal('e16');
@@ -442,16 +675,27 @@ describe('manager views: stats, list, my, export (component)', function () {
     const json = await get('?format=json');
     expect(json.status).to.equal(200);
     expect(json.body.count).to.equal(MIX.length);
-    expect(json.body.items.find((item: any) => item.id === 'e07')).to.deep.include({ dealValue: 30000, responseTimeSeconds: 14400, urgent: false, closingReason: null });
+    expect(json.body.items.find((item: any) => item.id === 'e07')).to.deep.include({
+      dealValue: 30000,
+      responseTimeSeconds: 14400,
+      urgent: false,
+      closingReason: null,
+    });
     // Received in [2026-03-15, 2026-03-16]: from 00:00 UTC on the 15th to the end of the 16th.
     const from = Date.parse('2026-03-15T00:00:00Z');
     const to = Date.parse('2026-03-17T00:00:00Z');
-    const inRange = MIX.filter((s) => NOW - s.receivedAgo * HOUR >= from && NOW - s.receivedAgo * HOUR < to).map((s) => s.id).sort();
+    const inRange = MIX.filter((s) => NOW - s.receivedAgo * HOUR >= from && NOW - s.receivedAgo * HOUR < to)
+      .map((s) => s.id)
+      .sort();
     expect(inRange.length).to.be.greaterThan(0);
     const ranged = await get('?format=json&from=2026-03-15&to=2026-03-16');
     expect(ranged.body.items.map((item: any) => item.id).sort()).to.deep.equal(inRange);
     const since = await get(`?format=json&from=${encodeURIComponent(ago(10).toISOString())}`);
-    expect(since.body.items.map((item: any) => item.id).sort()).to.deep.equal(MIX.filter((s) => s.receivedAgo <= 10).map((s) => s.id).sort());
+    expect(since.body.items.map((item: any) => item.id).sort()).to.deep.equal(
+      MIX.filter((s) => s.receivedAgo <= 10)
+        .map((s) => s.id)
+        .sort(),
+    );
 
     expect((await get('?format=xml')).status).to.equal(400);
     expect((await get('?from=yesterday')).status).to.equal(400);

@@ -36,8 +36,7 @@ describe('/api/messages auth (component)', () => {
     await removeDir(service.dataDir);
   });
 
-  const post = (headers: Record<string, string>) =>
-    request(`${service.url}/api/messages`, { method: 'POST', json: activity, headers });
+  const post = (headers: Record<string, string>) => request(`${service.url}/api/messages`, { method: 'POST', json: activity, headers });
 
   it('401 without an Authorization header', async () => {
     expect((await post({})).status).to.equal(401);
@@ -62,7 +61,11 @@ describe('/api/messages auth (component)', () => {
   it('400 for a body that is not an activity, 415 for a body that is not JSON', async () => {
     const notActivity = await request(`${service.url}/api/messages`, { method: 'POST', json: { hello: 1 }, headers: { authorization: 'Bearer a.b.c' } });
     expect(notActivity.status).to.equal(400);
-    const text = await request(`${service.url}/api/messages`, { method: 'POST', body: 'hi', headers: { 'content-type': 'text/plain', authorization: 'Bearer a.b.c' } });
+    const text = await request(`${service.url}/api/messages`, {
+      method: 'POST',
+      body: 'hi',
+      headers: { 'content-type': 'text/plain', authorization: 'Bearer a.b.c' },
+    });
     expect(text.status).to.equal(415);
     const unauthenticatedText = await request(`${service.url}/api/messages`, { method: 'POST', body: 'hi', headers: { 'content-type': 'text/plain' } });
     expect(unauthenticatedText.status).to.equal(401);

@@ -116,12 +116,19 @@ describe('timers (component)', function () {
       actor: { id: anna.aadObjectId, name: anna.name },
       // Yesterday's date: it passed at midnight, so the reminder is due at once (the API allows a
       // past close date; only the card form refuses one).
-      fields: { name: 'Deal', dealValue: 1000, currency: 'EUR', closingDateTime: `${new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)}T00:00:00.000Z` },
+      fields: {
+        name: 'Deal',
+        dealValue: 1000,
+        currency: 'EUR',
+        closingDateTime: `${new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)}T00:00:00.000Z`,
+      },
       contacts: [],
     });
     expect(result.ok).to.equal(true);
     await fake.waitFor(() => replyTexts(fake, cardId).filter((text) => /close date .* has passed/.test(text)).length >= 2 || undefined, 10_000);
-    const personal = fake.requests.filter((r) => r.outcome === 'ok' && r.conversationId === anna.personalConversationId && JSON.stringify(r.body).includes('has passed'));
+    const personal = fake.requests.filter(
+      (r) => r.outcome === 'ok' && r.conversationId === anna.personalConversationId && JSON.stringify(r.body).includes('has passed'),
+    );
     expect(personal.length).to.be.at.least(2);
     const stored = (await getReferral(service.url, 'rfi-close-date')).body;
     expect(stored.history.filter((event: { type: string }) => event.type === 'closeDatePassed').length).to.be.at.least(2);

@@ -141,10 +141,13 @@ describe('Referral Desk in the Microsoft 365 Agents Playground (end to end)', fu
   async function cardOf(session: PlaygroundPage, referral: TestRfi, locale: Locale): Promise<{ thread: Locator; card: Locator }> {
     const thread = session.thread(referral.customer);
     const card = PlaygroundPage.card(thread);
-    await step(`${session.name}: the card of ${referral.customer} shows with ${text(locale, 'action.accept')} and ${text(locale, 'action.decline')}`, async () => {
-      await card.getByRole('button', { name: text(locale, 'action.decline'), exact: true }).waitFor();
-      expect(await PlaygroundPage.buttonTitles(card)).to.deep.equal([text(locale, 'action.accept'), text(locale, 'action.decline')]);
-    });
+    await step(
+      `${session.name}: the card of ${referral.customer} shows with ${text(locale, 'action.accept')} and ${text(locale, 'action.decline')}`,
+      async () => {
+        await card.getByRole('button', { name: text(locale, 'action.decline'), exact: true }).waitFor();
+        expect(await PlaygroundPage.buttonTitles(card)).to.deep.equal([text(locale, 'action.accept'), text(locale, 'action.decline')]);
+      },
+    );
     return { thread, card };
   }
 
@@ -183,7 +186,12 @@ describe('Referral Desk in the Microsoft 365 Agents Playground (end to end)', fu
   /** Checks the Active card and the thread reply after a successful Accept. */
   async function expectAccepted(thread: Locator, locale: Locale, input: AcceptInput & { currency: string }): Promise<string> {
     const card = PlaygroundPage.card(thread);
-    await step('the card shows Active · Accepted', () => card.getByText(statusLine(locale, 'Active', 'Accepted')).first().waitFor());
+    await step('the card shows Active · Accepted', () =>
+      card
+        .getByText(statusLine(locale, 'Active', 'Accepted'))
+        .first()
+        .waitFor(),
+    );
     const shown = await cardText(card);
     expect(shown, 'deal value on the card').to.include(money(locale, input.dealValue, input.currency));
     expect(shown, 'close date on the card').to.include(dateOnly(locale, input.closeDate));
@@ -214,7 +222,12 @@ describe('Referral Desk in the Microsoft 365 Agents Playground (end to end)', fu
     await field.text(card, text(locale, 'field.notes.optional')).fill(notes);
     await card.getByRole('button', { name: text(locale, 'form.decline.submit'), exact: true }).click();
 
-    await step('the card shows Closed · Declined', () => card.getByText(statusLine(locale, 'Closed', 'Declined')).first().waitFor());
+    await step('the card shows Closed · Declined', () =>
+      card
+        .getByText(statusLine(locale, 'Closed', 'Declined'))
+        .first()
+        .waitFor(),
+    );
     const shown = await cardText(card);
     expect(await PlaygroundPage.buttonTitles(card), 'buttons on the declined card').to.deep.equal([]);
     expect(shown, 'the customer e-mail is hidden').not.to.include(referral.contactEmail);
@@ -263,14 +276,30 @@ describe('Referral Desk in the Microsoft 365 Agents Playground (end to end)', fu
     const memberUpdates = alex.logEntry('conversationUpdate 200');
     // On page load the playground installs the app in the personal chat (one pair of events).
     const before = {
-      installs: await waitUntil('the personal chat install shows in the log panel', () => installs.count(), (count) => count >= 1),
-      members: await waitUntil('the personal chat conversationUpdate shows in the log panel', () => memberUpdates.count(), (count) => count >= 1),
+      installs: await waitUntil(
+        'the personal chat install shows in the log panel',
+        () => installs.count(),
+        (count) => count >= 1,
+      ),
+      members: await waitUntil(
+        'the personal chat conversationUpdate shows in the log panel',
+        () => memberUpdates.count(),
+        (count) => count >= 1,
+      ),
     };
 
     await alex.openChannel('General');
     await step('the playground sends the team install events and the bot answers 200', async () => {
-      await waitUntil('a second installationUpdate 200', () => installs.count(), (count) => count > before.installs);
-      await waitUntil('a second conversationUpdate 200', () => memberUpdates.count(), (count) => count > before.members);
+      await waitUntil(
+        'a second installationUpdate 200',
+        () => installs.count(),
+        (count) => count > before.installs,
+      );
+      await waitUntil(
+        'a second conversationUpdate 200',
+        () => memberUpdates.count(),
+        (count) => count > before.members,
+      );
     });
     await step('the welcome card shows in the channel', () => alex.thread(text('en', 'welcome.title')).first().waitFor());
 
@@ -291,9 +320,17 @@ describe('Referral Desk in the Microsoft 365 Agents Playground (end to end)', fu
     const other = await openSession('second viewer');
     try {
       const installs = other.logEntry('installationUpdate 200');
-      const installsBefore = await waitUntil('the personal chat install of the second session', () => installs.count(), (count) => count >= 1);
+      const installsBefore = await waitUntil(
+        'the personal chat install of the second session',
+        () => installs.count(),
+        (count) => count >= 1,
+      );
       await other.openChannel('General');
-      await waitUntil('the second session sent the team install events', () => installs.count(), (count) => count > installsBefore);
+      await waitUntil(
+        'the second session sent the team install events',
+        () => installs.count(),
+        (count) => count > installsBefore,
+      );
 
       const referral = rfi({ customer: 'Contoso Pharmaceuticals AG' });
       await sendRfi(bot!.url, referral);
@@ -324,7 +361,7 @@ describe('Referral Desk in the Microsoft 365 Agents Playground (end to end)', fu
     }
   });
 
-  it('3. a close date in the past: the form stays with the error at the date field; the bot\'s own checks answer the same way; nothing changes', async () => {
+  it("3. a close date in the past: the form stays with the error at the date field; the bot's own checks answer the same way; nothing changes", async () => {
     await inChannel(alex, 'General');
     const referral = rfi({ customer: 'Tailspin Toys Ltd' });
     await sendRfi(bot!.url, referral);
@@ -339,8 +376,17 @@ describe('Referral Desk in the Microsoft 365 Agents Playground (end to end)', fu
     await alex.pickDate(field.combo(card, text('en', 'field.closeDate')), closeDate);
     await field.text(card, text('en', 'field.firstName')).first().fill('Jonas');
     await card.getByRole('button', { name: text('en', 'form.accept.submit'), exact: true }).click();
-    await step('the bot answers with the form and its summary', () => card.getByText(normalize(text('en', 'form.summary'))).first().waitFor());
-    await waitUntil('the submission reached the bot', () => invokes.count(), (count) => count > invokesBefore);
+    await step('the bot answers with the form and its summary', () =>
+      card
+        .getByText(normalize(text('en', 'form.summary')))
+        .first()
+        .waitFor(),
+    );
+    await waitUntil(
+      'the submission reached the bot',
+      () => invokes.count(),
+      (count) => count > invokesBefore,
+    );
     await expectErrorAt(
       card.getByText(text('en', 'form.error.contactName'), { exact: true }),
       field.text(card, text('en', 'field.lastName')).first(),
@@ -358,7 +404,12 @@ describe('Referral Desk in the Microsoft 365 Agents Playground (end to end)', fu
     expect(await field.combo(card, text('en', 'field.closeDate')).inputValue(), 'the close date is kept').to.include(String(closeDate.year));
 
     await card.getByRole('button', { name: text('en', 'action.cancel'), exact: true }).click();
-    await step('Cancel brings back the unchanged card', () => card.getByText(statusLine('en', 'New', 'Pending')).first().waitFor());
+    await step('Cancel brings back the unchanged card', () =>
+      card
+        .getByText(statusLine('en', 'New', 'Pending'))
+        .first()
+        .waitFor(),
+    );
     expect(await PlaygroundPage.buttonTitles(card)).to.deep.equal([text('en', 'action.accept'), text('en', 'action.decline')]);
   });
 
@@ -421,7 +472,12 @@ describe('Referral Desk in the Microsoft 365 Agents Playground (end to end)', fu
         await step(`${session.name}: the reminder reply`, () => thread.getByText(reminder).first().waitFor({ timeout: 30_000 }));
         await step(`${session.name}: the "expires soon" reply`, () => thread.getByText(warning).first().waitFor({ timeout: 30_000 }));
         await step(`${session.name}: the expiry reply`, () => thread.getByText(expired).first().waitFor({ timeout: 30_000 }));
-        await step(`${session.name}: the card shows Closed · Expired`, () => card.getByText(statusLine(locale, 'Closed', 'Expired')).first().waitFor({ timeout: 30_000 }));
+        await step(`${session.name}: the card shows Closed · Expired`, () =>
+          card
+            .getByText(statusLine(locale, 'Closed', 'Expired'))
+            .first()
+            .waitFor({ timeout: 30_000 }),
+        );
 
         const shown = await cardText(card);
         expect(shown).to.include(text(locale, 'card.summary.Expired'));

@@ -101,7 +101,10 @@ describe('manifest: template and ids', () => {
       for (const command of lists[0].commands) expect(command.description, command.title).to.be.a('string').and.not.be.empty;
     }
     expect(manifest.description.short.length).to.be.at.most(80);
-    expect(manifest.description.full).to.match(/accept/i).and.match(/decline/i).and.match(/subscribe/);
+    expect(manifest.description.full)
+      .to.match(/accept/i)
+      .and.match(/decline/i)
+      .and.match(/subscribe/);
   });
 });
 

@@ -90,7 +90,13 @@ describe('playground config (.m365agentsplayground.yml)', function () {
       // The config is loaded right after "Listening": an invalid one ends the process with code 1.
       const outcome = await Promise.race([started.exited.then((code) => `exited ${code}`), new Promise((resolve) => setTimeout(() => resolve('up'), 1000))]);
       const log = existsSync(path.join(started.workDir, 'playground.log')) ? readFileSync(path.join(started.workDir, 'playground.log'), 'utf8') : '';
-      expect(outcome, log.split('\n').filter((line) => line.startsWith('error')).join('\n')).to.equal('up');
+      expect(
+        outcome,
+        log
+          .split('\n')
+          .filter((line) => line.startsWith('error'))
+          .join('\n'),
+      ).to.equal('up');
 
       const page = await fetch(`${started.url}/`);
       expect(page.status).to.equal(200);
@@ -113,7 +119,10 @@ describe('playground config (.m365agentsplayground.yml)', function () {
   it('MANAGER_IDS in .env.example, when set, are people of the playground tenant', function () {
     const example = path.join(ROOT, '.env.example');
     const line = existsSync(example) ? /^MANAGER_IDS=(.*)$/m.exec(readFileSync(example, 'utf8')) : null;
-    const ids = (line?.[1] ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+    const ids = (line?.[1] ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean);
     if (ids.length === 0) this.skip();
     const config = readFileSync(CONFIG, 'utf8');
     for (const id of ids) expect(config, `MANAGER_IDS has ${id}`).to.include(`aadObjectId: ${id}`);

@@ -22,7 +22,12 @@ const BERLIN = parseDigestAt('09:00 Mon-Fri Europe/Berlin');
 
 describe('referrals: DIGEST_AT schedule', () => {
   it('parses time, days and zone', () => {
-    expect(BERLIN).to.deep.equal({ minuteOfDay: 540, days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'], timeZone: 'Europe/Berlin', source: '09:00 Mon-Fri Europe/Berlin' });
+    expect(BERLIN).to.deep.equal({
+      minuteOfDay: 540,
+      days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'],
+      timeZone: 'Europe/Berlin',
+      source: '09:00 Mon-Fri Europe/Berlin',
+    });
     expect(parseDigestAt('  17:30 sun , wed - thu  UTC ')).to.deep.include({ minuteOfDay: 1050, days: ['Sun', 'Wed', 'Thu'], timeZone: 'UTC' });
   });
 
@@ -73,7 +78,12 @@ describe('referrals: digest content', () => {
   const ago = (hours: number) => new Date(NOW.getTime() - hours * HOUR);
   const ALICE: Actor = { id: 'aad-alice', name: 'Alice Seller' };
   const rfi = (id: string) => makeRfi({ id, customerProfile: { name: `Customer ${id}` } });
-  const accept = (close: string) => ({ type: 'accept' as const, actor: ALICE, fields: { dealValue: 9000, currency: 'EUR', closingDateTime: close }, contacts: [] });
+  const accept = (close: string) => ({
+    type: 'accept' as const,
+    actor: ALICE,
+    fields: { dealValue: 9000, currency: 'EUR', closingDateTime: close },
+    contacts: [],
+  });
 
   function mix(): Referral[] {
     return [
@@ -84,7 +94,16 @@ describe('referrals: digest content', () => {
       tell(rfi('closesToday'), ago(48), [[ago(47), accept('2024-03-14T00:00:00.000Z')]], NOW, policy),
       tell(rfi('closePassed'), ago(72), [[ago(71), accept('2024-03-13T00:00:00.000Z')]], NOW, policy),
       tell(rfi('fine'), ago(10), [[ago(9), accept('2024-04-30T00:00:00.000Z')]], NOW, policy),
-      tell(rfi('won'), ago(200), [[ago(199), accept('2024-04-30T00:00:00.000Z')], [ago(3), { type: 'won', actor: ALICE }]], NOW, policy),
+      tell(
+        rfi('won'),
+        ago(200),
+        [
+          [ago(199), accept('2024-04-30T00:00:00.000Z')],
+          [ago(3), { type: 'won', actor: ALICE }],
+        ],
+        NOW,
+        policy,
+      ),
       tell(rfi('declinedLongAgo'), ago(100), [[ago(99), { type: 'decline', actor: ALICE, reason: 'Other' }]], NOW, policy),
     ];
   }
@@ -113,7 +132,11 @@ describe('referrals: digest content', () => {
       'today:dueToday',
       'closePassed:closeDatePassed',
     ]);
-    expect(content.attention.find((item) => item.id === 'closePassed')).to.deep.include({ owner: 'Alice Seller', at: '2024-03-13T00:00:00.000Z', substatus: 'Accepted' });
+    expect(content.attention.find((item) => item.id === 'closePassed')).to.deep.include({
+      owner: 'Alice Seller',
+      at: '2024-03-13T00:00:00.000Z',
+      substatus: 'Accepted',
+    });
     // In the last 24 h: "today" (received 20 h ago), "fine" (accepted 9 h ago, after its receipt 10 h ago),
     // "tomorrow" (received 2 h ago), "won" (3 h ago). Reminders are not changes.
     expect(content.changes.map((item) => `${item.id}:${item.kind}`)).to.deep.equal(['today:received', 'fine:accepted', 'won:won', 'tomorrow:received']);
@@ -134,7 +157,13 @@ describe('referrals: digest content', () => {
 
   it('the fingerprint names each referral and its category, sorted', () => {
     const content = digestContent(mix(), { since: ago(24), until: NOW, now: NOW, policy, timeZone: ZONE });
-    expect(attentionFingerprint(content.attention)).to.deep.equal(['closePassed:closeDatePassed', 'closesToday:dueToday', 'late:overdue', 'soon:expiringSoon', 'today:dueToday']);
+    expect(attentionFingerprint(content.attention)).to.deep.equal([
+      'closePassed:closeDatePassed',
+      'closesToday:dueToday',
+      'late:overdue',
+      'soon:expiringSoon',
+      'today:dueToday',
+    ]);
     // A day later "today" is overdue: a different list.
     const later = digestContent(mix(), { since: NOW, until: new Date(NOW.getTime() + DAY), now: new Date(NOW.getTime() + DAY), policy, timeZone: ZONE });
     expect(attentionFingerprint(later.attention)).to.include('today:overdue');

@@ -43,7 +43,14 @@ const ACTIVE = referralIn('inbox', [
   {
     type: 'accept',
     actor: ALICE,
-    fields: { name: 'Contoso rollout', dealValue: 50_000, currency: 'EUR', closingDateTime: '2026-06-30T00:00:00.000Z', notes: 'Seats', externalReferenceId: 'CRM-1' },
+    fields: {
+      name: 'Contoso rollout',
+      dealValue: 50_000,
+      currency: 'EUR',
+      closingDateTime: '2026-06-30T00:00:00.000Z',
+      notes: 'Seats',
+      externalReferenceId: 'CRM-1',
+    },
     contacts: [],
   },
 ]);
@@ -65,159 +72,472 @@ type Row = [string, FormName | string, Record<string, unknown>, Partial<FormCont
 
 const TABLE: Row[] = [
   // Inbox Accept: required fields, parsing, output shape
-  ['inbox accept: minimal valid', 'accept', VALID_ACCEPT, {}, {
-    command: { type: 'accept', fields: { name: 'Contoso rollout', dealValue: 50_000, currency: 'EUR', closingDateTime: '2026-06-30T00:00:00.000Z' }, contacts: [] },
-  }],
-  ['inbox accept: all fields, two contacts, ids and unknown keys ignored', 'accept', {
-    ...VALID_ACCEPT, notes: '  400 seats  ', crmId: 'CRM-9', referralId: 'rfi-1', version: 1, form: 'accept', sneaky: { status: 'Won' },
-    contact1FirstName: 'Carol', contact1LastName: 'Partner', contact1Email: 'carol@partner.example', contact1Phone: '',
-    contact2FirstName: 'Dan', contact2LastName: 'Partner', contact2Phone: '+49 (30) 123-456',
-  }, {}, {
-    command: {
-      type: 'accept',
-      fields: { name: 'Contoso rollout', dealValue: 50_000, currency: 'EUR', closingDateTime: '2026-06-30T00:00:00.000Z', notes: '400 seats', externalReferenceId: 'CRM-9' },
-      contacts: [
-        { firstName: 'Carol', lastName: 'Partner', email: 'carol@partner.example' },
-        { firstName: 'Dan', lastName: 'Partner', phoneNumber: '+49 (30) 123-456' },
-      ],
+  [
+    'inbox accept: minimal valid',
+    'accept',
+    VALID_ACCEPT,
+    {},
+    {
+      command: {
+        type: 'accept',
+        fields: { name: 'Contoso rollout', dealValue: 50_000, currency: 'EUR', closingDateTime: '2026-06-30T00:00:00.000Z' },
+        contacts: [],
+      },
     },
-  }],
-  ['inbox accept: everything missing', 'accept', {}, {}, {
-    errors: { engagementName: 'form.error.required', dealValue: 'form.error.required', currency: 'form.error.required', closeDate: 'form.error.required' },
-  }],
-  ['inbox accept: blanks count as missing', 'accept', { engagementName: '   ', dealValue: '', currency: '', closeDate: '' }, {}, {
-    errors: { engagementName: 'form.error.required', dealValue: 'form.error.required', currency: 'form.error.required', closeDate: 'form.error.required' },
-  }],
-  ['value: decimal string parses', 'accept', { ...VALID_ACCEPT, dealValue: '1234.56' }, {}, {
-    command: { type: 'accept', fields: { name: 'Contoso rollout', dealValue: 1234.56, currency: 'EUR', closingDateTime: '2026-06-30T00:00:00.000Z' }, contacts: [] },
-  }],
-  ['value: 0 is allowed', 'accept', { ...VALID_ACCEPT, dealValue: '0' }, {}, {
-    command: { type: 'accept', fields: { name: 'Contoso rollout', dealValue: 0, currency: 'EUR', closingDateTime: '2026-06-30T00:00:00.000Z' }, contacts: [] },
-  }],
-  ['value: a number (not a string) is accepted', 'accept', { ...VALID_ACCEPT, dealValue: 42 }, {}, {
-    command: { type: 'accept', fields: { name: 'Contoso rollout', dealValue: 42, currency: 'EUR', closingDateTime: '2026-06-30T00:00:00.000Z' }, contacts: [] },
-  }],
+  ],
+  [
+    'inbox accept: all fields, two contacts, ids and unknown keys ignored',
+    'accept',
+    {
+      ...VALID_ACCEPT,
+      notes: '  400 seats  ',
+      crmId: 'CRM-9',
+      referralId: 'rfi-1',
+      version: 1,
+      form: 'accept',
+      sneaky: { status: 'Won' },
+      contact1FirstName: 'Carol',
+      contact1LastName: 'Partner',
+      contact1Email: 'carol@partner.example',
+      contact1Phone: '',
+      contact2FirstName: 'Dan',
+      contact2LastName: 'Partner',
+      contact2Phone: '+49 (30) 123-456',
+    },
+    {},
+    {
+      command: {
+        type: 'accept',
+        fields: {
+          name: 'Contoso rollout',
+          dealValue: 50_000,
+          currency: 'EUR',
+          closingDateTime: '2026-06-30T00:00:00.000Z',
+          notes: '400 seats',
+          externalReferenceId: 'CRM-9',
+        },
+        contacts: [
+          { firstName: 'Carol', lastName: 'Partner', email: 'carol@partner.example' },
+          { firstName: 'Dan', lastName: 'Partner', phoneNumber: '+49 (30) 123-456' },
+        ],
+      },
+    },
+  ],
+  [
+    'inbox accept: everything missing',
+    'accept',
+    {},
+    {},
+    {
+      errors: { engagementName: 'form.error.required', dealValue: 'form.error.required', currency: 'form.error.required', closeDate: 'form.error.required' },
+    },
+  ],
+  [
+    'inbox accept: blanks count as missing',
+    'accept',
+    { engagementName: '   ', dealValue: '', currency: '', closeDate: '' },
+    {},
+    {
+      errors: { engagementName: 'form.error.required', dealValue: 'form.error.required', currency: 'form.error.required', closeDate: 'form.error.required' },
+    },
+  ],
+  [
+    'value: decimal string parses',
+    'accept',
+    { ...VALID_ACCEPT, dealValue: '1234.56' },
+    {},
+    {
+      command: {
+        type: 'accept',
+        fields: { name: 'Contoso rollout', dealValue: 1234.56, currency: 'EUR', closingDateTime: '2026-06-30T00:00:00.000Z' },
+        contacts: [],
+      },
+    },
+  ],
+  [
+    'value: 0 is allowed',
+    'accept',
+    { ...VALID_ACCEPT, dealValue: '0' },
+    {},
+    {
+      command: {
+        type: 'accept',
+        fields: { name: 'Contoso rollout', dealValue: 0, currency: 'EUR', closingDateTime: '2026-06-30T00:00:00.000Z' },
+        contacts: [],
+      },
+    },
+  ],
+  [
+    'value: a number (not a string) is accepted',
+    'accept',
+    { ...VALID_ACCEPT, dealValue: 42 },
+    {},
+    {
+      command: {
+        type: 'accept',
+        fields: { name: 'Contoso rollout', dealValue: 42, currency: 'EUR', closingDateTime: '2026-06-30T00:00:00.000Z' },
+        contacts: [],
+      },
+    },
+  ],
   ['value: negative', 'accept', { ...VALID_ACCEPT, dealValue: '-1' }, {}, { errors: { dealValue: 'form.error.negative' } }],
   ['value: not a number', 'accept', { ...VALID_ACCEPT, dealValue: 'lots' }, {}, { errors: { dealValue: 'form.error.notNumber' } }],
   ['value: thousands separators are ambiguous', 'accept', { ...VALID_ACCEPT, dealValue: '50,000' }, {}, { errors: { dealValue: 'form.error.notNumber' } }],
   ['value: Infinity', 'accept', { ...VALID_ACCEPT, dealValue: Infinity }, {}, { errors: { dealValue: 'form.error.notNumber' } }],
   ['value: too large', 'accept', { ...VALID_ACCEPT, dealValue: String(FIELD_LIMITS.dealValueMax + 1) }, {}, { errors: { dealValue: 'form.error.tooLarge' } }],
   ['value: wrong type', 'accept', { ...VALID_ACCEPT, dealValue: { amount: 5 } }, {}, { errors: { dealValue: 'form.error.notNumber' } }],
-  ['currency: lower case is normalized', 'accept', { ...VALID_ACCEPT, currency: 'usd' }, {}, {
-    command: { type: 'accept', fields: { name: 'Contoso rollout', dealValue: 50_000, currency: 'USD', closingDateTime: '2026-06-30T00:00:00.000Z' }, contacts: [] },
-  }],
+  [
+    'currency: lower case is normalized',
+    'accept',
+    { ...VALID_ACCEPT, currency: 'usd' },
+    {},
+    {
+      command: {
+        type: 'accept',
+        fields: { name: 'Contoso rollout', dealValue: 50_000, currency: 'USD', closingDateTime: '2026-06-30T00:00:00.000Z' },
+        contacts: [],
+      },
+    },
+  ],
   ['currency: not ISO 4217', 'accept', { ...VALID_ACCEPT, currency: 'EURO' }, {}, { errors: { currency: 'form.error.currency' } }],
   ['currency: unknown code', 'accept', { ...VALID_ACCEPT, currency: 'ABC' }, {}, { errors: { currency: 'form.error.currency' } }],
   ['currency: wrong type', 'accept', { ...VALID_ACCEPT, currency: ['EUR'] }, {}, { errors: { currency: 'form.error.invalid' } }],
-  ['close date: today is allowed', 'accept', { ...VALID_ACCEPT, closeDate: '2026-03-04' }, {}, {
-    command: { type: 'accept', fields: { name: 'Contoso rollout', dealValue: 50_000, currency: 'EUR', closingDateTime: '2026-03-04T00:00:00.000Z' }, contacts: [] },
-  }],
+  [
+    'close date: today is allowed',
+    'accept',
+    { ...VALID_ACCEPT, closeDate: '2026-03-04' },
+    {},
+    {
+      command: {
+        type: 'accept',
+        fields: { name: 'Contoso rollout', dealValue: 50_000, currency: 'EUR', closingDateTime: '2026-03-04T00:00:00.000Z' },
+        contacts: [],
+      },
+    },
+  ],
   ['close date: yesterday is in the past', 'accept', { ...VALID_ACCEPT, closeDate: '2026-03-03' }, {}, { errors: { closeDate: 'form.error.dateInPast' } }],
   ['close date: not a calendar date', 'accept', { ...VALID_ACCEPT, closeDate: '2026-02-30' }, {}, { errors: { closeDate: 'form.error.date' } }],
   ['close date: wrong format', 'accept', { ...VALID_ACCEPT, closeDate: '30.06.2026' }, {}, { errors: { closeDate: 'form.error.date' } }],
-  ['close date: a date-time is not a card date', 'accept', { ...VALID_ACCEPT, closeDate: '2026-06-30T00:00:00Z' }, {}, { errors: { closeDate: 'form.error.date' } }],
-  ['close date: "today" in the submitter\'s zone (Auckland is already on 5 March)', 'accept', { ...VALID_ACCEPT, closeDate: '2026-03-04' }, { now: new Date('2026-03-04T12:00:00Z'), timeZone: 'Pacific/Auckland' }, {
-    errors: { closeDate: 'form.error.dateInPast' },
-  }],
-  ['close date: "today" in Los Angeles is still 3 March at 05:00 UTC', 'accept', { ...VALID_ACCEPT, closeDate: '2026-03-03' }, { now: new Date('2026-03-04T05:00:00Z'), timeZone: 'America/Los_Angeles' }, {
-    command: { type: 'accept', fields: { name: 'Contoso rollout', dealValue: 50_000, currency: 'EUR', closingDateTime: '2026-03-03T00:00:00.000Z' }, contacts: [] },
-  }],
-  ['close date: an unknown time zone counts as UTC', 'accept', { ...VALID_ACCEPT, closeDate: '2026-03-03' }, { timeZone: 'Mars/Olympus' }, { errors: { closeDate: 'form.error.dateInPast' } }],
-  ['text: name at the limit', 'accept', { ...VALID_ACCEPT, engagementName: 'n'.repeat(200) }, {}, {
-    command: { type: 'accept', fields: { name: 'n'.repeat(200), dealValue: 50_000, currency: 'EUR', closingDateTime: '2026-06-30T00:00:00.000Z' }, contacts: [] },
-  }],
+  [
+    'close date: a date-time is not a card date',
+    'accept',
+    { ...VALID_ACCEPT, closeDate: '2026-06-30T00:00:00Z' },
+    {},
+    { errors: { closeDate: 'form.error.date' } },
+  ],
+  [
+    'close date: "today" in the submitter\'s zone (Auckland is already on 5 March)',
+    'accept',
+    { ...VALID_ACCEPT, closeDate: '2026-03-04' },
+    { now: new Date('2026-03-04T12:00:00Z'), timeZone: 'Pacific/Auckland' },
+    {
+      errors: { closeDate: 'form.error.dateInPast' },
+    },
+  ],
+  [
+    'close date: "today" in Los Angeles is still 3 March at 05:00 UTC',
+    'accept',
+    { ...VALID_ACCEPT, closeDate: '2026-03-03' },
+    { now: new Date('2026-03-04T05:00:00Z'), timeZone: 'America/Los_Angeles' },
+    {
+      command: {
+        type: 'accept',
+        fields: { name: 'Contoso rollout', dealValue: 50_000, currency: 'EUR', closingDateTime: '2026-03-03T00:00:00.000Z' },
+        contacts: [],
+      },
+    },
+  ],
+  [
+    'close date: an unknown time zone counts as UTC',
+    'accept',
+    { ...VALID_ACCEPT, closeDate: '2026-03-03' },
+    { timeZone: 'Mars/Olympus' },
+    { errors: { closeDate: 'form.error.dateInPast' } },
+  ],
+  [
+    'text: name at the limit',
+    'accept',
+    { ...VALID_ACCEPT, engagementName: 'n'.repeat(200) },
+    {},
+    {
+      command: {
+        type: 'accept',
+        fields: { name: 'n'.repeat(200), dealValue: 50_000, currency: 'EUR', closingDateTime: '2026-06-30T00:00:00.000Z' },
+        contacts: [],
+      },
+    },
+  ],
   ['text: name too long', 'accept', { ...VALID_ACCEPT, engagementName: 'n'.repeat(201) }, {}, { errors: { engagementName: 'form.error.tooLong' } }],
   ['text: notes too long', 'accept', { ...VALID_ACCEPT, notes: 'x'.repeat(2001) }, {}, { errors: { notes: 'form.error.tooLong' } }],
   ['text: CRM ID too long', 'accept', { ...VALID_ACCEPT, crmId: 'x'.repeat(101) }, {}, { errors: { crmId: 'form.error.tooLong' } }],
   ['text: wrong type', 'accept', { ...VALID_ACCEPT, notes: 5 }, {}, { errors: { notes: 'form.error.invalid' } }],
-  ['contact: e-mail invalid', 'accept', { ...VALID_ACCEPT, contact1FirstName: 'A', contact1LastName: 'B', contact1Email: 'a@b' }, {}, { errors: { contact1Email: 'form.error.email' } }],
-  ['contact: phone invalid', 'accept', { ...VALID_ACCEPT, contact2FirstName: 'A', contact2LastName: 'B', contact2Phone: 'call me' }, {}, { errors: { contact2Phone: 'form.error.phone' } }],
-  ['contact: half filled needs names and a way to reach', 'accept', { ...VALID_ACCEPT, contact1FirstName: 'Dana' }, {}, {
-    errors: { contact1LastName: 'form.error.contactName', contact1Email: 'form.error.emailOrPhone' },
-  }],
-  ['contact errors come in the same round as field errors', 'accept', { ...VALID_ACCEPT, dealValue: '-1', contact2Email: 'x@y.example' }, {}, {
-    errors: { dealValue: 'form.error.negative', contact2FirstName: 'form.error.contactName', contact2LastName: 'form.error.contactName' },
-  }],
+  [
+    'contact: e-mail invalid',
+    'accept',
+    { ...VALID_ACCEPT, contact1FirstName: 'A', contact1LastName: 'B', contact1Email: 'a@b' },
+    {},
+    { errors: { contact1Email: 'form.error.email' } },
+  ],
+  [
+    'contact: phone invalid',
+    'accept',
+    { ...VALID_ACCEPT, contact2FirstName: 'A', contact2LastName: 'B', contact2Phone: 'call me' },
+    {},
+    { errors: { contact2Phone: 'form.error.phone' } },
+  ],
+  [
+    'contact: half filled needs names and a way to reach',
+    'accept',
+    { ...VALID_ACCEPT, contact1FirstName: 'Dana' },
+    {},
+    {
+      errors: { contact1LastName: 'form.error.contactName', contact1Email: 'form.error.emailOrPhone' },
+    },
+  ],
+  [
+    'contact errors come in the same round as field errors',
+    'accept',
+    { ...VALID_ACCEPT, dealValue: '-1', contact2Email: 'x@y.example' },
+    {},
+    {
+      errors: { dealValue: 'form.error.negative', contact2FirstName: 'form.error.contactName', contact2LastName: 'form.error.contactName' },
+    },
+  ],
 
   // Classic Accept
-  ['classic accept: value and close date, currency from the RFI', 'accept', { dealValue: '20000', closeDate: '2026-05-01', engagementName: 'ignored' }, { flow: 'classic', referral: referralIn('classic') }, {
-    command: { type: 'accept', fields: { dealValue: 20_000, currency: 'EUR', closingDateTime: '2026-05-01T00:00:00.000Z' }, contacts: [] },
-  }],
-  ['classic accept: USD when the RFI names no currency', 'accept', { dealValue: '1', closeDate: '2026-05-01' }, { flow: 'classic', referral: referralIn('classic', [], null) }, {
-    command: { type: 'accept', fields: { dealValue: 1, currency: 'USD', closingDateTime: '2026-05-01T00:00:00.000Z' }, contacts: [] },
-  }],
+  [
+    'classic accept: value and close date, currency from the RFI',
+    'accept',
+    { dealValue: '20000', closeDate: '2026-05-01', engagementName: 'ignored' },
+    { flow: 'classic', referral: referralIn('classic') },
+    {
+      command: { type: 'accept', fields: { dealValue: 20_000, currency: 'EUR', closingDateTime: '2026-05-01T00:00:00.000Z' }, contacts: [] },
+    },
+  ],
+  [
+    'classic accept: USD when the RFI names no currency',
+    'accept',
+    { dealValue: '1', closeDate: '2026-05-01' },
+    { flow: 'classic', referral: referralIn('classic', [], null) },
+    {
+      command: { type: 'accept', fields: { dealValue: 1, currency: 'USD', closingDateTime: '2026-05-01T00:00:00.000Z' }, contacts: [] },
+    },
+  ],
   ['classic accept: required fields', 'accept', {}, { flow: 'classic' }, { errors: { dealValue: 'form.error.required', closeDate: 'form.error.required' } }],
 
   // Decline / Lost
-  ['decline: reason and notes', 'decline', { reason: 'NotACustomer', notes: 'Student project' }, {}, { command: { type: 'decline', reason: 'NotACustomer', notes: 'Student project' } }],
+  [
+    'decline: reason and notes',
+    'decline',
+    { reason: 'NotACustomer', notes: 'Student project' },
+    {},
+    { command: { type: 'decline', reason: 'NotACustomer', notes: 'Student project' } },
+  ],
   ['decline: reason only', 'decline', { reason: 'Other', notes: '' }, {}, { command: { type: 'decline', reason: 'Other' } }],
   ['decline: reason required', 'decline', { notes: 'why' }, {}, { errors: { reason: 'form.error.required' } }],
   ['decline: reason must be one of the 8', 'decline', { reason: 'TooExpensive' }, {}, { errors: { reason: 'form.error.reason' } }],
   ['decline: reason is case-sensitive', 'decline', { reason: 'other' }, {}, { errors: { reason: 'form.error.reason' } }],
-  ['lost: reason and notes', 'lost', { reason: 'CustomerChoseAnotherVendor', notes: 'Incumbent' }, { referral: ACTIVE }, {
-    command: { type: 'lost', reason: 'CustomerChoseAnotherVendor', notes: 'Incumbent' },
-  }],
+  [
+    'lost: reason and notes',
+    'lost',
+    { reason: 'CustomerChoseAnotherVendor', notes: 'Incumbent' },
+    { referral: ACTIVE },
+    {
+      command: { type: 'lost', reason: 'CustomerChoseAnotherVendor', notes: 'Incumbent' },
+    },
+  ],
   ['lost: notes too long', 'lost', { reason: 'Other', notes: 'x'.repeat(2001) }, { referral: ACTIVE }, { errors: { notes: 'form.error.tooLong' } }],
 
   // Won
   ['won: eligible, nothing entered', 'won', {}, { referral: ACTIVE }, { command: { type: 'won' } }],
-  ['won: eligible, registration details', 'won', { contractSignedDate: '2026-03-01', customerTenantId: '6F1A2B3C-1234-4ABC-8DEF-0123456789AB', notes: 'Signed' }, { referral: ACTIVE }, {
-    command: { type: 'won', dealRegistration: { contractSignedDate: '2026-03-01T00:00:00.000Z', customerTenantId: '6f1a2b3c-1234-4abc-8def-0123456789ab', notes: 'Signed' } },
-  }],
-  ['won: contract date in the future', 'won', { contractSignedDate: '2026-03-05' }, { referral: ACTIVE }, { errors: { contractSignedDate: 'form.error.dateInFuture' } }],
-  ['won: contract signed more than 60 days ago', 'won', { contractSignedDate: '2026-01-02' }, { referral: ACTIVE }, { errors: { contractSignedDate: 'form.error.contractTooOld' } }],
-  ['won: contract signed exactly 60 days ago', 'won', { contractSignedDate: '2026-01-03' }, { referral: ACTIVE }, {
-    command: { type: 'won', dealRegistration: { contractSignedDate: '2026-01-03T00:00:00.000Z' } },
-  }],
-  ['won: tenant id must be a GUID', 'won', { customerTenantId: 'contoso.onmicrosoft.com' }, { referral: ACTIVE }, { errors: { customerTenantId: 'form.error.tenantId' } }],
-  ['won: not eligible ignores the inputs', 'won', { customerTenantId: 'garbage' }, {
-    referral: referralIn('inbox', [{ type: 'accept', actor: ALICE, fields: { name: 'x', dealValue: 10_000, currency: 'USD', closingDateTime: '2026-06-30T00:00:00.000Z' }, contacts: [] }]),
-  }, { command: { type: 'won' } }],
+  [
+    'won: eligible, registration details',
+    'won',
+    { contractSignedDate: '2026-03-01', customerTenantId: '6F1A2B3C-1234-4ABC-8DEF-0123456789AB', notes: 'Signed' },
+    { referral: ACTIVE },
+    {
+      command: {
+        type: 'won',
+        dealRegistration: { contractSignedDate: '2026-03-01T00:00:00.000Z', customerTenantId: '6f1a2b3c-1234-4abc-8def-0123456789ab', notes: 'Signed' },
+      },
+    },
+  ],
+  [
+    'won: contract date in the future',
+    'won',
+    { contractSignedDate: '2026-03-05' },
+    { referral: ACTIVE },
+    { errors: { contractSignedDate: 'form.error.dateInFuture' } },
+  ],
+  [
+    'won: contract signed more than 60 days ago',
+    'won',
+    { contractSignedDate: '2026-01-02' },
+    { referral: ACTIVE },
+    { errors: { contractSignedDate: 'form.error.contractTooOld' } },
+  ],
+  [
+    'won: contract signed exactly 60 days ago',
+    'won',
+    { contractSignedDate: '2026-01-03' },
+    { referral: ACTIVE },
+    {
+      command: { type: 'won', dealRegistration: { contractSignedDate: '2026-01-03T00:00:00.000Z' } },
+    },
+  ],
+  [
+    'won: tenant id must be a GUID',
+    'won',
+    { customerTenantId: 'contoso.onmicrosoft.com' },
+    { referral: ACTIVE },
+    { errors: { customerTenantId: 'form.error.tenantId' } },
+  ],
+  [
+    'won: not eligible ignores the inputs',
+    'won',
+    { customerTenantId: 'garbage' },
+    {
+      referral: referralIn('inbox', [
+        { type: 'accept', actor: ALICE, fields: { name: 'x', dealValue: 10_000, currency: 'USD', closingDateTime: '2026-06-30T00:00:00.000Z' }, contacts: [] },
+      ]),
+    },
+    { command: { type: 'won' } },
+  ],
 
   // Edit engagement
-  ['edit: only what changed', 'editEngagement', { engagementName: 'Contoso rollout', closeDate: '2026-06-30', dealValue: '75000', currency: 'EUR', notes: 'Seats', crmId: 'CRM-1' }, { referral: ACTIVE }, {
-    command: { type: 'editEngagement', changes: { dealValue: 75_000 } },
-  }],
-  ['edit: rename, move the date, change currency', 'editEngagement', { engagementName: 'New name', closeDate: '2026-07-15', dealValue: '50000', currency: 'USD', notes: 'Seats', crmId: 'CRM-1' }, { referral: ACTIVE }, {
-    command: { type: 'editEngagement', changes: { name: 'New name', closingDateTime: '2026-07-15T00:00:00.000Z', currency: 'USD' } },
-  }],
-  ['edit: clearing notes and CRM ID', 'editEngagement', { engagementName: 'Contoso rollout', closeDate: '2026-06-30', dealValue: '50000', currency: 'EUR', notes: '', crmId: ' ' }, { referral: ACTIVE }, {
-    command: { type: 'editEngagement', changes: { notes: '', externalReferenceId: '' } },
-  }],
-  ['edit: emptied notes and CRM ID arrive missing (clients leave empty inputs out) and clear them', 'editEngagement', { engagementName: 'Contoso rollout', closeDate: '2026-06-30', dealValue: '50000', currency: 'EUR' }, { referral: ACTIVE }, {
-    command: { type: 'editEngagement', changes: { notes: '', externalReferenceId: '' } },
-  }],
-  ['edit: nothing changed', 'editEngagement', { engagementName: 'Contoso rollout', closeDate: '2026-06-30', dealValue: '50000', currency: 'EUR', notes: 'Seats', crmId: 'CRM-1' }, { referral: ACTIVE }, {
-    errors: { [FORM_LEVEL]: 'form.error.nothingChanged' },
-  }],
-  ['edit: a new close date in the past', 'editEngagement', { engagementName: 'Contoso rollout', closeDate: '2026-03-01', dealValue: '50000', currency: 'EUR' }, { referral: ACTIVE }, {
-    errors: { closeDate: 'form.error.dateInPast' },
-  }],
-  ['edit: the stored close date stays allowed after it passed', 'editEngagement', { engagementName: 'Renamed', closeDate: '2026-06-30', dealValue: '50000', currency: 'EUR', notes: 'Seats', crmId: 'CRM-1' }, { referral: ACTIVE, now: new Date('2026-08-01T00:00:00Z') }, {
-    command: { type: 'editEngagement', changes: { name: 'Renamed' } },
-  }],
-  ['edit: required fields', 'editEngagement', { notes: 'x' }, { referral: ACTIVE }, {
-    errors: { engagementName: 'form.error.required', closeDate: 'form.error.required', dealValue: 'form.error.required', currency: 'form.error.required' },
-  }],
+  [
+    'edit: only what changed',
+    'editEngagement',
+    { engagementName: 'Contoso rollout', closeDate: '2026-06-30', dealValue: '75000', currency: 'EUR', notes: 'Seats', crmId: 'CRM-1' },
+    { referral: ACTIVE },
+    {
+      command: { type: 'editEngagement', changes: { dealValue: 75_000 } },
+    },
+  ],
+  [
+    'edit: rename, move the date, change currency',
+    'editEngagement',
+    { engagementName: 'New name', closeDate: '2026-07-15', dealValue: '50000', currency: 'USD', notes: 'Seats', crmId: 'CRM-1' },
+    { referral: ACTIVE },
+    {
+      command: { type: 'editEngagement', changes: { name: 'New name', closingDateTime: '2026-07-15T00:00:00.000Z', currency: 'USD' } },
+    },
+  ],
+  [
+    'edit: clearing notes and CRM ID',
+    'editEngagement',
+    { engagementName: 'Contoso rollout', closeDate: '2026-06-30', dealValue: '50000', currency: 'EUR', notes: '', crmId: ' ' },
+    { referral: ACTIVE },
+    {
+      command: { type: 'editEngagement', changes: { notes: '', externalReferenceId: '' } },
+    },
+  ],
+  [
+    'edit: emptied notes and CRM ID arrive missing (clients leave empty inputs out) and clear them',
+    'editEngagement',
+    { engagementName: 'Contoso rollout', closeDate: '2026-06-30', dealValue: '50000', currency: 'EUR' },
+    { referral: ACTIVE },
+    {
+      command: { type: 'editEngagement', changes: { notes: '', externalReferenceId: '' } },
+    },
+  ],
+  [
+    'edit: nothing changed',
+    'editEngagement',
+    { engagementName: 'Contoso rollout', closeDate: '2026-06-30', dealValue: '50000', currency: 'EUR', notes: 'Seats', crmId: 'CRM-1' },
+    { referral: ACTIVE },
+    {
+      errors: { [FORM_LEVEL]: 'form.error.nothingChanged' },
+    },
+  ],
+  [
+    'edit: a new close date in the past',
+    'editEngagement',
+    { engagementName: 'Contoso rollout', closeDate: '2026-03-01', dealValue: '50000', currency: 'EUR' },
+    { referral: ACTIVE },
+    {
+      errors: { closeDate: 'form.error.dateInPast' },
+    },
+  ],
+  [
+    'edit: the stored close date stays allowed after it passed',
+    'editEngagement',
+    { engagementName: 'Renamed', closeDate: '2026-06-30', dealValue: '50000', currency: 'EUR', notes: 'Seats', crmId: 'CRM-1' },
+    { referral: ACTIVE, now: new Date('2026-08-01T00:00:00Z') },
+    {
+      command: { type: 'editEngagement', changes: { name: 'Renamed' } },
+    },
+  ],
+  [
+    'edit: required fields',
+    'editEngagement',
+    { notes: 'x' },
+    { referral: ACTIVE },
+    {
+      errors: { engagementName: 'form.error.required', closeDate: 'form.error.required', dealValue: 'form.error.required', currency: 'form.error.required' },
+    },
+  ],
 
   // Add contact
-  ['add contact: with e-mail', 'addContact', { firstName: ' Dan ', lastName: 'Partner', email: 'dan@partner.example', phone: '' }, { referral: ACTIVE }, {
-    command: { type: 'addContact', contact: { firstName: 'Dan', lastName: 'Partner', email: 'dan@partner.example' } },
-  }],
-  ['add contact: with phone', 'addContact', { firstName: 'Dan', lastName: 'Partner', phone: '+7 495 123-45-67' }, { referral: ACTIVE }, {
-    command: { type: 'addContact', contact: { firstName: 'Dan', lastName: 'Partner', phoneNumber: '+7 495 123-45-67' } },
-  }],
-  ['add contact: names required, and a way to reach', 'addContact', {}, { referral: ACTIVE }, {
-    errors: { firstName: 'form.error.required', lastName: 'form.error.required', email: 'form.error.emailOrPhone' },
-  }],
-  ['add contact: invalid e-mail and phone', 'addContact', { firstName: 'D', lastName: 'P', email: 'dan at partner', phone: '12' }, { referral: ACTIVE }, {
-    errors: { email: 'form.error.email', phone: 'form.error.phone' },
-  }],
-  ['add contact: e-mail too long', 'addContact', { firstName: 'D', lastName: 'P', email: `${'a'.repeat(250)}@x.example` }, { referral: ACTIVE }, { errors: { email: 'form.error.tooLong' } }],
-  ['add contact: first name too long', 'addContact', { firstName: 'x'.repeat(101), lastName: 'P', email: 'd@p.example' }, { referral: ACTIVE }, { errors: { firstName: 'form.error.tooLong' } }],
-  ['add contact: wrong types', 'addContact', { firstName: ['D'], lastName: true, email: 'd@p.example' }, { referral: ACTIVE }, {
-    errors: { firstName: 'form.error.invalid', lastName: 'form.error.invalid' },
-  }],
+  [
+    'add contact: with e-mail',
+    'addContact',
+    { firstName: ' Dan ', lastName: 'Partner', email: 'dan@partner.example', phone: '' },
+    { referral: ACTIVE },
+    {
+      command: { type: 'addContact', contact: { firstName: 'Dan', lastName: 'Partner', email: 'dan@partner.example' } },
+    },
+  ],
+  [
+    'add contact: with phone',
+    'addContact',
+    { firstName: 'Dan', lastName: 'Partner', phone: '+7 495 123-45-67' },
+    { referral: ACTIVE },
+    {
+      command: { type: 'addContact', contact: { firstName: 'Dan', lastName: 'Partner', phoneNumber: '+7 495 123-45-67' } },
+    },
+  ],
+  [
+    'add contact: names required, and a way to reach',
+    'addContact',
+    {},
+    { referral: ACTIVE },
+    {
+      errors: { firstName: 'form.error.required', lastName: 'form.error.required', email: 'form.error.emailOrPhone' },
+    },
+  ],
+  [
+    'add contact: invalid e-mail and phone',
+    'addContact',
+    { firstName: 'D', lastName: 'P', email: 'dan at partner', phone: '12' },
+    { referral: ACTIVE },
+    {
+      errors: { email: 'form.error.email', phone: 'form.error.phone' },
+    },
+  ],
+  [
+    'add contact: e-mail too long',
+    'addContact',
+    { firstName: 'D', lastName: 'P', email: `${'a'.repeat(250)}@x.example` },
+    { referral: ACTIVE },
+    { errors: { email: 'form.error.tooLong' } },
+  ],
+  [
+    'add contact: first name too long',
+    'addContact',
+    { firstName: 'x'.repeat(101), lastName: 'P', email: 'd@p.example' },
+    { referral: ACTIVE },
+    { errors: { firstName: 'form.error.tooLong' } },
+  ],
+  [
+    'add contact: wrong types',
+    'addContact',
+    { firstName: ['D'], lastName: true, email: 'd@p.example' },
+    { referral: ACTIVE },
+    {
+      errors: { firstName: 'form.error.invalid', lastName: 'form.error.invalid' },
+    },
+  ],
 
   // Unknown
   ['unknown form', 'transfer', { anything: 1 }, {}, { errors: { [FORM_LEVEL]: 'form.error.unknownForm' } }],
@@ -236,7 +556,9 @@ describe('referrals/forms: parseForm', () => {
     const accept = commandOf(parseForm('accept', { ...VALID_ACCEPT, contact1FirstName: 'C', contact1LastName: 'P', contact1Email: 'c@p.example' }, ctx()));
     const decision = decide(INBOX, { ...accept, actor: ALICE } as Command, NOW, DEFAULT_POLICY);
     expect(decision.ok).to.equal(true);
-    const edit = commandOf(parseForm('editEngagement', { engagementName: 'X', closeDate: '2026-06-30', dealValue: '1', currency: 'EUR' }, ctx({ referral: ACTIVE })));
+    const edit = commandOf(
+      parseForm('editEngagement', { engagementName: 'X', closeDate: '2026-06-30', dealValue: '1', currency: 'EUR' }, ctx({ referral: ACTIVE })),
+    );
     expect(decide(ACTIVE, { ...edit, actor: ALICE } as Command, NOW, DEFAULT_POLICY).ok).to.equal(true);
   });
 
@@ -260,7 +582,9 @@ describe('referrals/forms: helpers', () => {
   });
 
   it('deal registration eligibility: co-sell deals under USD 25,000 are not eligible', () => {
-    const deal = (dealValue: number | undefined, currency?: string) => ({ details: { ...(dealValue !== undefined && { dealValue }), ...(currency && { currency }) } });
+    const deal = (dealValue: number | undefined, currency?: string) => ({
+      details: { ...(dealValue !== undefined && { dealValue }), ...(currency && { currency }) },
+    });
     expect(DEAL_REGISTRATION_MIN_USD).to.equal(25_000);
     expect(isDealRegistrationEligible(deal(25_000, 'USD'))).to.equal(true);
     expect(isDealRegistrationEligible(deal(24_999.99, 'USD'))).to.equal(false);

@@ -8,10 +8,7 @@ import { LifecycleError } from '../../referrals/errors.js';
 import { evolve, fold } from '../../referrals/evolve.js';
 import { availableCommands, decide } from '../../referrals/lifecycle.js';
 import type { Flow, Referral } from '../../referrals/model.js';
-import {
-  ALICE, BOB, CLOSE_DATE, DAY, HOUR, MARY, at, command, iso, makeRfi, policyFor, reach, refusal, stateOf, step,
-  type Path,
-} from './helpers.js';
+import { ALICE, BOB, CLOSE_DATE, DAY, HOUR, MARY, at, command, iso, makeRfi, policyFor, reach, refusal, stateOf, step, type Path } from './helpers.js';
 
 // ---------------------------------------------------------------------------------------------
 // How each state is reached: [hours after takeIn at T0, command], all by ALICE.
@@ -21,49 +18,80 @@ const PATHS: Record<string, Path | null> = {
   'inbox   New/Pending': [],
   'inbox   Active/Accepted': [[1, 'accept']],
   'inbox   Closed/Declined': [[1, 'decline']],
-  'inbox   Closed/Won': [[1, 'accept'], [2, 'won']],
-  'inbox   Closed/Lost': [[1, 'accept'], [2, 'lost']],
+  'inbox   Closed/Won': [
+    [1, 'accept'],
+    [2, 'won'],
+  ],
+  'inbox   Closed/Lost': [
+    [1, 'accept'],
+    [2, 'lost'],
+  ],
   'inbox   Closed/Expired': [[14 * 24, 'expire']],
   'classic none': null,
   'classic New/Pending': [],
   'classic New/Received': [[1, 'interested']],
-  'classic Active/Accepted': [[1, 'interested'], [2, 'accept']],
+  'classic Active/Accepted': [
+    [1, 'interested'],
+    [2, 'accept'],
+  ],
   'classic Closed/Skipped by noThanks': [[1, 'noThanks']],
   'classic Closed/Skipped by timer': [[72, 'skip']],
-  'classic Closed/Declined': [[1, 'interested'], [2, 'decline']],
-  'classic Closed/Expired': [[1, 'interested'], [1 + 7 * 24, 'expire']],
-  'classic Closed/Won': [[1, 'interested'], [2, 'accept'], [3, 'won']],
-  'classic Closed/Lost': [[1, 'interested'], [2, 'accept'], [3, 'lost']],
+  'classic Closed/Declined': [
+    [1, 'interested'],
+    [2, 'decline'],
+  ],
+  'classic Closed/Expired': [
+    [1, 'interested'],
+    [1 + 7 * 24, 'expire'],
+  ],
+  'classic Closed/Won': [
+    [1, 'interested'],
+    [2, 'accept'],
+    [3, 'won'],
+  ],
+  'classic Closed/Lost': [
+    [1, 'interested'],
+    [2, 'accept'],
+    [3, 'lost'],
+  ],
 };
 
 const COLUMNS = ['takeIn', 'interested', 'noThanks', 'accept', 'decline', 'won', 'lost', 'editEngagement', 'addContact'] as const;
 
 // Cells: a resulting status/substatus, or an error code.
-const NEW = 'New/Pending', RCV = 'New/Received', ACT = 'Active/Accepted';
-const DEC = 'Closed/Declined', SKP = 'Closed/Skipped', WON = 'Closed/Won', LST = 'Closed/Lost';
-const ILL = 'IllegalTransition', CLO = 'Closed', DUP = 'AlreadyExists', NF = 'NotFound';
+const NEW = 'New/Pending',
+  RCV = 'New/Received',
+  ACT = 'Active/Accepted';
+const DEC = 'Closed/Declined',
+  SKP = 'Closed/Skipped',
+  WON = 'Closed/Won',
+  LST = 'Closed/Lost';
+const ILL = 'IllegalTransition',
+  CLO = 'Closed',
+  DUP = 'AlreadyExists',
+  NF = 'NotFound';
 const CLOSED_ROW = [DUP, CLO, CLO, CLO, CLO, CLO, CLO, CLO, CLO] as const;
 
 // The command is given by the owner (ALICE accepted in every Active path), one hour after the path.
 const TABLE: ReadonlyArray<readonly [state: keyof typeof PATHS, ...cells: string[]]> = [
   //  state                                 takeIn interested noThanks accept decline won  lost edit addContact
-  ['inbox   none',                          NEW,   NF,        NF,      NF,    NF,     NF,  NF,  NF,  NF],
-  ['inbox   New/Pending',                   DUP,   ILL,       ILL,     ACT,   DEC,    ILL, ILL, ILL, ILL],
-  ['inbox   Active/Accepted',               DUP,   ILL,       ILL,     ILL,   ILL,    WON, LST, ACT, ACT],
-  ['inbox   Closed/Declined',               ...CLOSED_ROW],
-  ['inbox   Closed/Won',                    ...CLOSED_ROW],
-  ['inbox   Closed/Lost',                   ...CLOSED_ROW],
-  ['inbox   Closed/Expired',                ...CLOSED_ROW],
-  ['classic none',                          NEW,   NF,        NF,      NF,    NF,     NF,  NF,  NF,  NF],
-  ['classic New/Pending',                   DUP,   RCV,       SKP,     ILL,   ILL,    ILL, ILL, ILL, ILL],
-  ['classic New/Received',                  DUP,   ILL,       ILL,     ACT,   DEC,    ILL, ILL, ILL, ILL],
-  ['classic Active/Accepted',               DUP,   ILL,       ILL,     ILL,   ILL,    WON, LST, ACT, ACT],
-  ['classic Closed/Skipped by noThanks',    ...CLOSED_ROW],
-  ['classic Closed/Skipped by timer',       ...CLOSED_ROW],
-  ['classic Closed/Declined',               ...CLOSED_ROW],
-  ['classic Closed/Expired',                ...CLOSED_ROW],
-  ['classic Closed/Won',                    ...CLOSED_ROW],
-  ['classic Closed/Lost',                   ...CLOSED_ROW],
+  ['inbox   none', NEW, NF, NF, NF, NF, NF, NF, NF, NF],
+  ['inbox   New/Pending', DUP, ILL, ILL, ACT, DEC, ILL, ILL, ILL, ILL],
+  ['inbox   Active/Accepted', DUP, ILL, ILL, ILL, ILL, WON, LST, ACT, ACT],
+  ['inbox   Closed/Declined', ...CLOSED_ROW],
+  ['inbox   Closed/Won', ...CLOSED_ROW],
+  ['inbox   Closed/Lost', ...CLOSED_ROW],
+  ['inbox   Closed/Expired', ...CLOSED_ROW],
+  ['classic none', NEW, NF, NF, NF, NF, NF, NF, NF, NF],
+  ['classic New/Pending', DUP, RCV, SKP, ILL, ILL, ILL, ILL, ILL, ILL],
+  ['classic New/Received', DUP, ILL, ILL, ACT, DEC, ILL, ILL, ILL, ILL],
+  ['classic Active/Accepted', DUP, ILL, ILL, ILL, ILL, WON, LST, ACT, ACT],
+  ['classic Closed/Skipped by noThanks', ...CLOSED_ROW],
+  ['classic Closed/Skipped by timer', ...CLOSED_ROW],
+  ['classic Closed/Declined', ...CLOSED_ROW],
+  ['classic Closed/Expired', ...CLOSED_ROW],
+  ['classic Closed/Won', ...CLOSED_ROW],
+  ['classic Closed/Lost', ...CLOSED_ROW],
 ];
 
 function parseState(key: string): { flow: Flow; label: string } {
@@ -139,13 +167,19 @@ describe('lifecycle: state × command table', () => {
 describe('lifecycle: who may act on an Active referral', () => {
   // ALICE accepted. [actor, asManager, expected outcome of each Active command]
   const WHO: ReadonlyArray<readonly [who: string, actor: typeof ALICE, asManager: boolean | undefined, expected: 'ok' | 'NotOwner']> = [
-    ['owner',                 ALICE, undefined, 'ok'],
-    ['owner asManager',       ALICE, true,      'ok'],
-    ['other user',            BOB,   undefined, 'NotOwner'],
+    ['owner', ALICE, undefined, 'ok'],
+    ['owner asManager', ALICE, true, 'ok'],
+    ['other user', BOB, undefined, 'NotOwner'],
     ['other user, asManager false', BOB, false, 'NotOwner'],
-    ['manager (asManager)',   MARY,  true,      'ok'],
+    ['manager (asManager)', MARY, true, 'ok'],
   ];
-  const ACTIVE: Record<Flow, Path> = { inbox: [[1, 'accept']], classic: [[1, 'interested'], [2, 'accept']] };
+  const ACTIVE: Record<Flow, Path> = {
+    inbox: [[1, 'accept']],
+    classic: [
+      [1, 'interested'],
+      [2, 'accept'],
+    ],
+  };
   const EXPECTED_STATE: Partial<Record<CommandType, string>> = { won: WON, lost: LST, editEngagement: ACT, addContact: ACT };
 
   for (const flow of ['inbox', 'classic'] as const) {
@@ -185,10 +219,29 @@ describe('lifecycle: who may act on an Active referral', () => {
 describe('lifecycle: closed referrals cannot be edited', () => {
   const CLOSED: ReadonlyArray<readonly [Flow, Path]> = [
     ['inbox', [[1, 'decline']]],
-    ['inbox', [[1, 'accept'], [2, 'won']]],
-    ['inbox', [[1, 'accept'], [2, 'lost']]],
+    [
+      'inbox',
+      [
+        [1, 'accept'],
+        [2, 'won'],
+      ],
+    ],
+    [
+      'inbox',
+      [
+        [1, 'accept'],
+        [2, 'lost'],
+      ],
+    ],
     ['classic', [[1, 'noThanks']]],
-    ['classic', [[1, 'interested'], [2, 'accept'], [3, 'won']]],
+    [
+      'classic',
+      [
+        [1, 'interested'],
+        [2, 'accept'],
+        [3, 'won'],
+      ],
+    ],
   ];
   for (const [flow, path] of CLOSED) {
     it(`${flow} ${path.map(([, t]) => t).join(' → ')}: edit/addContact by owner or manager → Closed, nothing changes`, () => {
@@ -217,8 +270,21 @@ describe('lifecycle: closed referrals cannot be edited', () => {
 describe('lifecycle: events, history and versions', () => {
   /** A long walk through each flow: [hours, command, actor]. */
   const WALKS: Record<Flow, ReadonlyArray<readonly [number, CommandType, typeof ALICE]>> = {
-    inbox: [[2, 'remind', ALICE], [25, 'remind', ALICE], [26, 'accept', ALICE], [27, 'editEngagement', BOB], [28, 'addContact', ALICE], [29, 'lost', ALICE]],
-    classic: [[24, 'remind', ALICE], [30, 'interested', BOB], [31, 'accept', ALICE], [32, 'addContact', ALICE], [33, 'won', ALICE]],
+    inbox: [
+      [2, 'remind', ALICE],
+      [25, 'remind', ALICE],
+      [26, 'accept', ALICE],
+      [27, 'editEngagement', BOB],
+      [28, 'addContact', ALICE],
+      [29, 'lost', ALICE],
+    ],
+    classic: [
+      [24, 'remind', ALICE],
+      [30, 'interested', BOB],
+      [31, 'accept', ALICE],
+      [32, 'addContact', ALICE],
+      [33, 'won', ALICE],
+    ],
   };
 
   for (const flow of ['inbox', 'classic'] as const) {
@@ -332,7 +398,12 @@ describe('lifecycle: what each command writes', () => {
 
   it('editEngagement changes only the given fields; addContact appends', () => {
     let referral = reach('inbox', [[1, 'accept']]);
-    referral = step(referral, { type: 'editEngagement', actor: ALICE, changes: { name: 'Renamed', externalReferenceId: 'CRM-43', closingDateTime: iso(40 * DAY) } }, at(2 * HOUR), policyFor('inbox'));
+    referral = step(
+      referral,
+      { type: 'editEngagement', actor: ALICE, changes: { name: 'Renamed', externalReferenceId: 'CRM-43', closingDateTime: iso(40 * DAY) } },
+      at(2 * HOUR),
+      policyFor('inbox'),
+    );
     expect(referral.name).to.equal('Renamed');
     expect(referral.externalReferenceId).to.equal('CRM-43');
     expect(referral.details).to.include({ dealValue: 50_000, currency: 'EUR', notes: 'Rollout for 400 seats', closingDateTime: iso(40 * DAY) });
@@ -345,8 +416,23 @@ describe('lifecycle: what each command writes', () => {
     ['inbox', [], { type: 'decline', actor: ALICE, reason: 'BudgetNotAdequate', notes: 'Too small' }, 'BudgetNotAdequate', 'Too small'],
     ['inbox', [], { type: 'decline', actor: ALICE, reason: 'AbuseSpamPhishing' }, 'AbuseSpamPhishing', undefined],
     ['classic', [[1, 'interested']], { type: 'decline', actor: ALICE, reason: 'Other', notes: 'n' }, 'Other', 'n'],
-    ['inbox', [[1, 'accept']], { type: 'lost', actor: ALICE, reason: 'TimelineTooShort', notes: 'Needed it in a week' }, 'TimelineTooShort', 'Needed it in a week'],
-    ['classic', [[1, 'interested'], [2, 'accept']], { type: 'lost', actor: ALICE, reason: 'CustomerDidNotRespond' }, 'CustomerDidNotRespond', undefined],
+    [
+      'inbox',
+      [[1, 'accept']],
+      { type: 'lost', actor: ALICE, reason: 'TimelineTooShort', notes: 'Needed it in a week' },
+      'TimelineTooShort',
+      'Needed it in a week',
+    ],
+    [
+      'classic',
+      [
+        [1, 'interested'],
+        [2, 'accept'],
+      ],
+      { type: 'lost', actor: ALICE, reason: 'CustomerDidNotRespond' },
+      'CustomerDidNotRespond',
+      undefined,
+    ],
   ];
   for (const [flow, path, cmd, reason, notes] of REASONS) {
     it(`${flow} ${cmd.type} sets statusReason ${reason}${notes ? ' + notes' : ', no notes'} and closedDateTime`, () => {
@@ -359,7 +445,12 @@ describe('lifecycle: what each command writes', () => {
   }
 
   it('won keeps the deal registration when given', () => {
-    const referral = step(reach('inbox', [[1, 'accept']]), { type: 'won', actor: ALICE, dealRegistration: { contractSignedDate: '2024-04-01', customerTenantId: 't-1' } }, at(DAY), policyFor('inbox'));
+    const referral = step(
+      reach('inbox', [[1, 'accept']]),
+      { type: 'won', actor: ALICE, dealRegistration: { contractSignedDate: '2024-04-01', customerTenantId: 't-1' } },
+      at(DAY),
+      policyFor('inbox'),
+    );
     expect(stateOf(referral)).to.equal(WON);
     expect(referral.dealRegistration).to.deep.equal({ contractSignedDate: '2024-04-01', customerTenantId: 't-1' });
     expect(referral.statusReason).to.equal(undefined);
@@ -370,17 +461,53 @@ describe('lifecycle: what each command writes', () => {
 describe('lifecycle: firstResponseDateTime is set by the first human response only', () => {
   // [flow, path ([hours, command]), expected firstResponse in hours after T0 (undefined = unset)]
   const CASES: ReadonlyArray<readonly [Flow, Path, number | undefined]> = [
-    ['inbox',   [],                                       undefined],
-    ['inbox',   [[25, 'remind']],                         undefined],
-    ['inbox',   [[25, 'remind'], [30, 'accept']],         30],
-    ['inbox',   [[3, 'accept'], [4, 'editEngagement'], [5, 'won']], 3],
-    ['inbox',   [[3, 'decline']],                         3],
-    ['inbox',   [[14 * 24, 'expire']],                    undefined],
-    ['classic', [[2, 'interested'], [5, 'accept']],       2],
-    ['classic', [[2, 'interested'], [5, 'decline']],      2],
-    ['classic', [[4, 'noThanks']],                        4],
-    ['classic', [[72, 'skip']],                           undefined],
-    ['classic', [[2, 'interested'], [2 + 7 * 24, 'expire']], 2],
+    ['inbox', [], undefined],
+    ['inbox', [[25, 'remind']], undefined],
+    [
+      'inbox',
+      [
+        [25, 'remind'],
+        [30, 'accept'],
+      ],
+      30,
+    ],
+    [
+      'inbox',
+      [
+        [3, 'accept'],
+        [4, 'editEngagement'],
+        [5, 'won'],
+      ],
+      3,
+    ],
+    ['inbox', [[3, 'decline']], 3],
+    ['inbox', [[14 * 24, 'expire']], undefined],
+    [
+      'classic',
+      [
+        [2, 'interested'],
+        [5, 'accept'],
+      ],
+      2,
+    ],
+    [
+      'classic',
+      [
+        [2, 'interested'],
+        [5, 'decline'],
+      ],
+      2,
+    ],
+    ['classic', [[4, 'noThanks']], 4],
+    ['classic', [[72, 'skip']], undefined],
+    [
+      'classic',
+      [
+        [2, 'interested'],
+        [2 + 7 * 24, 'expire'],
+      ],
+      2,
+    ],
   ];
   for (const [flow, path, hours] of CASES) {
     it(`${flow} ${path.map(([h, t]) => `${t}@${h}h`).join(' ') || '(taken in)'} → ${hours === undefined ? 'unset' : `${hours}h`}`, () => {

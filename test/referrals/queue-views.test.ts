@@ -17,7 +17,12 @@ const NOW = d(10); // Thursday 14 March 2024, 09:00 UTC
 const inbox = policyFor('inbox');
 const classic = policyFor('classic');
 
-const accept = (actor: Actor, close: string) => ({ type: 'accept' as const, actor, fields: { dealValue: 1000, currency: 'EUR', closingDateTime: close }, contacts: [] });
+const accept = (actor: Actor, close: string) => ({
+  type: 'accept' as const,
+  actor,
+  fields: { dealValue: 1000, currency: 'EUR', closingDateTime: close },
+  contacts: [],
+});
 const rfi = (id: string) => makeRfi({ id, customerProfile: { name: `Customer ${id}` } });
 
 function mix(): Referral[] {
@@ -30,12 +35,22 @@ function mix(): Referral[] {
     tell(rfi('A2'), d(1), [[d(1, 2), accept(BOB, day(5))]], NOW, inbox), // close date passed (d5)
     tell(rfi('A3'), d(2), [[d(2, 1), accept(ALICE, day(7))]], NOW, inbox), // close date passed (d7)
     tell(rfi('C1'), d(1), [[d(2), { type: 'decline', actor: BOB, reason: 'Other' }]], NOW, inbox),
-    tell(rfi('C2'), d(1), [[d(1, 5), accept(ALICE, day(6))], [d(6), { type: 'won', actor: ALICE }]], NOW, inbox),
+    tell(
+      rfi('C2'),
+      d(1),
+      [
+        [d(1, 5), accept(ALICE, day(6))],
+        [d(6), { type: 'won', actor: ALICE }],
+      ],
+      NOW,
+      inbox,
+    ),
     tell(rfi('C3'), d(-15), [], NOW, inbox), // expired at d-1
   ];
 }
 
-const ids = (referrals: Referral[], filter: Parameters<typeof listView>[1], actor = 'aad-alice') => listView(referrals, filter, actor, NOW, inbox).rows.map((row) => row.id);
+const ids = (referrals: Referral[], filter: Parameters<typeof listView>[1], actor = 'aad-alice') =>
+  listView(referrals, filter, actor, NOW, inbox).rows.map((row) => row.id);
 
 describe('referrals: work lists', () => {
   it('a Pending referral is overdue once its respond-by has passed', () => {
@@ -92,8 +107,16 @@ describe('referrals: work lists', () => {
 
   it('when respond-by falls after the expiry, the expiry is the deadline (expires / skipped)', () => {
     const early = (id: string) => makeRfi({ id, createdDateTime: d(9).toISOString(), expirationDateTime: d(9, 12).toISOString() });
-    expect(deadlineOf(tell(early('E1'), d(9), [], d(9, 1), inbox), d(9, 1), inbox)).to.deep.equal({ kind: 'expires', at: d(9, 12).toISOString(), overdue: false });
-    expect(deadlineOf(tell(early('E2'), d(9), [], d(9, 1), classic), d(9, 1), classic)).to.deep.equal({ kind: 'skips', at: d(9, 12).toISOString(), overdue: false });
+    expect(deadlineOf(tell(early('E1'), d(9), [], d(9, 1), inbox), d(9, 1), inbox)).to.deep.equal({
+      kind: 'expires',
+      at: d(9, 12).toISOString(),
+      overdue: false,
+    });
+    expect(deadlineOf(tell(early('E2'), d(9), [], d(9, 1), classic), d(9, 1), classic)).to.deep.equal({
+      kind: 'skips',
+      at: d(9, 12).toISOString(),
+      overdue: false,
+    });
   });
 
   it(`at most ${LIST_LIMIT} rows, and the count of the rest`, () => {

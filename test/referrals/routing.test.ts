@@ -47,7 +47,12 @@ describe('routing', () => {
       ['two filters beat one', { details: { notes: 'Azure migration' } }, [all, dach, dachAzure], 'dach-azure'],
       ['keyword matched in products, case-insensitive', { details: { requirements: { products: ['Azure SQL'] } } }, [dach, dachAzure], 'dach-azure'],
       ['keyword missing: the less specific match', { details: { notes: 'Teams rollout' } }, [all, dachAzure, dach], 'dach'],
-      ['tie between equally specific routes: the oldest', { customerProfile: { name: 'X', address: { country: 'DE', region: 'Europe' } } }, [emea, dach], 'dach'],
+      [
+        'tie between equally specific routes: the oldest',
+        { customerProfile: { name: 'X', address: { country: 'DE', region: 'Europe' } } },
+        [emea, dach],
+        'dach',
+      ],
       ['size filter', { customerProfile: { name: 'X', size: '1to50employees', address: { country: 'FR' } } }, [dach, small], 'small'],
       ['no match: the first subscribed channel (default route)', { customerProfile: { name: 'X', address: { country: 'JP' } } }, [dach, small], 'dach'],
     ];

@@ -37,15 +37,51 @@ const accept = (actor: Actor, dealValue: number | undefined, currency: string | 
 function mix(): Referral[] {
   const rfi = (id: string) => makeRfi({ id, customerProfile: { name: `Customer ${id}` } });
   return [
-    tell(rfi('A'), d(0), [[d(0, 2), accept(ALICE, 10_000, 'EUR')], [d(10), { type: 'won', actor: ALICE }]], NOW, inbox),
+    tell(
+      rfi('A'),
+      d(0),
+      [
+        [d(0, 2), accept(ALICE, 10_000, 'EUR')],
+        [d(10), { type: 'won', actor: ALICE }],
+      ],
+      NOW,
+      inbox,
+    ),
     tell(rfi('B'), d(0), [[d(0, 30), { type: 'decline', actor: BOB, reason: 'NotACustomer' }]], NOW, inbox),
-    tell(rfi('C'), d(1), [[d(1, 1), accept(BOB, 5_000, 'USD')], [d(12), { type: 'lost', actor: BOB, reason: 'BudgetNotAdequate' }]], NOW, inbox),
+    tell(
+      rfi('C'),
+      d(1),
+      [
+        [d(1, 1), accept(BOB, 5_000, 'USD')],
+        [d(12), { type: 'lost', actor: BOB, reason: 'BudgetNotAdequate' }],
+      ],
+      NOW,
+      inbox,
+    ),
     tell(rfi('D'), d(2), [], NOW, inbox),
-    tell(rfi('E'), d(3), [[d(3, 4), { type: 'interested', actor: ALICE }], [d(3, 10), accept(ALICE, 20_000, 'EUR')]], NOW, classic),
+    tell(
+      rfi('E'),
+      d(3),
+      [
+        [d(3, 4), { type: 'interested', actor: ALICE }],
+        [d(3, 10), accept(ALICE, 20_000, 'EUR')],
+      ],
+      NOW,
+      classic,
+    ),
     tell(rfi('F'), d(4), [[new Date(d(4).getTime() + 30 * MINUTE), { type: 'noThanks', actor: BOB }]], NOW, classic),
     tell(rfi('G'), d(19, 20), [], NOW, inbox),
     tell(rfi('H'), d(5), [[d(5, 5), accept(ALICE, 7_000, 'GBP')]], NOW, inbox),
-    tell(rfi('I'), d(6), [[d(6, 3), accept(ALICE, 1_000, 'USD')], [d(15), { type: 'won', actor: ALICE }]], NOW, inbox),
+    tell(
+      rfi('I'),
+      d(6),
+      [
+        [d(6, 3), accept(ALICE, 1_000, 'USD')],
+        [d(15), { type: 'won', actor: ALICE }],
+      ],
+      NOW,
+      inbox,
+    ),
   ];
 }
 
@@ -80,8 +116,17 @@ describe('referrals: stats', () => {
     expect(figures.acceptance).to.deep.equal({ accepted: 5, declined: 1, expired: 1, skipped: 1, rate: 5 / 8 });
     expect(figures.expired).to.equal(1);
     expect(figures.win).to.deep.equal({ won: 2, lost: 1, rate: 2 / 3 });
-    expect(figures.wonValue).to.deep.equal([{ currency: 'EUR', value: 10_000 }, { currency: 'USD', value: 1_000 }]);
-    expect(figures.pipeline).to.deep.equal({ openDeals: 2, value: [{ currency: 'EUR', value: 20_000 }, { currency: 'GBP', value: 7_000 }] });
+    expect(figures.wonValue).to.deep.equal([
+      { currency: 'EUR', value: 10_000 },
+      { currency: 'USD', value: 1_000 },
+    ]);
+    expect(figures.pipeline).to.deep.equal({
+      openDeals: 2,
+      value: [
+        { currency: 'EUR', value: 20_000 },
+        { currency: 'GBP', value: 7_000 },
+      ],
+    });
     expect(figures.sellers).to.deep.equal([
       // Alice: accepted A, E, H, I; won A, I; first responses A 2 h, E 4 h, H 5 h, I 3 h → (3 + 4) / 2.
       { id: 'aad-alice', name: 'Alice Seller', accepted: 4, won: 2, lost: 0, medianResponseMs: 3.5 * HOUR },

@@ -10,7 +10,23 @@ import type { Flow, Referral } from '../../referrals/model.js';
 import { closeDatePassedAt } from '../../referrals/deadlines.js';
 import { dueTimers, nextTimer, pendingTimers } from '../../referrals/timers.js';
 import {
-  ALICE, CLOSE_DATE, CLOSE_DATE_MS, CLOSE_DATE_PASSED_MS, DAY, HOUR, MARY, at, command, iso, makeRfi, policyFor, reach, refusal, stateOf, step, type Path,
+  ALICE,
+  CLOSE_DATE,
+  CLOSE_DATE_MS,
+  CLOSE_DATE_PASSED_MS,
+  DAY,
+  HOUR,
+  MARY,
+  at,
+  command,
+  iso,
+  makeRfi,
+  policyFor,
+  reach,
+  refusal,
+  stateOf,
+  step,
+  type Path,
 } from './helpers.js';
 
 const URGENT = makeRfi({ callToAction: 'ContactMe' });
@@ -24,21 +40,109 @@ const timersOf = (referral: Referral, flow: Flow = referral.flow) =>
 
 // ---------------------------------------------------------------------------------------------
 describe('timers: what is pending in each state (hours after T0)', () => {
-  const PENDING: ReadonlyArray<readonly [label: string, flow: Flow, rfi: typeof PLAIN, path: Path, expected: ReadonlyArray<readonly [TimerCommandType, number]>]> = [
-    ['inbox New',                      'inbox',   PLAIN,  [],                                [['remind', 24], ['warnExpiry', 12 * 24], ['expire', 14 * 24]]],
-    ['inbox New, urgent',              'inbox',   URGENT, [],                                [['remind', 24], ['changeUrgency', 72], ['warnExpiry', 12 * 24], ['expire', 14 * 24]]],
-    ['inbox New, reminded',            'inbox',   URGENT, [[24, 'remind']],                  [['changeUrgency', 72], ['warnExpiry', 12 * 24], ['expire', 14 * 24]]],
-    ['inbox New, all notices sent',    'inbox',   URGENT, [[24, 'remind'], [72, 'changeUrgency'], [12 * 24, 'warnExpiry']], [['expire', 14 * 24]]],
-    ['inbox Active (close date set)',  'inbox',   URGENT, [[1, 'accept']],                   [['remindCloseDate', P]]],
-    ['inbox Closed/Declined',          'inbox',   URGENT, [[1, 'decline']],                  []],
-    ['inbox Closed/Won',               'inbox',   PLAIN,  [[1, 'accept'], [2, 'won']],       []],
-    ['classic New',                    'classic', PLAIN,  [],                                [['remind', 24], ['skip', 72]]],
+  const PENDING: ReadonlyArray<
+    readonly [label: string, flow: Flow, rfi: typeof PLAIN, path: Path, expected: ReadonlyArray<readonly [TimerCommandType, number]>]
+  > = [
+    [
+      'inbox New',
+      'inbox',
+      PLAIN,
+      [],
+      [
+        ['remind', 24],
+        ['warnExpiry', 12 * 24],
+        ['expire', 14 * 24],
+      ],
+    ],
+    [
+      'inbox New, urgent',
+      'inbox',
+      URGENT,
+      [],
+      [
+        ['remind', 24],
+        ['changeUrgency', 72],
+        ['warnExpiry', 12 * 24],
+        ['expire', 14 * 24],
+      ],
+    ],
+    [
+      'inbox New, reminded',
+      'inbox',
+      URGENT,
+      [[24, 'remind']],
+      [
+        ['changeUrgency', 72],
+        ['warnExpiry', 12 * 24],
+        ['expire', 14 * 24],
+      ],
+    ],
+    [
+      'inbox New, all notices sent',
+      'inbox',
+      URGENT,
+      [
+        [24, 'remind'],
+        [72, 'changeUrgency'],
+        [12 * 24, 'warnExpiry'],
+      ],
+      [['expire', 14 * 24]],
+    ],
+    ['inbox Active (close date set)', 'inbox', URGENT, [[1, 'accept']], [['remindCloseDate', P]]],
+    ['inbox Closed/Declined', 'inbox', URGENT, [[1, 'decline']], []],
+    [
+      'inbox Closed/Won',
+      'inbox',
+      PLAIN,
+      [
+        [1, 'accept'],
+        [2, 'won'],
+      ],
+      [],
+    ],
+    [
+      'classic New',
+      'classic',
+      PLAIN,
+      [],
+      [
+        ['remind', 24],
+        ['skip', 72],
+      ],
+    ],
     // the urgency change (72h) coincides with the skip (72h): nothing to change on a skipped referral
-    ['classic New, urgent',            'classic', URGENT, [],                                [['remind', 24], ['skip', 72]]],
-    ['classic Received',               'classic', PLAIN,  [[10, 'interested']],              [['expire', 10 + 7 * 24]]],
-    ['classic Received, urgent',       'classic', URGENT, [[10, 'interested']],              [['changeUrgency', 72], ['expire', 10 + 7 * 24]]],
-    ['classic Active (close date set)','classic', PLAIN,  [[1, 'interested'], [2, 'accept']], [['remindCloseDate', P]]],
-    ['classic Closed/Skipped',         'classic', PLAIN,  [[1, 'noThanks']],                 []],
+    [
+      'classic New, urgent',
+      'classic',
+      URGENT,
+      [],
+      [
+        ['remind', 24],
+        ['skip', 72],
+      ],
+    ],
+    ['classic Received', 'classic', PLAIN, [[10, 'interested']], [['expire', 10 + 7 * 24]]],
+    [
+      'classic Received, urgent',
+      'classic',
+      URGENT,
+      [[10, 'interested']],
+      [
+        ['changeUrgency', 72],
+        ['expire', 10 + 7 * 24],
+      ],
+    ],
+    [
+      'classic Active (close date set)',
+      'classic',
+      PLAIN,
+      [
+        [1, 'interested'],
+        [2, 'accept'],
+      ],
+      [['remindCloseDate', P]],
+    ],
+    ['classic Closed/Skipped', 'classic', PLAIN, [[1, 'noThanks']], []],
   ];
   for (const [label, flow, rfi, path, expected] of PENDING) {
     it(`${label} → ${expected.map(([t, h]) => `${t}@${h}h`).join(', ') || 'none'}`, () => {
@@ -71,16 +175,28 @@ describe('timers: what is pending in each state (hours after T0)', () => {
 describe('timers: each timer command is not due before its time, due at/after it, fires once', () => {
   // [flow, rfi, path, timer, due (hours after T0), event it records, state after, a second identical command]
   const TIMERS: ReadonlyArray<readonly [Flow, typeof PLAIN, Path, TimerCommandType, number, string, string, 'NotDue' | 'Closed']> = [
-    ['inbox',   PLAIN,  [],                                 'remind',          24,           'reminded',         'New/Pending',     'NotDue'],
-    ['inbox',   PLAIN,  [],                                 'warnExpiry',      12 * 24,      'expiryWarned',     'New/Pending',     'NotDue'],
-    ['inbox',   URGENT, [],                                 'changeUrgency',   72,           'urgencyChanged',   'New/Pending',     'NotDue'],
-    ['inbox',   PLAIN,  [],                                 'expire',          14 * 24,      'expired',          'Closed/Expired',  'Closed'],
-    ['inbox',   PLAIN,  [[1, 'accept']],                    'remindCloseDate', P,            'closeDatePassed',  'Active/Accepted', 'NotDue'],
-    ['classic', PLAIN,  [],                                 'remind',          24,           'reminded',         'New/Pending',     'NotDue'],
-    ['classic', PLAIN,  [],                                 'skip',            72,           'skipped',          'Closed/Skipped',  'Closed'],
-    ['classic', URGENT, [[1, 'interested']],                'changeUrgency',   72,           'urgencyChanged',   'New/Received',    'NotDue'],
-    ['classic', PLAIN,  [[1, 'interested']],                'expire',          1 + 7 * 24,   'expired',          'Closed/Expired',  'Closed'],
-    ['classic', PLAIN,  [[1, 'interested'], [2, 'accept']], 'remindCloseDate', P,            'closeDatePassed',  'Active/Accepted', 'NotDue'],
+    ['inbox', PLAIN, [], 'remind', 24, 'reminded', 'New/Pending', 'NotDue'],
+    ['inbox', PLAIN, [], 'warnExpiry', 12 * 24, 'expiryWarned', 'New/Pending', 'NotDue'],
+    ['inbox', URGENT, [], 'changeUrgency', 72, 'urgencyChanged', 'New/Pending', 'NotDue'],
+    ['inbox', PLAIN, [], 'expire', 14 * 24, 'expired', 'Closed/Expired', 'Closed'],
+    ['inbox', PLAIN, [[1, 'accept']], 'remindCloseDate', P, 'closeDatePassed', 'Active/Accepted', 'NotDue'],
+    ['classic', PLAIN, [], 'remind', 24, 'reminded', 'New/Pending', 'NotDue'],
+    ['classic', PLAIN, [], 'skip', 72, 'skipped', 'Closed/Skipped', 'Closed'],
+    ['classic', URGENT, [[1, 'interested']], 'changeUrgency', 72, 'urgencyChanged', 'New/Received', 'NotDue'],
+    ['classic', PLAIN, [[1, 'interested']], 'expire', 1 + 7 * 24, 'expired', 'Closed/Expired', 'Closed'],
+    [
+      'classic',
+      PLAIN,
+      [
+        [1, 'interested'],
+        [2, 'accept'],
+      ],
+      'remindCloseDate',
+      P,
+      'closeDatePassed',
+      'Active/Accepted',
+      'NotDue',
+    ],
   ];
 
   for (const [flow, rfi, path, timer, hours, eventType, state, again] of TIMERS) {
@@ -134,16 +250,25 @@ describe('timers: each timer command is not due before its time, due at/after it
 // ---------------------------------------------------------------------------------------------
 describe('timers: superseded timers', () => {
   const SUPERSEDED: ReadonlyArray<readonly [Flow, Path, TimerCommandType, number, 'NotDue' | 'Closed']> = [
-    ['inbox',   [[1, 'accept']],     'remind',        24,       'NotDue'],
-    ['inbox',   [[1, 'accept']],     'changeUrgency', 72,       'NotDue'],
-    ['inbox',   [[1, 'accept']],     'warnExpiry',    12 * 24,  'NotDue'],
-    ['inbox',   [[1, 'accept']],     'expire',        14 * 24,  'NotDue'],
-    ['inbox',   [[1, 'decline']],    'remind',        24,       'Closed'],
-    ['inbox',   [[1, 'decline']],    'expire',        14 * 24,  'Closed'],
-    ['classic', [[1, 'interested']], 'remind',        24,       'NotDue'],
-    ['classic', [[1, 'interested']], 'skip',          72,       'NotDue'],
-    ['classic', [[1, 'noThanks']],   'skip',          72,       'Closed'],
-    ['classic', [[1, 'interested'], [2, 'accept']], 'expire', 1 + 7 * 24, 'NotDue'],
+    ['inbox', [[1, 'accept']], 'remind', 24, 'NotDue'],
+    ['inbox', [[1, 'accept']], 'changeUrgency', 72, 'NotDue'],
+    ['inbox', [[1, 'accept']], 'warnExpiry', 12 * 24, 'NotDue'],
+    ['inbox', [[1, 'accept']], 'expire', 14 * 24, 'NotDue'],
+    ['inbox', [[1, 'decline']], 'remind', 24, 'Closed'],
+    ['inbox', [[1, 'decline']], 'expire', 14 * 24, 'Closed'],
+    ['classic', [[1, 'interested']], 'remind', 24, 'NotDue'],
+    ['classic', [[1, 'interested']], 'skip', 72, 'NotDue'],
+    ['classic', [[1, 'noThanks']], 'skip', 72, 'Closed'],
+    [
+      'classic',
+      [
+        [1, 'interested'],
+        [2, 'accept'],
+      ],
+      'expire',
+      1 + 7 * 24,
+      'NotDue',
+    ],
   ];
   for (const [flow, path, timer, hours, code] of SUPERSEDED) {
     it(`${flow} ${path.map(([, t]) => t).join('→')}, then ${timer} @${hours}h → ${code}, not pending`, () => {
@@ -167,9 +292,9 @@ describe('timers: catching up after downtime', () => {
 
   const DOWNTIME: ReadonlyArray<readonly [Flow, Path, number, TimerCommandType, number, string]> = [
     // flow     path                  down until  closing timer  its due (h)  final state
-    ['inbox',   [],                   15 * DAY,   'expire',      14 * 24,     'Closed/Expired'],
-    ['classic', [],                   4 * DAY,    'skip',        72,          'Closed/Skipped'],
-    ['classic', [[1, 'interested']],  10 * DAY,   'expire',      1 + 7 * 24,  'Closed/Expired'],
+    ['inbox', [], 15 * DAY, 'expire', 14 * 24, 'Closed/Expired'],
+    ['classic', [], 4 * DAY, 'skip', 72, 'Closed/Skipped'],
+    ['classic', [[1, 'interested']], 10 * DAY, 'expire', 1 + 7 * 24, 'Closed/Expired'],
   ];
   for (const [flow, path, until, closing, hours, state] of DOWNTIME) {
     it(`${flow} ${path.map(([, t]) => t).join('→') || 'New'}, down until ${until / DAY}d: only ${closing} is due, no stale reminder`, () => {
@@ -203,7 +328,10 @@ describe('timers: deadlines and incoming dates', () => {
   it('classic: skip runs from the incoming createdDateTime', () => {
     const referral = reach('classic', [], makeRfi({ createdDateTime: iso(-70 * HOUR) }));
     expect(referral.expirationDateTime).to.equal(iso(2 * HOUR));
-    expect(dueTimers(referral, policyFor('classic'), at(HOUR)).map((t) => t.type), 'overdue reminder').to.deep.equal(['remind']);
+    expect(
+      dueTimers(referral, policyFor('classic'), at(HOUR)).map((t) => t.type),
+      'overdue reminder',
+    ).to.deep.equal(['remind']);
     expect(stateOf(step(referral, { type: 'skip' }, at(2 * HOUR), policyFor('classic')))).to.equal('Closed/Skipped');
   });
 
@@ -214,13 +342,47 @@ describe('timers: deadlines and incoming dates', () => {
 
   // [flow, incoming expirationDateTime (h after T0), resulting expirationDateTime (h), pending timers]
   const EXPIRATION: ReadonlyArray<readonly [Flow, number, number, ReadonlyArray<readonly [TimerCommandType, number]>]> = [
-    ['inbox',   5 * 24,   5 * 24,   [['remind', 24], ['warnExpiry', 3 * 24], ['expire', 5 * 24]]],
+    [
+      'inbox',
+      5 * 24,
+      5 * 24,
+      [
+        ['remind', 24],
+        ['warnExpiry', 3 * 24],
+        ['expire', 5 * 24],
+      ],
+    ],
     // a later one than the policy's also wins: Partner Center's expiry is the truth
-    ['inbox',   20 * 24,  20 * 24,  [['remind', 24], ['warnExpiry', 18 * 24], ['expire', 20 * 24]]],
+    [
+      'inbox',
+      20 * 24,
+      20 * 24,
+      [
+        ['remind', 24],
+        ['warnExpiry', 18 * 24],
+        ['expire', 20 * 24],
+      ],
+    ],
     // too close for a reminder or a warning: only the expiry
-    ['inbox',   12,       12,       [['expire', 12]]],
-    ['classic', 48,       48,       [['remind', 24], ['skip', 48]]],
-    ['classic', 100,      100,      [['remind', 24], ['skip', 100]]],
+    ['inbox', 12, 12, [['expire', 12]]],
+    [
+      'classic',
+      48,
+      48,
+      [
+        ['remind', 24],
+        ['skip', 48],
+      ],
+    ],
+    [
+      'classic',
+      100,
+      100,
+      [
+        ['remind', 24],
+        ['skip', 100],
+      ],
+    ],
   ];
   for (const [flow, incoming, result, timers] of EXPIRATION) {
     it(`${flow}: incoming expirationDateTime @${incoming}h → expires @${result}h`, () => {
@@ -292,7 +454,9 @@ describe('timers: close-date reminder', () => {
     const midnight = new Date('2024-04-04T00:00:00.000Z');
     expect(dueTimers(referral, policy, midnight)).to.deep.equal([{ type: 'remindCloseDate', dueAt: midnight.toISOString() }]);
     expect(step(referral, { type: 'remindCloseDate' }, midnight, policy).history.at(-1)).to.deep.equal({
-      type: 'closeDatePassed', at: midnight.toISOString(), closingDateTime: CLOSE_DATE,
+      type: 'closeDatePassed',
+      at: midnight.toISOString(),
+      closingDateTime: CLOSE_DATE,
     });
   });
 
@@ -349,7 +513,12 @@ describe('timers: close-date reminder', () => {
   });
 
   it('a manager edit restarts it too; closing the deal ends it', () => {
-    let referral = step(accepted(), { type: 'editEngagement', actor: MARY, asManager: true, changes: { closingDateTime: iso(CLOSE + 30 * DAY) } }, at(DAY), policy);
+    let referral = step(
+      accepted(),
+      { type: 'editEngagement', actor: MARY, asManager: true, changes: { closingDateTime: iso(CLOSE + 30 * DAY) } },
+      at(DAY),
+      policy,
+    );
     expect(nextTimer(referral, policy)?.dueAt).to.equal(iso(PASSED + 30 * DAY));
     referral = step(referral, command('won'), at(2 * DAY), policy);
     expect(pendingTimers(referral, policy)).to.deep.equal([]);

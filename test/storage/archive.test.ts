@@ -86,9 +86,7 @@ describe('storage: LowdbStore archive', () => {
 
     const seen = await store.update('rfi-1', (current) => ({ result: `${current?.referral.status}/${current?.referral.substatus}` }));
     expect(seen).to.equal('Closed/Declined');
-    const refused = await rejectionOf(
-      store.update('rfi-1', (current) => ({ record: { ...current!, outbox: [outboxItem('late')] }, result: undefined })),
-    );
+    const refused = await rejectionOf(store.update('rfi-1', (current) => ({ record: { ...current!, outbox: [outboxItem('late')] }, result: undefined })));
     expect(refused.message).to.equal('referral rfi-1 is archived (closed); it cannot change');
     expect(await snapshot(dir)).to.deep.equal(before);
     expect((await store.get('rfi-1'))!.outbox).to.deep.equal([]);

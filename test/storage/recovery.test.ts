@@ -7,7 +7,11 @@ import { declined, newReferral, recordOf } from './referral-builder.js';
 
 describe('storage: recovery rules', () => {
   const v2 = recordOf(declined(newReferral('rfi-1')));
-  const entryOf = (version: number, segment = 1): ArchivedEntry => ({ summary: { id: 'rfi-1', status: 'Closed', substatus: 'Declined', receivedDateTime: '', createdDateTime: '' }, segment, version });
+  const entryOf = (version: number, segment = 1): ArchivedEntry => ({
+    summary: { id: 'rfi-1', status: 'Closed', substatus: 'Declined', receivedDateTime: '', createdDateTime: '' },
+    segment,
+    version,
+  });
 
   it('keeps the archived copy when the open copy has the same version', () => {
     expect(resolveDuplicate(v2, entryOf(2))).to.equal('archivedWins');

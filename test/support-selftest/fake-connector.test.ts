@@ -34,13 +34,7 @@ import {
 } from 'botbuilder';
 import restify from 'restify';
 import type { AddressInfo } from 'node:net';
-import {
-  SlidingWindowLimiter,
-  TEAMS_THREAD_LIMITS,
-  startFakeConnector,
-  type FakeConnector,
-  type RecordedRequest,
-} from '../support/fake-connector.js';
+import { SlidingWindowLimiter, TEAMS_THREAD_LIMITS, startFakeConnector, type FakeConnector, type RecordedRequest } from '../support/fake-connector.js';
 import { deleteJson, getJson, postJson, putJson } from '../support/http.js';
 import { blockNetwork, blockedAttempts } from '../support/no-network.js';
 import { sendActivity } from '../support/bot-client.js';
@@ -135,8 +129,18 @@ describe('test support: fake Teams connector', function () {
       expect(fake.card(created.body.activityId).body[0].text).to.equal('new thread');
 
       const anna = fixture.users.anna;
-      const p1 = await postJson(`${fake.url}v3/conversations`, { isGroup: false, bot: { id: fixture.bot.id }, members: [{ id: anna.id }], tenantId: fixture.tenant.id });
-      const p2 = await postJson(`${fake.url}v3/conversations`, { isGroup: false, bot: { id: fixture.bot.id }, members: [{ id: anna.id }], tenantId: fixture.tenant.id });
+      const p1 = await postJson(`${fake.url}v3/conversations`, {
+        isGroup: false,
+        bot: { id: fixture.bot.id },
+        members: [{ id: anna.id }],
+        tenantId: fixture.tenant.id,
+      });
+      const p2 = await postJson(`${fake.url}v3/conversations`, {
+        isGroup: false,
+        bot: { id: fixture.bot.id },
+        members: [{ id: anna.id }],
+        tenantId: fixture.tenant.id,
+      });
       expect(p1.body.id).to.equal(anna.personalConversationId).and.equal(p2.body.id);
       expect(fake.posts()).to.have.length(1); // only the one that carried an activity
     });
@@ -230,7 +234,12 @@ describe('test support: fake Teams connector', function () {
       let result: [Partial<ConversationReference>, string] | undefined;
       await adapter.continueConversationAsync('local-bot', channelRef(EMEA), async (ctx) => {
         await TeamsInfo.sendMessageToTeamsChannel(ctx, MessageFactory.text('x') as Activity, EMEA, '').catch((e: Error) => (failure = e));
-        result = await TeamsInfo.sendMessageToTeamsChannel(ctx, MessageFactory.attachment(CardFactory.adaptiveCard(card('thread'))) as Activity, EMEA, 'local-bot');
+        result = await TeamsInfo.sendMessageToTeamsChannel(
+          ctx,
+          MessageFactory.attachment(CardFactory.adaptiveCard(card('thread'))) as Activity,
+          EMEA,
+          'local-bot',
+        );
       });
       expect(failure?.message).to.match(/createConnectorClient is not a function/);
       const create = fake.byOp('createConversation');
@@ -299,7 +308,9 @@ describe('test support: fake Teams connector', function () {
       const over = await post(EMEA);
       expect(over.status).to.equal(429);
       expect(over.headers['retry-after']).to.equal('1');
-      expect(over.body).to.deep.equal({ error: { code: 'TooManyRequests', message: 'Too many requests. Please retry after the time in the Retry-After header.' } });
+      expect(over.body).to.deep.equal({
+        error: { code: 'TooManyRequests', message: 'Too many requests. Please retry after the time in the Retry-After header.' },
+      });
       expect(fake.requests.at(-1)!.throttledBy).to.equal('thread 7/1000ms');
       // another thread is not affected
       expect((await post(`${EMEA};messageid=1`)).status).to.equal(201);
@@ -605,7 +616,13 @@ describe('test support: fake Teams connector', function () {
 
     it('adaptiveCard/action invoke: HTTP body is the invoke response {statusCode, type, value}; trigger is readable', async () => {
       const a = teamsActivities(fake.url);
-      const act = a.cardAction({ verb: 'accept', data: { referralId: 'r-1', v: 3 }, cardActivityId: '1700000000001', trigger: 'automatic', from: fixture.users.dmitri });
+      const act = a.cardAction({
+        verb: 'accept',
+        data: { referralId: 'r-1', v: 3 },
+        cardActivityId: '1700000000001',
+        trigger: 'automatic',
+        from: fixture.users.dmitri,
+      });
       expect(act).to.deep.include({ type: ActivityTypes.Invoke, name: 'adaptiveCard/action', replyToId: '1700000000001' });
       expect(act.conversation.id).to.equal(`${EMEA};messageid=1700000000001`);
       const r = await sendActivity(botUrl, act);

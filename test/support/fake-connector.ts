@@ -514,11 +514,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
   function tenantOf(r: RecordedRequest): string {
     const b = r.body ?? {};
     const fromBody: unknown =
-      b?.conversation?.tenantId ??
-      b?.channelData?.tenant?.id ??
-      b?.tenantId ??
-      b?.activity?.conversation?.tenantId ??
-      b?.activity?.channelData?.tenant?.id;
+      b?.conversation?.tenantId ?? b?.channelData?.tenant?.id ?? b?.tenantId ?? b?.activity?.conversation?.tenantId ?? b?.activity?.channelData?.tenant?.id;
     const conv = r.conversationId ? splitThreadId(r.conversationId).base : undefined;
     if (typeof fromBody === 'string' && fromBody) {
       if (conv) conversationTenants.set(conv, fromBody);
@@ -549,7 +545,8 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
         if (sub2 === 'history' && sub3 === undefined && method === 'POST') return { op: 'sendConversationHistory', conversationId };
         if (sub3 === 'members' && method === 'GET') return { op: 'getActivityMembers', conversationId, activityId: sub2 };
         if (sub3 !== undefined) return { op: 'unknown', conversationId, activityId: sub2 };
-        const op: ConnectorOp = method === 'POST' ? 'replyToActivity' : method === 'PUT' ? 'updateActivity' : method === 'DELETE' ? 'deleteActivity' : 'unknown';
+        const op: ConnectorOp =
+          method === 'POST' ? 'replyToActivity' : method === 'PUT' ? 'updateActivity' : method === 'DELETE' ? 'deleteActivity' : 'unknown';
         return { op, conversationId, activityId: sub2 };
       }
       if (sub === 'members') {
@@ -785,7 +782,10 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     const method = (req.method ?? 'GET').toUpperCase();
     let segs: string[];
     try {
-      segs = url.pathname.split('/').slice(1).map((s) => decodeURIComponent(s));
+      segs = url.pathname
+        .split('/')
+        .slice(1)
+        .map((s) => decodeURIComponent(s));
     } catch {
       segs = url.pathname.split('/').slice(1);
     }
@@ -820,7 +820,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     else if (typeof body?.replyToId === 'string') r.replyToId = body.replyToId;
     requests.push(r);
 
-    const latency = typeof options.latencyMs === 'function' ? options.latencyMs(r) : options.latencyMs ?? 0;
+    const latency = typeof options.latencyMs === 'function' ? options.latencyMs(r) : (options.latencyMs ?? 0);
     if (latency > 0) await sleep(latency);
     if (closed) return;
 
@@ -867,7 +867,10 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
       const a = threadLimiter.check(tKey, t);
       const b = tenantLimiter.check(tenant, t);
       if (!a.ok || !b.ok) {
-        const worst = !a.ok && (b.ok || a.retryAfterMs >= b.retryAfterMs) ? { ...a, scope: 'thread' } : { ...(b as Extract<LimitDecision, { ok: false }>), scope: 'tenant' };
+        const worst =
+          !a.ok && (b.ok || a.retryAfterMs >= b.retryAfterMs)
+            ? { ...a, scope: 'thread' }
+            : { ...(b as Extract<LimitDecision, { ok: false }>), scope: 'tenant' };
         const secs = Math.max(1, Math.ceil(worst.retryAfterMs / 1000));
         throttled++;
         enforcedThrottled++;
@@ -918,8 +921,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     posts: () => requests.filter((r) => isNewMessage(r) && !r.isThreadReply),
     replies: () => requests.filter((r) => isNewMessage(r) && r.isThreadReply === true),
     newMessages: () => requests.filter(isNewMessage),
-    updates: (activityId?: string) =>
-      requests.filter((r) => ok(r) && r.op === 'updateActivity' && (activityId === undefined || r.activityId === activityId)),
+    updates: (activityId?: string) => requests.filter((r) => ok(r) && r.op === 'updateActivity' && (activityId === undefined || r.activityId === activityId)),
     deletes: () => requests.filter((r) => ok(r) && r.op === 'deleteActivity'),
     byOp: (op) => requests.filter((r) => r.op === op),
     message: (id) => messages.get(id),

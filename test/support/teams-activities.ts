@@ -109,7 +109,10 @@ export function fixtureConnectorOptions(fx: TeamsFixture = fixture): Pick<FakeCo
     aadGroupId: fx.team.aadGroupId,
     tenantId: fx.tenant.id,
     // Teams' channel list reports General without a name.
-    channels: [{ id: fx.team.general.id, type: 'standard' }, { id: fx.team.emea.id, name: fx.team.emea.name, type: 'standard' }],
+    channels: [
+      { id: fx.team.general.id, type: 'standard' },
+      { id: fx.team.emea.id, name: fx.team.emea.name, type: 'standard' },
+    ],
     members: fixtureMembers(fx),
   };
   return { teams: [team], members: fixtureMembers(fx), tenantId: fx.tenant.id };
@@ -292,10 +295,7 @@ export function channelMention(command: string, o: ChannelMessageOptions): Json 
     text,
     textFormat: 'plain',
     attachments: [{ contentType: 'text/html', content: html }],
-    entities: [
-      ...(mention ? [{ type: 'mention', mentioned: { id: fx.bot.id, name: fx.bot.name }, text: at }] : []),
-      ...base.entities,
-    ],
+    entities: [...(mention ? [{ type: 'mention', mentioned: { id: fx.bot.id, name: fx.bot.name }, text: at }] : []), ...base.entities],
     conversation: { ...channelConversation(fx, `${channel.id};messageid=${root}`), name: channel.name },
     channelData: teamChannelData(fx, {
       teamsChannelId: channel.id,
@@ -418,7 +418,8 @@ export function teamsActivities(serviceUrl: string, fx: TeamsFixture = fixture) 
   const b = { serviceUrl, fx };
   return {
     fx,
-    installationUpdate: (action: 'add' | 'remove' | 'add-upgrade' | 'remove-upgrade', o: Partial<InstallOptions> = {}) => installationUpdate(action, { ...b, ...o }),
+    installationUpdate: (action: 'add' | 'remove' | 'add-upgrade' | 'remove-upgrade', o: Partial<InstallOptions> = {}) =>
+      installationUpdate(action, { ...b, ...o }),
     botAddedToTeam: (o: Partial<InstallOptions> = {}) => botAddedToTeam({ ...b, ...o }),
     botRemovedFromTeam: (o: Partial<BaseOptions> = {}) => botRemovedFromTeam({ ...b, ...o }),
     usersAddedToTeam: (added: FixtureUser[], o: Partial<BaseOptions> = {}) => usersAddedToTeam(added, { ...b, ...o }),

@@ -17,7 +17,9 @@ import {
   seed,
   startTestService,
   takeIn,
-  waitUntil, useOutboxRig } from './outbox-support.js';
+  waitUntil,
+  useOutboxRig,
+} from './outbox-support.js';
 
 const SCALE = 0.05; // 60 per 30 s → 60 per 1.5 s
 
@@ -29,7 +31,11 @@ describe('outbox: a burst of RFIs (component, scaled Teams limits)', function ()
     const service = await startTestService(rig.dataDir, SCALE);
     await seed(
       service,
-      [channelTarget(rig.fake.url, CHANNELS.general, 'General'), channelTarget(rig.fake.url, CHANNELS.emea, 'EMEA'), channelTarget(rig.fake.url, CHANNELS.apac, 'APAC')],
+      [
+        channelTarget(rig.fake.url, CHANNELS.general, 'General'),
+        channelTarget(rig.fake.url, CHANNELS.emea, 'EMEA'),
+        channelTarget(rig.fake.url, CHANNELS.apac, 'APAC'),
+      ],
       [route(CHANNELS.general), route(CHANNELS.emea, { country: ['DE', 'FR'] }), route(CHANNELS.apac, { country: ['JP'] })],
     );
     return service;
@@ -43,7 +49,21 @@ describe('outbox: a burst of RFIs (component, scaled Teams limits)', function ()
     await takeIn(rig.app, rfis);
     // A bot-level message queued in the state goes out too (wake() skips the rescan wait).
     await rig.app.store.updateState((state) => ({
-      state: { ...state, outbox: [...state.outbox, { id: 'welcome-1', kind: 'channelMessage', target: `channel:${CHANNELS.apac}`, message: { key: 'welcome' }, createdAt: new Date().toISOString(), attempts: 0, state: 'pending' }] },
+      state: {
+        ...state,
+        outbox: [
+          ...state.outbox,
+          {
+            id: 'welcome-1',
+            kind: 'channelMessage',
+            target: `channel:${CHANNELS.apac}`,
+            message: { key: 'welcome' },
+            createdAt: new Date().toISOString(),
+            attempts: 0,
+            state: 'pending',
+          },
+        ],
+      },
       result: undefined,
     }));
     rig.app.sender.wake();
@@ -55,7 +75,9 @@ describe('outbox: a burst of RFIs (component, scaled Teams limits)', function ()
     expect(postedReferralIds(rig.fake, CHANNELS.apac)).to.deep.equal(expected('JP'));
     expect(postedReferralIds(rig.fake, CHANNELS.general)).to.deep.equal(expected('US'));
     expect(rig.fake.throttledCount, 'no 429 while the limits are respected').to.equal(0);
-    expect(rig.fake.posts().filter((post) => post.conversationId === CHANNELS.apac && !post.body?.attachments?.[0]?.content?.actions)).to.have.length.greaterThan(0);
+    expect(
+      rig.fake.posts().filter((post) => post.conversationId === CHANNELS.apac && !post.body?.attachments?.[0]?.content?.actions),
+    ).to.have.length.greaterThan(0);
 
     // Every record knows its card's activity id and the version it shows.
     for (const rfi of rfis.slice(0, 30)) {

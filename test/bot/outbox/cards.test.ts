@@ -8,7 +8,22 @@ import type { Command } from '../../../referrals/commands.js';
 import type { FakeConnector } from '../../support/fake-connector.js';
 import { removeDir, tempDataDir, type TestService } from '../../support/start-service.js';
 import { fixture } from '../../support/teams-activities.js';
-import { CHANNELS, cardOf, cardRef, channelTarget, outboxEmpty, postedReferralIds, recordOf, rfiFrom, route, seed, startLimitedFake, startTestService, takeIn, waitUntil } from './outbox-support.js';
+import {
+  CHANNELS,
+  cardOf,
+  cardRef,
+  channelTarget,
+  outboxEmpty,
+  postedReferralIds,
+  recordOf,
+  rfiFrom,
+  route,
+  seed,
+  startLimitedFake,
+  startTestService,
+  takeIn,
+  waitUntil,
+} from './outbox-support.js';
 
 const SCALE = 0.05;
 const seller = { id: fixture.users.anna.aadObjectId, name: fixture.users.anna.name };
@@ -62,7 +77,9 @@ describe('outbox: card updates and thread replies (component)', function () {
     const updates = fake.updates(root);
     expect(updates, 'one update for four changes').to.have.length(1);
     expect(cardRef(cardOf(updates[0]!))?.version, 'the latest state').to.equal(record.referral.version);
-    expect(JSON.stringify(fake.card(root))).to.contain('Fabrikam migration, phase 1').and.to.contain('Bruno');
+    expect(JSON.stringify(fake.card(root)))
+      .to.contain('Fabrikam migration, phase 1')
+      .and.to.contain('Bruno');
     expect(record.card?.shownVersion).to.equal(record.referral.version);
 
     const replies = fake.threadReplies(root).map((message) => String(message.activity['text']));

@@ -14,7 +14,12 @@ describe('outbox config', () => {
     expect(config).to.include({ sendTimeoutMs: 500, outboxMaxAttempts: 3, outboxMaxBackoffMs: 30_000 });
   });
 
-  for (const [variable, value] of [['SEND_TIMEOUT', '15'], ['OUTBOX_MAX_ATTEMPTS', '0'], ['OUTBOX_MAX_ATTEMPTS', '2.5'], ['OUTBOX_MAX_BACKOFF', 'P0D']] as const) {
+  for (const [variable, value] of [
+    ['SEND_TIMEOUT', '15'],
+    ['OUTBOX_MAX_ATTEMPTS', '0'],
+    ['OUTBOX_MAX_ATTEMPTS', '2.5'],
+    ['OUTBOX_MAX_BACKOFF', 'P0D'],
+  ] as const) {
     it(`rejects ${variable}=${value} naming the variable`, () => {
       expect(() => readConfig({ [variable]: value }))
         .to.throw(ConfigError)

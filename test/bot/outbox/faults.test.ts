@@ -5,7 +5,20 @@
 import { expect } from 'chai';
 import { request } from '../../support/intake-client.js';
 import type { TestService } from '../../support/start-service.js';
-import { CHANNELS, channelTarget, outboxEmpty, postedReferralIds, recordOf, rfiFrom, route, seed, startTestService, takeIn, waitUntil, useOutboxRig } from './outbox-support.js';
+import {
+  CHANNELS,
+  channelTarget,
+  outboxEmpty,
+  postedReferralIds,
+  recordOf,
+  rfiFrom,
+  route,
+  seed,
+  startTestService,
+  takeIn,
+  waitUntil,
+  useOutboxRig,
+} from './outbox-support.js';
 import { outboxStatus } from '../../../bot/outbox/status.js';
 
 const SCALE = 0.05;
@@ -63,7 +76,13 @@ describe('outbox: transient failures, retries and parking (component)', function
     expect(health.body.outbox).to.deep.include({ pending: 0, failed: 1 });
     const status = outboxStatus(rig.app.store);
     expect(status.failedItems).to.have.length(1);
-    expect(status.failedItems[0]).to.deep.include({ referralId: 'parked-1', kind: 'postCard', target: `channel:${CHANNELS.emea}`, targetName: 'Partner Sales › EMEA', attempts: 3 });
+    expect(status.failedItems[0]).to.deep.include({
+      referralId: 'parked-1',
+      kind: 'postCard',
+      target: `channel:${CHANNELS.emea}`,
+      targetName: 'Partner Sales › EMEA',
+      attempts: 3,
+    });
 
     // Nothing more is tried while it is parked.
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -135,7 +135,8 @@ export async function takeIn(app: TestService, rfis: Array<Record<string, unknow
 export function cardRef(card: unknown): { referralId: string; version: number } | undefined {
   if (card === null || typeof card !== 'object') return undefined;
   const object = card as Record<string, unknown>;
-  if (typeof object['referralId'] === 'string' && typeof object['version'] === 'number') return { referralId: object['referralId'], version: object['version'] };
+  if (typeof object['referralId'] === 'string' && typeof object['version'] === 'number')
+    return { referralId: object['referralId'], version: object['version'] };
   for (const value of Object.values(object)) {
     const found = cardRef(value);
     if (found) return found;
@@ -146,7 +147,8 @@ export function cardRef(card: unknown): { referralId: string; version: number } 
 const CARD = 'application/vnd.microsoft.card.adaptive';
 
 export function cardOf(request: RecordedRequest): unknown {
-  return (request.body?.attachments as Array<{ contentType: string; content: unknown }> | undefined)?.find((attachment) => attachment.contentType === CARD)?.content;
+  return (request.body?.attachments as Array<{ contentType: string; content: unknown }> | undefined)?.find((attachment) => attachment.contentType === CARD)
+    ?.content;
 }
 
 /** Successful new posts (thread roots) in `channelId`, in arrival order, as referral ids (cards only). */

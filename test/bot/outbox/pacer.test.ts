@@ -104,7 +104,12 @@ describe('outbox pacer', () => {
   it('timeScale shortens every window; the scaled fake accepts the result', () => {
     const scale = 0.05;
     const sends = simulate(new Pacer({ timeScale: scale }), 300, { latencyMs: 2 });
-    expect(violations(sends, FAKE_THREAD.map((rule) => ({ windowMs: rule.windowMs * scale, max: rule.max })))).to.equal(0);
+    expect(
+      violations(
+        sends,
+        FAKE_THREAD.map((rule) => ({ windowMs: rule.windowMs * scale, max: rule.max })),
+      ),
+    ).to.equal(0);
     // 60 per 1.5 s: 300 requests take 4 full windows plus the first 60 (8 per 100 ms).
     expect(sends[299]! - sends[0]!).to.be.within(4 * 1500, 4 * 1500 * 1.05 + 800);
   });

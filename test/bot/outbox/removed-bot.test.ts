@@ -20,7 +20,9 @@ import {
   seed,
   startTestService,
   takeIn,
-  waitUntil, useOutboxRig } from './outbox-support.js';
+  waitUntil,
+  useOutboxRig,
+} from './outbox-support.js';
 
 const SCALE = 0.05;
 const seller = { id: fixture.users.anna.aadObjectId, name: fixture.users.anna.name };
@@ -111,7 +113,10 @@ describe('outbox: the bot was removed from a conversation (component)', function
     await rig.app.store.updateState((state) => {
       const key = `channel:${CHANNELS.emea}`;
       const target = state.conversations[key] as ConversationTarget;
-      return { state: { ...state, conversations: { ...state.conversations, [key]: { ...target, active: false, inactiveReason: 'uninstalled' } } }, result: undefined };
+      return {
+        state: { ...state, conversations: { ...state.conversations, [key]: { ...target, active: false, inactiveReason: 'uninstalled' } } },
+        result: undefined,
+      };
     });
     await waitUntil('the card moved to General', () => postedReferralIds(rig.fake, CHANNELS.general).length === 1 && outboxEmpty(rig.app!));
     expect((await recordOf(rig.app, 'uninstalled-1')).card?.target).to.equal(`channel:${CHANNELS.general}`);
@@ -124,7 +129,15 @@ describe('outbox: the bot was removed from a conversation (component)', function
     await seed(rig.app, [personalTarget(rig.fake.url, MANAGER)]);
     const chat = personalConversationIdFor(MANAGER.id);
     const blocked = rig.fake.fail(chat, { status: 403, code: 'ConversationBlockedByUser' }, Infinity);
-    const item = (id: string) => ({ id, kind: 'personal' as const, target: `user:${MANAGER.aadObjectId}`, message: { key: 'welcome' }, createdAt: new Date().toISOString(), attempts: 0, state: 'pending' as const });
+    const item = (id: string) => ({
+      id,
+      kind: 'personal' as const,
+      target: `user:${MANAGER.aadObjectId}`,
+      message: { key: 'welcome' },
+      createdAt: new Date().toISOString(),
+      attempts: 0,
+      state: 'pending' as const,
+    });
     await rig.app.store.updateState((state) => ({ state: { ...state, outbox: [...state.outbox, item('p-1'), item('p-2')] }, result: undefined }));
     rig.app.sender.wake();
     await waitUntil('the chat retired', () => conversation(`user:${MANAGER.aadObjectId}`).active === false && outboxEmpty(rig.app!));

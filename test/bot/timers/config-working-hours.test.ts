@@ -34,7 +34,9 @@ describe('config: WORKING_HOURS', () => {
       }
       expect(error).to.be.instanceOf(ConfigError);
       expect((error as ConfigError).variable).to.equal('WORKING_HOURS');
-      expect((error as ConfigError).message).to.match(/^Invalid configuration: WORKING_HOURS: /).and.match(detail);
+      expect((error as ConfigError).message)
+        .to.match(/^Invalid configuration: WORKING_HOURS: /)
+        .and.match(detail);
     });
   }
 });

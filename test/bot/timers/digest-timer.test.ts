@@ -68,7 +68,12 @@ function channel(key: string, active = true): ConversationTarget {
   return {
     key,
     kind: 'channel',
-    reference: { serviceUrl: 'http://127.0.0.1:1', channelId: 'msteams', conversation: { id: key.slice('channel:'.length), conversationType: 'channel' }, bot: { id: '28:bot' } },
+    reference: {
+      serviceUrl: 'http://127.0.0.1:1',
+      channelId: 'msteams',
+      conversation: { id: key.slice('channel:'.length), conversationType: 'channel' },
+      bot: { id: '28:bot' },
+    },
     active,
     updatedAt: new Date(MON_SLOT - 10 * DAY).toISOString(),
   };
@@ -92,7 +97,11 @@ describe('digest timer', () => {
     store = new LowdbStore({ dataDir: dir });
     await store.open();
     await store.updateState((state) => ({
-      state: { ...state, conversations: { [EMEA]: channel(EMEA), [GENERAL]: channel(GENERAL), 'channel:19:gone@thread.tacv2': channel('channel:19:gone@thread.tacv2', false) }, routes: [route(EMEA), route(GENERAL), route('channel:19:gone@thread.tacv2')] },
+      state: {
+        ...state,
+        conversations: { [EMEA]: channel(EMEA), [GENERAL]: channel(GENERAL), 'channel:19:gone@thread.tacv2': channel('channel:19:gone@thread.tacv2', false) },
+        routes: [route(EMEA), route(GENERAL), route('channel:19:gone@thread.tacv2')],
+      },
       result: undefined,
     }));
   });
@@ -123,7 +132,12 @@ describe('digest timer', () => {
     const deal = tell(
       makeRfi({ id: 'deal', customerProfile: { name: 'Fabrikam' } }),
       new Date(MON_SLOT - 9 * DAY),
-      [[new Date(MON_SLOT - 9 * DAY + HOUR), { type: 'accept', actor: ALICE, fields: { dealValue: 5000, currency: 'EUR', closingDateTime: '2026-02-27T00:00:00.000Z' }, contacts: [] }]],
+      [
+        [
+          new Date(MON_SLOT - 9 * DAY + HOUR),
+          { type: 'accept', actor: ALICE, fields: { dealValue: 5000, currency: 'EUR', closingDateTime: '2026-02-27T00:00:00.000Z' }, contacts: [] },
+        ],
+      ],
       new Date(MON_SLOT),
       policy,
     );
@@ -131,7 +145,7 @@ describe('digest timer', () => {
     await store.seed([record(deal, EMEA), record(fresh, EMEA)]);
   }
 
-  it('dueSlot: the latest slot, only while it is today\'s (or within the grace), and only once', () => {
+  it("dueSlot: the latest slot, only while it is today's (or within the grace), and only once", () => {
     const slot = new Date(MON_SLOT).toISOString();
     expect(dueSlot(SCHEDULE, new Date(MON_SLOT - 1), undefined)?.toISOString()).to.equal(undefined); // Friday's is not today's
     expect(dueSlot(SCHEDULE, new Date(MON_SLOT), undefined)?.toISOString()).to.equal(slot);
@@ -208,7 +222,12 @@ describe('digest timer', () => {
     const accepted = tell(
       makeRfi({ id: 'late', customerProfile: { name: 'Northwind' } }),
       new Date(MON_SLOT + 2 * HOUR),
-      [[new Date(MON_SLOT + 26 * HOUR), { type: 'accept', actor: ALICE, fields: { dealValue: 700, currency: 'USD', closingDateTime: '2026-04-30T00:00:00.000Z' }, contacts: [] }]],
+      [
+        [
+          new Date(MON_SLOT + 26 * HOUR),
+          { type: 'accept', actor: ALICE, fields: { dealValue: 700, currency: 'USD', closingDateTime: '2026-04-30T00:00:00.000Z' }, contacts: [] },
+        ],
+      ],
       new Date(wed - 30 * 60_000),
       DEFAULT_POLICY,
     );

@@ -318,7 +318,13 @@ describe('scheduler: every timer of both flows fires once, at its time', () => {
     await takeIn(r, rfi('gone', { createdDateTime: iso(T0 - 20 * DAY) }));
     await r.time.advanceTo(T0, r.scheduler);
     expect((await historyOf(r, 'gone', T0)).map(([type]) => type)).to.deep.equal(['expired']);
-    expect(r.store.openRecords().map((record) => record.referral.id).sort(), 'closed but its expiry message is queued').to.deep.equal(['gone', 'nodate']);
+    expect(
+      r.store
+        .openRecords()
+        .map((record) => record.referral.id)
+        .sort(),
+      'closed but its expiry message is queued',
+    ).to.deep.equal(['gone', 'nodate']);
     expect(r.scheduler.size).to.equal(0);
   });
 
@@ -495,7 +501,14 @@ describe('scheduler: restarts', () => {
 
   it('two schedulers on one store (an overlapping restart) still fire each timer once: decide() re-checks in the write', async () => {
     const r = await rig();
-    const twin = new Scheduler({ store: r.store, commands: r.commands, log: memoryLog([]), setTimer: r.time.setTimer, clearTimer: r.time.clearTimer, maxSleepMs: HOUR });
+    const twin = new Scheduler({
+      store: r.store,
+      commands: r.commands,
+      log: memoryLog([]),
+      setTimer: r.time.setTimer,
+      clearTimer: r.time.clearTimer,
+      maxSleepMs: HOUR,
+    });
     twin.start();
     try {
       for (let i = 0; i < 5; i++) await takeIn(r, rfi(`twin-${i}`, { createdDateTime: iso(T0 - DAY + i * MINUTE) }));
@@ -553,7 +566,10 @@ describe('scheduler: card actions racing a timer', () => {
       const types = (await historyOf(r, id)).map(([type]) => type);
       expect(types.filter((type) => type === 'reminded').length, id).to.be.at.most(1);
       expect(types.indexOf('reminded'), id).to.be.below(1); // absent (-1) or before the person's action
-      expect(types.filter((type) => type === 'accepted' || type === 'declined'), id).to.have.length(1);
+      expect(
+        types.filter((type) => type === 'accepted' || type === 'declined'),
+        id,
+      ).to.have.length(1);
     }
   });
 });
@@ -583,7 +599,10 @@ describe('scheduler: failures, stop, cost', () => {
     expect(r.scheduler.entryOf('a-flaky')).to.include({ type: 'remind', fireAt: iso(T0 + DAY + SECOND) });
     // Second failure at +1 s, retry after 2 s more; then it fires.
     await r.time.advanceTo(T0 + DAY + 10 * SECOND, r.scheduler);
-    expect(r.logs.filter((entry) => entry.level === 'error').map((entry) => entry.fields?.['retryAt'])).to.deep.equal([iso(T0 + DAY + SECOND), iso(T0 + DAY + 3 * SECOND)]);
+    expect(r.logs.filter((entry) => entry.level === 'error').map((entry) => entry.fields?.['retryAt'])).to.deep.equal([
+      iso(T0 + DAY + SECOND),
+      iso(T0 + DAY + 3 * SECOND),
+    ]);
     expect(await historyOf(r, 'a-flaky')).to.deep.equal([['reminded', DAY + 3 * SECOND]]);
     expect(r.scheduler.running).to.equal(true);
   });
@@ -642,7 +661,10 @@ describe('scheduler: failures, stop, cost', () => {
     scheduler.start();
     try {
       const created = Date.now();
-      const result = await applyCommand(commands, 'realtime', { type: 'takeIn', rfi: makeRfi({ id: 'realtime', createdDateTime: new Date(created).toISOString() }) });
+      const result = await applyCommand(commands, 'realtime', {
+        type: 'takeIn',
+        rfi: makeRfi({ id: 'realtime', createdDateTime: new Date(created).toISOString() }),
+      });
       expect(result.ok).to.equal(true);
       const dueAt = created + 400;
       while (planned.length < 2 && Date.now() < dueAt + 2_000) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -663,7 +685,7 @@ describe('TimerHeap', () => {
     const heap = new TimerHeap<number>();
     const model = new Map<string, number>();
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let step = 0; step < 5000; step++) {
       const id = `r${Math.floor(random() * 200)}`;
       if (random() < 0.3) {

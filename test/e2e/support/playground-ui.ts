@@ -146,7 +146,11 @@ export class PlaygroundPage {
       await pick.click();
       await this.page.keyboard.type(` ${command}`);
       await this.page.getByRole('button', { name: 'Post', exact: true }).click();
-      await waitUntil(`the post "${command}" shows`, () => posts.count(), (count) => count > before);
+      await waitUntil(
+        `the post "${command}" shows`,
+        () => posts.count(),
+        (count) => count > before,
+      );
       return posts.first();
     });
   }
@@ -212,7 +216,11 @@ export class PlaygroundPage {
     await step(`${this.name}: choose ${String(option)}`, async () => {
       await field.click();
       await this.page.getByRole('option', { name: option }).first().click();
-      await waitUntil('the choice shows in the field', () => field.inputValue(), (value) => (typeof option === 'string' ? value.includes(option) : option.test(value)));
+      await waitUntil(
+        'the choice shows in the field',
+        () => field.inputValue(),
+        (value) => (typeof option === 'string' ? value.includes(option) : option.test(value)),
+      );
     });
   }
 
