@@ -18,7 +18,10 @@
 
 import { isReferralId } from '../referrals/referral-id.js';
 import type { CommandType, PersonCommandType } from '../referrals/commands.js';
-import { isFormName, type FormName } from '../referrals/forms.js';
+import { isFormName, type FormName } from '../referrals/form-fields.js';
+import { availableCommands } from '../referrals/lifecycle.js';
+import type { Referral } from '../referrals/model.js';
+import { t, type Locale } from './i18n.js';
 
 export const VERBS = ['open', 'submit', 'do', 'cancel', 'refresh', 'show'] as const;
 export type Verb = (typeof VERBS)[number];
@@ -174,4 +177,41 @@ export function parseCardAction(verb: unknown, data: unknown): ParsedAction {
     case 'refresh':
       return { ok: true, action: { verb, data: refreshData(ref) } };
   }
+}
+
+const BUTTON_STYLE: Partial<Record<PersonCommandType, ActionStyle>> = {
+  accept: 'positive',
+  interested: 'positive',
+  won: 'positive',
+  decline: 'destructive',
+  noThanks: 'destructive',
+};
+
+/** The buttons of the shared card in the referral's state (titles in `locale`). */
+export function referralButtons(referral: Referral, locale: Locale): ExecuteAction[] {
+  const ref = cardRef(referral);
+  return availableCommands(referral).flatMap((command) => {
+    if (command === 'takeIn') return [];
+    const target = COMMAND_BUTTONS[command as PersonCommandType];
+    if (!target) return [];
+    const title = t(locale, `action.${command as PersonCommandType}`);
+    const style = BUTTON_STYLE[command as PersonCommandType];
+    return [target.verb === 'open' ? openAction(ref, target.form, title, style) : doAction(ref, target.command, title, style)];
+  });
+}
+
+/** The forms the referral's state offers (what an `open` or `submit` may name now). */
+export function availableForms(referral: Referral): FormName[] {
+  return availableCommands(referral).flatMap((command) => {
+    const target = COMMAND_BUTTONS[command as PersonCommandType];
+    return target?.verb === 'open' ? [target.form] : [];
+  });
+}
+
+/** The form-less commands the referral's state offers (what a `do` may name now). */
+export function availableDoCommands(referral: Referral): DoCommand[] {
+  return availableCommands(referral).flatMap((command) => {
+    const target = COMMAND_BUTTONS[command as PersonCommandType];
+    return target?.verb === 'do' ? [target.command] : [];
+  });
 }

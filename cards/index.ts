@@ -2,6 +2,7 @@
 // templates and strings once at module load.
 
 export * from './actions.js';
+export * from './formatters.js';
 export * from './i18n.js';
 export * from './render.js';
 export {
@@ -19,22 +20,11 @@ export { COMMON_CURRENCIES, currencyChoices, formCardData, formTemplateName, rea
 export { deadlineText, digestCardData, DIGEST_SECTION_LIMIT, listCardData, statsCardData } from './view-models/manager-views.js';
 export { describeFilters, HELP_COMMANDS, helpCardData, noticeCardData, routesCardData, welcomeCardData, type RouteFilters } from './view-models/messages.js';
 export {
-  availableDoCommands,
-  availableForms,
   closingEvent,
-  companySize,
-  contactLine,
-  contactName,
   interestedActor,
-  location,
   MAX_REFRESH_USER_IDS,
-  money,
-  referralButtons,
   referralCardData,
   respondBy,
-  showsCustomerContacts,
-  showsUrgentMarker,
-  statusText,
   type ReferralCardData,
   type TextColor,
   type ViewOptions,

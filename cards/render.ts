@@ -2,7 +2,7 @@
 // by adaptivecards-templating, then cleaned of the nulls that stand for "absent".
 
 import { createRequire } from 'node:module';
-import type { FormName } from '../referrals/forms.js';
+import type { FormName } from '../referrals/form-fields.js';
 import type { Referral } from '../referrals/model.js';
 import acceptClassic from './templates/accept-classic.json' with { type: 'json' };
 import acceptInbox from './templates/accept-inbox.json' with { type: 'json' };

@@ -153,7 +153,14 @@ export function evolve(referral: Referral | undefined, event: ReferralEvent): Re
   };
 }
 
+/** Applies a decision's events in order: the one way a referral's state moves forward. */
+export function applyEvents(referral: Referral | undefined, events: readonly ReferralEvent[]): Referral {
+  const next = events.reduce<Referral | undefined>(evolve, referral);
+  if (!next) throw new Error('applyEvents: no referral and no events');
+  return next;
+}
+
 /** The state a history folds to. */
 export function fold(history: readonly ReferralEvent[]): Referral | undefined {
-  return history.reduce<Referral | undefined>(evolve, undefined);
+  return history.length === 0 ? undefined : applyEvents(undefined, history);
 }

@@ -1,95 +1,23 @@
-// Validation of card form submissions: the raw inputs an Adaptive Card sends (strings, merged into
+// Parsing of card form submissions: the raw inputs an Adaptive Card sends (strings, merged into
 // the action's data by the client) → a command payload for decide(), or a message key per field.
 // Pure: no clock reads (the caller passes `now`), no I/O. The client may or may not enforce the
 // card's own isRequired / min / max / regex / maxLength: this is the check that counts.
 
 import { z } from 'zod';
+import { dateInputToIso, isDateOnly, isoToDateInput, todayIn } from './calendar.js';
 import type { Command } from './commands.js';
+import { earliestContractDate, isDealRegistrationEligible } from './deal-registration.js';
+import {
+  ACCEPT_CONTACT_SLOTS,
+  FALLBACK_CURRENCY,
+  FIELD_LIMITS,
+  FORM_ERRORS,
+  FORM_LEVEL,
+  isCurrencyCode,
+  type FormErrorKey,
+  type FormName,
+} from './form-fields.js';
 import { CLOSE_REASONS, type Flow, type Referral } from './model.js';
-
-/** The forms a card can open (`open` verb) and submit (`submit` verb). */
-export const FORM_NAMES = ['accept', 'decline', 'lost', 'won', 'editEngagement', 'addContact'] as const;
-export type FormName = (typeof FORM_NAMES)[number];
-
-export function isFormName(value: unknown): value is FormName {
-  return typeof value === 'string' && (FORM_NAMES as readonly string[]).includes(value);
-}
-
-/** Input ids of each form, as the card templates name them (and the client sends them back). */
-export const FORM_FIELDS = {
-  acceptInbox: [
-    'engagementName',
-    'dealValue',
-    'currency',
-    'closeDate',
-    'notes',
-    'crmId',
-    'contact1FirstName',
-    'contact1LastName',
-    'contact1Email',
-    'contact1Phone',
-    'contact2FirstName',
-    'contact2LastName',
-    'contact2Email',
-    'contact2Phone',
-  ],
-  acceptClassic: ['dealValue', 'closeDate'],
-  decline: ['reason', 'notes'],
-  lost: ['reason', 'notes'],
-  won: ['contractSignedDate', 'customerTenantId', 'notes'],
-  editEngagement: ['engagementName', 'closeDate', 'dealValue', 'currency', 'notes', 'crmId'],
-  addContact: ['firstName', 'lastName', 'email', 'phone'],
-} as const;
-
-/** How many extra contacts the inbox Accept form offers. */
-export const ACCEPT_CONTACT_SLOTS = 2;
-
-/** Length limits (characters) and the deal value range; the card templates use the same numbers. */
-export const FIELD_LIMITS = {
-  engagementName: 200,
-  notes: 2000,
-  crmId: 100,
-  firstName: 100,
-  lastName: 100,
-  email: 254,
-  phone: 30,
-  customerTenantId: 36,
-  dealValueMax: 999_999_999_999,
-} as const;
-
-/** Message keys of the locale files (cards/locales/*.json) that form errors use. */
-export const FORM_ERRORS = {
-  required: 'form.error.required',
-  invalid: 'form.error.invalid',
-  tooLong: 'form.error.tooLong',
-  notNumber: 'form.error.notNumber',
-  negative: 'form.error.negative',
-  tooLarge: 'form.error.tooLarge',
-  currency: 'form.error.currency',
-  date: 'form.error.date',
-  dateInPast: 'form.error.dateInPast',
-  dateInFuture: 'form.error.dateInFuture',
-  contractTooOld: 'form.error.contractTooOld',
-  email: 'form.error.email',
-  phone: 'form.error.phone',
-  reason: 'form.error.reason',
-  tenantId: 'form.error.tenantId',
-  contactName: 'form.error.contactName',
-  emailOrPhone: 'form.error.emailOrPhone',
-  nothingChanged: 'form.error.nothingChanged',
-  unknownForm: 'form.error.unknownForm',
-} as const;
-export type FormErrorKey = (typeof FORM_ERRORS)[keyof typeof FORM_ERRORS];
-
-/** The errors entry for a problem with the whole form rather than one field. */
-export const FORM_LEVEL = '_form';
-
-/** Deal registration: deals under this value (USD) are not eligible (DESIGN.md §1). */
-export const DEAL_REGISTRATION_MIN_USD = 25_000;
-/** Deal registration must happen within this many days of contract signature. */
-export const DEAL_REGISTRATION_WITHIN_DAYS = 60;
-/** Deal value the classic Accept form records when the RFI names no currency. */
-export const FALLBACK_CURRENCY = 'USD';
 
 type PersonCommandPayload<T> = T extends unknown ? Omit<T, 'actor' | 'asManager'> : never;
 type FormCommandType = 'accept' | 'decline' | 'lost' | 'won' | 'editEngagement' | 'addContact';
@@ -112,87 +40,6 @@ export interface FormContext {
   timeZone?: string;
   /** Units of a currency per 1 USD, for the deal-registration threshold (USD needs no rate). */
   usdRates?: Readonly<Record<string, number>>;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Dates, currencies, eligibility
-
-const CURRENCY_CODES: readonly string[] = Intl.supportedValuesOf('currency');
-const CURRENCY_SET = new Set(CURRENCY_CODES);
-
-/** ISO 4217 codes this runtime knows (Intl.supportedValuesOf('currency')). */
-export function isCurrencyCode(value: unknown): value is string {
-  return typeof value === 'string' && CURRENCY_SET.has(value);
-}
-
-const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Whether `value` is a real calendar date written YYYY-MM-DD. */
-export function isDateOnly(value: string): boolean {
-  const match = DATE_ONLY.exec(value);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
-/** `YYYY-MM-DD` (a card's Input.Date) → `YYYY-MM-DDT00:00:00.000Z`, the stored form. */
-export function dateInputToIso(date: string): string {
-  return `${date}T00:00:00.000Z`;
-}
-
-/** A stored ISO date-time → `YYYY-MM-DD` for an Input.Date (UTC date part; dates are stored at UTC midnight). */
-export function isoToDateInput(iso: string | undefined): string | undefined {
-  if (iso === undefined) return undefined;
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString().slice(0, 10);
-}
-
-/** The calendar date of `now` in `timeZone` (default UTC), as YYYY-MM-DD. An unknown zone counts as UTC. */
-export function todayIn(now: Date, timeZone?: string): string {
-  if (timeZone) {
-    try {
-      const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
-      const part = (type: string) => parts.find((p) => p.type === type)?.value;
-      const date = `${part('year')}-${part('month')}-${part('day')}`;
-      if (isDateOnly(date)) return date;
-    } catch {
-      // RangeError: unknown time zone; fall through to UTC.
-    }
-  }
-  return now.toISOString().slice(0, 10);
-}
-
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-export interface Eligibility {
-  eligible: boolean;
-  /** Why not, when not. */
-  reason?: 'belowThreshold';
-  /** The deal value in USD, when it could be worked out. */
-  valueUsd?: number;
-}
-
-/**
- * Deal registration eligibility after Won (DESIGN.md §1: co-sell deals under USD 25,000 are not
- * eligible). A deal whose value cannot be put in USD (no value, or a currency without a rate in
- * `usdRates`) counts as eligible: the registration details are optional, and asking is safer than
- * silently skipping a deal that qualifies.
- */
-export function dealRegistrationEligibility(referral: Pick<Referral, 'details'>, usdRates: Readonly<Record<string, number>> = {}): Eligibility {
-  const value = referral.details.dealValue;
-  const currency = referral.details.currency ?? FALLBACK_CURRENCY;
-  if (value === undefined || !Number.isFinite(value)) return { eligible: true };
-  const rate = currency === 'USD' ? 1 : usdRates[currency];
-  if (rate === undefined || !(rate > 0)) return { eligible: true };
-  const valueUsd = value / rate;
-  return valueUsd < DEAL_REGISTRATION_MIN_USD ? { eligible: false, reason: 'belowThreshold', valueUsd } : { eligible: true, valueUsd };
-}
-
-export function isDealRegistrationEligible(referral: Pick<Referral, 'details'>, usdRates?: Readonly<Record<string, number>>): boolean {
-  return dealRegistrationEligibility(referral, usdRates).eligible;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -429,7 +276,7 @@ function parseWon(raw: Record<string, unknown>, today: string, ctx: FormContext)
   const schema = z.object({
     contractSignedDate: optionalDate({
       notAfter: { date: today, error: E.dateInFuture },
-      notBefore: { date: addDays(today, -DEAL_REGISTRATION_WITHIN_DAYS), error: E.contractTooOld },
+      notBefore: { date: earliestContractDate(today), error: E.contractTooOld },
     }),
     customerTenantId: tenantId,
     notes: optionalText(FIELD_LIMITS.notes),

@@ -6,6 +6,7 @@ import { LifecycleError, type LifecycleErrorCode } from './errors.js';
 import type { ReferralEvent } from './events.js';
 import type { Flow, Referral, Rfi, Status, Substatus } from './model.js';
 import { addMs, type Policy } from './policy.js';
+import { mayAct } from './permissions.js';
 import { dueTimers } from './timers.js';
 
 export type Decision = { ok: true; events: ReferralEvent[] } | { ok: false; error: LifecycleError };
@@ -113,8 +114,6 @@ export function decide(referral: Referral | undefined, command: Command, now: Da
   }
 
   if (!availableCommands(referral).includes(command.type)) return fail('IllegalTransition', command, referral);
-  if (referral.status === 'Active' && referral.owner?.id !== command.actor.id && !command.asManager) {
-    return fail('NotOwner', command, referral);
-  }
+  if (!mayAct(referral, command.actor.id, command.asManager === true)) return fail('NotOwner', command, referral);
   return { ok: true, events: [personEvent(referral, command, at, policy)] };
 }

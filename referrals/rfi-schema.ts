@@ -4,7 +4,7 @@
 
 import countries from 'i18n-iso-countries';
 import { z } from 'zod';
-import { isDateOnly } from './forms.js';
+import { isDateOnly } from './calendar.js';
 import type { Rfi } from './model.js';
 import { isReferralId, REFERRAL_ID_MAX_LENGTH } from './referral-id.js';
 

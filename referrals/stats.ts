@@ -47,7 +47,7 @@
 //                       response this person gave; null when none
 //   Sorted by won, then accepted (descending), then name.
 
-import { FALLBACK_CURRENCY } from './forms.js';
+import { FALLBACK_CURRENCY } from './form-fields.js';
 import type { Actor, Referral, Substatus } from './model.js';
 import { SUBSTATUSES } from './model.js';
 import { DEFAULT_POLICY } from './policy.js';

@@ -13,7 +13,7 @@ import { assertRecord, isArchivable, summaryOf } from './record-rules.js';
 import { indexArchived, resolveDuplicate, type ArchivedEntry } from './recovery.js';
 import { StateFile } from './state-file.js';
 import type { Referral } from '../referrals/model.js';
-import type { ListFilter, Mutation, RecordListener, ReferralRecord, Store, StoreState } from './store.js';
+import type { DeliveryMutation, ListFilter, Mutation, RecordListener, ReferralRecord, Store, StoreState } from './store.js';
 
 export interface LowdbStoreOptions {
   /** The data directory; created if missing. */
@@ -163,12 +163,27 @@ export class LowdbStore implements Store {
   /**
    * Read-modify-write of one referral. `change` gets a private copy (it may mutate it); the
    * record it returns is written durably before the promise resolves. The records the store
-   * hands out elsewhere are frozen: change them only through update().
+   * hands out elsewhere are frozen: change them only through commitCommand() / updateDelivery().
    */
-  update<T>(id: string, change: (current: ReferralRecord | undefined) => Mutation<T> | Promise<Mutation<T>>): Promise<T> {
-    const refused = this.#refuseWrite('update');
+  commitCommand<T>(id: string, change: (current: ReferralRecord | undefined) => Mutation<T> | Promise<Mutation<T>>): Promise<T> {
+    const refused = this.#refuseWrite('commitCommand');
     if (refused) return Promise.reject(refused);
     return this.#locks.run(id, () => this.#readModifyWrite(id, change));
+  }
+
+  updateDelivery<T>(id: string, change: (current: ReferralRecord | undefined) => DeliveryMutation<T> | Promise<DeliveryMutation<T>>): Promise<T> {
+    const refused = this.#refuseWrite('updateDelivery');
+    if (refused) return Promise.reject(refused);
+    return this.#locks.run(id, () =>
+      this.#readModifyWrite(id, async (current) => {
+        const mutation = await change(current);
+        if (mutation === null || typeof mutation !== 'object') throw new Error(`updateDelivery(${id}): the change function must return { delivery?, result }`);
+        if (!current || mutation.delivery === undefined) return { result: mutation.result };
+        const { outbox } = mutation.delivery;
+        const card = mutation.delivery.card === null ? undefined : (mutation.delivery.card ?? current.card);
+        return { record: { referral: current.referral, outbox, ...(card && { card }) }, result: mutation.result };
+      }),
+    );
   }
 
   readState(): StoreState {

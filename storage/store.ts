@@ -3,6 +3,28 @@
 
 import type { Referral, Status, Substatus } from '../referrals/model.js';
 
+/** A digest's slot and content, as queued (content is compact JSON; see bot/timers/digest.ts). */
+export interface DigestParams {
+  slot: string;
+  since: string;
+  content: string;
+  attentionTotal: number;
+  changesTotal: number;
+}
+
+/** What an outbox item says, rendered at send time (bot/outbox/render.ts). */
+export type OutboxMessage =
+  /** The referral's card in its current state. */
+  | { key: 'card' }
+  /** A reply about the referral's history event `index`; `referralId` marks a personal copy. */
+  | { key: 'event'; params: { index: number; referralId?: string } }
+  /** The welcome card of a newly installed channel. */
+  | { key: 'welcome' }
+  /** A channel's digest for one slot. */
+  | { key: 'digest'; params: DigestParams }
+  /** Managers' notice that the bot lost a channel; `reason` is a code, put in words when rendered. */
+  | { key: 'notice.channelRemoved'; params: { channel: string; reason: string; moved: number; unrouted: number } };
+
 /** Something the bot sends on its own, queued in the same write as the change that causes it. */
 export interface OutboxItem {
   /** Unique and stable: the sender's idempotency key. */
@@ -17,8 +39,8 @@ export interface OutboxItem {
   kind: 'postCard' | 'updateCard' | 'threadReply' | 'personal' | 'channelMessage';
   /** Where it goes: a key into the conversations of StoreState. */
   target: string;
-  /** What to say: a locale-string key plus parameters, or a card name; rendered at send time. */
-  message: { key: string; params?: Record<string, string | number> };
+  /** What to say; rendered at send time, so a card shows the referral as it is then. */
+  message: OutboxMessage;
   createdAt: string;
   attempts: number;
   /** Not before this time (backoff). */
@@ -43,9 +65,22 @@ export interface ReferralRecord {
   card?: CardPost;
 }
 
-/** The outcome of a read-modify-write: the record to write (omit to write nothing) and a result. */
+/** The outcome of a command's read-decide-write: the record to write (omit to write nothing) and a result. */
 export interface Mutation<T> {
   record?: ReferralRecord;
+  result: T;
+}
+
+/** What a delivery write may change: the outbox and where the card lives, never the referral. */
+export interface Delivery {
+  outbox: OutboxItem[];
+  /** Where the card lives now; omitted: unchanged; null: nowhere (unrouted, it waits for a channel). */
+  card?: CardPost | null;
+}
+
+/** The outcome of a delivery write: the new delivery state (omit to write nothing) and a result. */
+export interface DeliveryMutation<T> {
+  delivery?: Delivery;
   result: T;
 }
 
@@ -97,10 +132,18 @@ export interface Store {
   openRecords(): ReferralRecord[];
 
   /**
-   * Atomic read-modify-write of one referral plus its outbox. Calls on one id are serialized (no lost
-   * update); the returned promise settles after the write is durably on disk.
+   * The write of a decided command: atomic read-modify-write of one referral plus its outbox. Only
+   * applyCommand calls it (a lint rule says so): it is the one path that changes a referral. Calls on
+   * one id (this and updateDelivery) are serialized; the promise settles once the write is durable.
    */
-  update<T>(id: string, change: (current: ReferralRecord | undefined) => Mutation<T> | Promise<Mutation<T>>): Promise<T>;
+  commitCommand<T>(id: string, change: (current: ReferralRecord | undefined) => Mutation<T> | Promise<Mutation<T>>): Promise<T>;
+
+  /**
+   * A delivery write (outbox items sent, parked or dropped; the card's id and channel): serialized
+   * and durable like commitCommand, but it cannot change the referral: the store keeps the stored one.
+   * `current` is undefined for an unknown id; nothing is written for it.
+   */
+  updateDelivery<T>(id: string, change: (current: ReferralRecord | undefined) => DeliveryMutation<T> | Promise<DeliveryMutation<T>>): Promise<T>;
 
   /** The bot-wide state, read and changed the same way (serialized, atomic, durable). */
   readState(): StoreState;

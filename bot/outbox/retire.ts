@@ -4,7 +4,6 @@
 // open referral whose card lived there to the route that takes it now (a fresh post) or leave it
 // unrouted (posted when a channel subscribes), and tell the managers. No RFI vanishes.
 
-import type { MessageKey } from '../../cards/index.js';
 import type { OutboxItem, ReferralRecord, Store, StoreState } from '../../storage/store.js';
 import { isActiveTarget, routes, targets, userKey, type ConversationTarget } from '../use-cases/bot-state.js';
 import type { Logger } from '../logger.js';
@@ -31,7 +30,7 @@ export interface RetireSummary {
   notified: string[];
 }
 
-const NOTICE_KEY: MessageKey = 'notice.channelRemoved';
+const NOTICE_KEY = 'notice.channelRemoved';
 
 function isOpen(record: ReferralRecord): boolean {
   return record.referral.status !== 'Closed';
@@ -116,7 +115,7 @@ export async function retireTarget(deps: RetireDeps, key: string, reason: string
 
   const after = store.readState();
   for (const { referral } of affected) {
-    const outcome = await store.update(referral.id, (current) => {
+    const outcome = await store.updateDelivery(referral.id, (current) => {
       if (!current || !touches(current, key)) return { result: undefined };
       const outbox = current.outbox.filter((item) => item.target !== key);
       const dropped = current.outbox.length - outbox.length;
@@ -133,8 +132,7 @@ export async function retireTarget(deps: RetireDeps, key: string, reason: string
           move = {};
         }
       }
-      const record: ReferralRecord = { referral: current.referral, outbox, ...(card && { card }) };
-      return { record, result: { dropped, move } };
+      return { delivery: { outbox, card: card ?? null }, result: { dropped, move } };
     });
     if (!outcome) continue;
     summary.droppedItems += outcome.dropped;

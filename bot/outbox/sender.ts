@@ -32,12 +32,13 @@
 
 import type { Locale } from '../../cards/index.js';
 import type { Policy } from '../../referrals/policy.js';
-import type { OutboxItem, ReferralRecord, Store, StoreState } from '../../storage/store.js';
-import { targets, type ConversationTarget, type StoredReference } from '../use-cases/bot-state.js';
+import type { Delivery, OutboxItem, ReferralRecord, Store } from '../../storage/store.js';
+import { targets } from '../use-cases/bot-state.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { renderOutboxItem, type OutgoingMessage } from './render.js';
-import { conversationIdFor, type Messenger } from './messenger.js';
+import { jobFor, lanesInOrder, routeItem, type Candidate, type Job } from './delivery-plan.js';
+import type { Messenger } from './messenger.js';
 import { backoffDelay, DEFAULT_RETRY_POLICY, exhausted, type RetryPolicy } from './backoff.js';
 import { classifySendError, describeFailure, type SendFailure } from './classify.js';
 import { Pacer, type PacerOptions, type PacerTicket } from './pacer.js';
@@ -78,36 +79,6 @@ export interface SenderStats {
   oldestPendingAgeMs: number | null;
   inactiveTargets: number;
   inFlight: number;
-}
-
-type JobKind = 'post' | 'reply' | 'update' | 'personal' | 'skip';
-
-interface Job {
-  kind: JobKind;
-  lane: string;
-  tenant: string;
-  head: OutboxItem;
-  /** Removed from the store when the job succeeds (coalesced updates, updates made moot by a post). */
-  doneIds: string[];
-  /** Marked with the attempt when it fails. */
-  attemptIds: string[];
-  /** The referral the items belong to; undefined for bot-level items. */
-  record: ReferralRecord | undefined;
-  target: ConversationTarget;
-  reference: StoredReference;
-  /** Card activity id for replies and updates. */
-  cardActivityId?: string;
-  state: StoreState;
-}
-
-interface Candidate {
-  item: OutboxItem;
-  record: ReferralRecord | undefined;
-  order: number;
-  seq: number;
-  lane: string;
-  target: ConversationTarget;
-  reference: StoredReference;
 }
 
 /** A send that succeeded but whose store write failed: recorded again, never sent again. */
@@ -344,26 +315,19 @@ export class OutboxSender {
       if (item.state !== 'pending' || this.#writing.has(item.id)) return;
       const unrecorded = this.#unrecorded.get(item.id);
       if (unrecorded) return this.#track(this.#record(unrecorded));
-      const target = conversations[item.target];
-      if (!target) return this.#park(item, record, 'no conversation reference for this target (was the state edited?)');
-      if (!target.active || this.#retiring.has(item.target)) {
-        if (!this.#retiring.has(item.target)) lostTargets.set(item.target, target.inactiveReason ?? 'inactive');
-        return;
+      const routing = routeItem(item, record, conversations, this.#retiring);
+      switch (routing.action) {
+        case 'park':
+          return this.#park(item, record, routing.why);
+        case 'drop':
+          return this.#drop(item, record, routing.why);
+        case 'retire':
+          lostTargets.set(item.target, routing.reason);
+          return;
+        case 'wait':
+          return;
       }
-      const reference = withTenant(target);
-      let lane: string;
-      if (item.kind === 'updateCard' || item.kind === 'threadReply') {
-        const card = record?.card;
-        if (!record || !card || card.target !== item.target) return this.#drop(item, record, 'its card is not in this conversation any more');
-        if (!card.activityId) return; // waits for the card's post
-        lane = conversationIdFor(reference, card.activityId);
-      } else if (item.kind === 'postCard') {
-        if (!record) return this.#drop(item, record, 'a card post without a referral');
-        if (record.card && record.card.target !== item.target) return this.#drop(item, record, 'the card moved to another conversation');
-        lane = conversationIdFor(reference);
-      } else {
-        lane = conversationIdFor(reference);
-      }
+      const { lane, target, reference } = routing;
       let seq = this.#seq.get(item.id);
       if (seq === undefined) {
         seq = this.#nextSeq++;
@@ -379,13 +343,7 @@ export class OutboxSender {
     if (this.#seq.size > 2 * live.size + 1000) for (const id of this.#seq.keys()) if (!live.has(id)) this.#seq.delete(id);
     for (const [key, reason] of lostTargets) void this.retireTarget(key, reason).catch(() => undefined);
 
-    const heads: Candidate[][] = [];
-    for (const [lane, list] of lanes) {
-      if (this.#busyLanes.has(lane)) continue;
-      list.sort((a, b) => a.order - b.order || a.seq - b.seq);
-      heads.push(list);
-    }
-    heads.sort((a, b) => a[0]!.order - b[0]!.order || a[0]!.seq - b[0]!.seq);
+    const heads = lanesInOrder(lanes, this.#busyLanes);
 
     let wakeAt = Number.POSITIVE_INFINITY;
     for (const list of heads) {
@@ -396,7 +354,7 @@ export class OutboxSender {
         wakeAt = Math.min(wakeAt, notBefore);
         continue;
       }
-      const job = this.#jobFor(head, list, state);
+      const job = jobFor(head, list, state);
       if (job.kind === 'skip') {
         this.#startJob(job, undefined);
         continue;
@@ -409,32 +367,6 @@ export class OutboxSender {
       this.#startJob(job, slot.ticket);
     }
     if (Number.isFinite(wakeAt)) this.#armAt(wakeAt);
-  }
-
-  /** What sending the head of a lane means, with the items it settles. */
-  #jobFor(head: Candidate, lane: Candidate[], state: StoreState): Job {
-    const { item, record, target, reference } = head;
-    const base = { lane: head.lane, tenant: reference.conversation.tenantId ?? target.tenantId ?? 'default', head: item, record, target, reference, state };
-    const pendingUpdates = (rec: ReferralRecord, to: string) =>
-      rec.outbox.filter((other) => other.kind === 'updateCard' && other.target === to && other.state === 'pending').map((other) => other.id);
-    switch (item.kind) {
-      case 'postCard': {
-        // The post shows the current state: updates queued before it are settled by it.
-        return { ...base, kind: 'post', doneIds: [item.id, ...pendingUpdates(record!, item.target)], attemptIds: [item.id] };
-      }
-      case 'updateCard': {
-        const ids = lane.filter((other) => other.item.kind === 'updateCard').map((other) => other.item.id);
-        const card = record!.card!;
-        const kind: JobKind = (card.shownVersion ?? -1) >= record!.referral.version ? 'skip' : 'update';
-        return { ...base, kind, doneIds: ids, attemptIds: ids, cardActivityId: card.activityId! };
-      }
-      case 'threadReply':
-        return { ...base, kind: 'reply', doneIds: [item.id], attemptIds: [item.id], cardActivityId: record!.card!.activityId! };
-      case 'personal':
-        return { ...base, kind: 'personal', doneIds: [item.id], attemptIds: [item.id] };
-      default:
-        return { ...base, kind: target.kind === 'personal' ? 'personal' : 'post', doneIds: [item.id], attemptIds: [item.id] };
-    }
   }
 
   #startJob(job: Job, ticket: PacerTicket | undefined): void {
@@ -544,15 +476,15 @@ export class OutboxSender {
     const id = job.record!.referral.id;
     const shown = job.record!.referral.version;
     const done = new Set(job.doneIds);
-    const settled = await this.#store.update(id, (current) => {
+    const settled = await this.#store.updateDelivery(id, (current) => {
       if (!current || !current.outbox.some((item) => item.id === job.head.id)) return { result: false };
-      const record: ReferralRecord = { ...current, outbox: current.outbox.filter((item) => !done.has(item.id)) };
+      const delivery: Delivery = { outbox: current.outbox.filter((item) => !done.has(item.id)) };
       if (job.head.kind === 'postCard' && activityId !== undefined && (!current.card || current.card.target === job.head.target)) {
-        record.card = { target: job.head.target, activityId, shownVersion: shown };
+        delivery.card = { target: job.head.target, activityId, shownVersion: shown };
       } else if (job.head.kind === 'updateCard' && current.card) {
-        record.card = { ...current.card, shownVersion: Math.max(current.card.shownVersion ?? 0, shown) };
+        delivery.card = { ...current.card, shownVersion: Math.max(current.card.shownVersion ?? 0, shown) };
       }
-      return { record, result: true };
+      return { delivery, result: true };
     });
     if (!settled && job.kind !== 'skip') {
       // Sent while the item was being dropped (its conversation retired, its card re-routed).
@@ -628,8 +560,8 @@ export class OutboxSender {
   async #changeOutbox(record: ReferralRecord | undefined, itemId: string, change: (outbox: OutboxItem[]) => OutboxItem[]): Promise<void> {
     const holds = (outbox: readonly OutboxItem[]) => outbox.some((item) => item.id === itemId);
     if (record) {
-      await this.#store.update(record.referral.id, (current) =>
-        current && holds(current.outbox) ? { record: { ...current, outbox: change(current.outbox) }, result: undefined } : { result: undefined },
+      await this.#store.updateDelivery(record.referral.id, (current) =>
+        current && holds(current.outbox) ? { delivery: { outbox: change(current.outbox) }, result: undefined } : { result: undefined },
       );
     } else {
       await this.#store.updateState((state) =>
@@ -663,10 +595,10 @@ export class OutboxSender {
     let count = 0;
     for (const record of this.#store.openRecords()) {
       if (!record.outbox.some(resettable)) continue;
-      count += await this.#store.update(record.referral.id, (current) => {
+      count += await this.#store.updateDelivery(record.referral.id, (current) => {
         const failed = current?.outbox.filter(resettable).length ?? 0;
         if (!current || failed === 0) return { result: 0 };
-        return { record: { ...current, outbox: current.outbox.map(reset) }, result: failed };
+        return { delivery: { outbox: current.outbox.map(reset) }, result: failed };
       });
     }
     count += await this.#store.updateState((state) => {
@@ -676,11 +608,4 @@ export class OutboxSender {
     if (count > 0) this.#log.info('outbox: failed items back to pending', { count, why });
     return count;
   }
-}
-
-/** The target's reference with its tenant filled in (the per-tenant limit and Teams need it). */
-function withTenant(target: ConversationTarget): StoredReference {
-  const reference = target.reference;
-  if (reference.conversation.tenantId !== undefined || target.tenantId === undefined) return reference;
-  return { ...reference, conversation: { ...reference.conversation, tenantId: target.tenantId } };
 }

@@ -16,8 +16,10 @@ import {
   type Locale,
 } from '../../cards/index.js';
 import type { Command } from '../../referrals/commands.js';
-import { parseForm, type FormName } from '../../referrals/forms.js';
+import { type FormName } from '../../referrals/form-fields.js';
+import { parseForm } from '../../referrals/forms.js';
 import type { Actor, Referral } from '../../referrals/model.js';
+import { mayAct } from '../../referrals/permissions.js';
 import { conflictingChangesSince } from '../../referrals/staleness.js';
 import type { ReferralRecord } from '../../storage/store.js';
 import { applyCommand, type CommandDeps } from '../use-cases/apply-command.js';
@@ -66,10 +68,6 @@ function sharedCard(deps: CardActionDeps, referral: Referral, context: ActionCon
   );
 }
 
-function mayAct(referral: Referral, context: ActionContext): boolean {
-  return referral.status !== 'Active' || context.isManager || referral.owner?.id === context.actor.id;
-}
-
 function ownerOnly(deps: CardActionDeps, referral: Referral, context: ActionContext): InvokeAnswer {
   return sharedCard(deps, referral, context, t(context.locale, 'command.onlyOwnerOrManager', { owner: referral.owner?.name ?? '—' }), true);
 }
@@ -116,7 +114,7 @@ export async function handleCardAction(deps: CardActionDeps, verb: unknown, data
       const stale = conflictingChangesSince(referral, action.data.version);
       if (stale.length > 0) return sharedCard(deps, referral, context, staleNotice(referral, stale, context.locale), true);
       if (!availableForms(referral).includes(action.data.form)) return sharedCard(deps, referral, context, alreadyActedText(context.locale, referral), true);
-      if (!mayAct(referral, context)) return ownerOnly(deps, referral, context);
+      if (!mayAct(referral, context.actor.id, context.isManager)) return ownerOnly(deps, referral, context);
       return cardAnswer(renderForm(action.data.form, referral, formOptions(deps, context)));
     }
     case 'do': {
@@ -129,7 +127,7 @@ export async function handleCardAction(deps: CardActionDeps, verb: unknown, data
     case 'submit': {
       const form: FormName = action.data.form;
       if (!availableForms(referral).includes(form)) return runStaleOrUnavailable(deps, referral, action.data.version, context);
-      if (!mayAct(referral, context)) return ownerOnly(deps, referral, context);
+      if (!mayAct(referral, context.actor.id, context.isManager)) return ownerOnly(deps, referral, context);
       const parsedForm = parseForm(form, action.inputs, {
         now: deps.commands.clock(),
         flow: referral.flow,

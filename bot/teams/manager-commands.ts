@@ -26,6 +26,7 @@ import type { Policy } from '../../referrals/policy.js';
 import { isListFilter, listView, type ListFilterName } from '../../referrals/queue-views.js';
 import { stats } from '../../referrals/stats.js';
 import type { ReferralRecord, Store } from '../../storage/store.js';
+import { mayView, type Viewer } from '../../referrals/permissions.js';
 import type { Clock } from '../clock.js';
 import type { ExtraCommand, Reply, TextCommandContext } from './text-commands.js';
 
@@ -48,19 +49,20 @@ function isStatsPeriod(value: unknown): value is StatsPeriod {
 }
 
 /** The asker's AAD object id: from the message, else (personal chat) from the conversation key. */
-function actorIdOf(context: TextCommandContext): string | undefined {
+function actorIdOf(context: Pick<TextCommandContext, 'actor' | 'targetKey'>): string | undefined {
   if (context.actor) return context.actor.id;
   return context.targetKey.startsWith('user:') ? context.targetKey.slice('user:'.length) : undefined;
 }
 
-/** Whether the asker may see this referral in this place (see the header). */
-export function mayView(record: ReferralRecord, context: TextCommandContext): boolean {
-  if (context.scope === 'channel') return record.card?.target === context.targetKey;
-  if (context.scope === 'personal' && context.isManager) return true;
+/** The asker, as the visibility rule (referrals/permissions.ts) sees them. */
+export function viewerOf(context: Pick<TextCommandContext, 'scope' | 'targetKey' | 'isManager' | 'actor'>): Viewer {
   const actorId = actorIdOf(context);
-  if (actorId === undefined) return false;
-  const referral = record.referral;
-  return referral.owner?.id === actorId || referral.history.some((event) => event.actor?.id === actorId);
+  return { scope: context.scope, place: context.targetKey, isManager: context.isManager, ...(actorId !== undefined && { actorId }) };
+}
+
+/** Whether the asker may see this referral in this place. */
+export function mayViewRecord(record: ReferralRecord, context: TextCommandContext): boolean {
+  return mayView(record.referral, record.card?.target, viewerOf(context));
 }
 
 function scopeText(context: TextCommandContext): string {
@@ -78,7 +80,7 @@ async function recordsFor(deps: ManagerViewDeps, filter: ListFilterName): Promis
 
 async function listReply(deps: ManagerViewDeps, context: TextCommandContext, filter: ListFilterName, title?: 'my'): Promise<Reply[]> {
   const now = deps.clock();
-  const visible = (await recordsFor(deps, filter)).filter((record) => mayView(record, context)).map((record) => record.referral);
+  const visible = (await recordsFor(deps, filter)).filter((record) => mayViewRecord(record, context)).map((record) => record.referral);
   const view = listView(visible, filter, actorIdOf(context) ?? '', now, deps.policy);
   const card = renderList(context.locale, view, {
     scope: scopeText(context),
@@ -107,7 +109,7 @@ export function managerViewCommands(deps: ManagerViewDeps): Record<'list' | 'sta
       const span = STATS_PERIODS[word];
       const from = span === undefined ? undefined : new Date(now.getTime() - span);
       const visible = (await recentAndOpenRecords(deps.store, from?.toISOString()))
-        .filter((record) => mayView(record, context))
+        .filter((record) => mayViewRecord(record, context))
         .map((record) => record.referral);
       const figures = stats(visible, { ...(from && { from }), now, respondWithinMs: deps.policy.respondWithinMs });
       return [{ card: renderStats(context.locale, figures, { period: word, scope: scopeText(context) }) }];

@@ -16,7 +16,7 @@ import {
 import type { Actor } from '../../referrals/model.js';
 import { parseRouteFilters } from '../../referrals/routing.js';
 import { routes, targets, type ConversationTarget } from '../use-cases/bot-state.js';
-import { mayView } from './manager-commands.js';
+import { mayViewRecord } from './manager-commands.js';
 import { changeSettings, postUnrouted, subscribe, unsubscribe } from '../use-cases/subscriptions.js';
 import type { CommandDeps } from '../use-cases/apply-command.js';
 
@@ -116,7 +116,7 @@ export async function runTextCommand(deps: TextCommandDeps, text: string, contex
       if (!id) return [{ text: t(locale, 'command.showUsage') }];
       const record = await store.get(id);
       // The same visibility as `list`: a card shows customer contacts, so not every chat may see every referral.
-      if (!record || !mayView(record, context)) return [{ text: t(locale, 'command.referralNotFound', { id }) }];
+      if (!record || !mayViewRecord(record, context)) return [{ text: t(locale, 'command.referralNotFound', { id }) }];
       return [{ card: renderReferralCard(record.referral, { locale, now: deps.commands.clock(), policy: deps.commands.policy }) }];
     }
     default: {

@@ -27,7 +27,7 @@ import { DIGEST_SECTION_LIMIT } from '../../cards/index.js';
 import { attentionFingerprint, digestContent, type DigestContent } from '../../referrals/digest-content.js';
 import { latestSlotAtOrBefore, nextSlotAfter, previousSlot, sameLocalDay, type DigestSchedule } from '../../referrals/digest-schedule.js';
 import type { Policy } from '../../referrals/policy.js';
-import type { OutboxItem, ReferralRecord, Store, StoreState } from '../../storage/store.js';
+import type { DigestParams, OutboxItem, ReferralRecord, Store, StoreState } from '../../storage/store.js';
 import { routes, targets } from '../use-cases/bot-state.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
@@ -43,7 +43,7 @@ export interface DigestState {
   channels?: Record<string, { attention: string[]; slot: string }>;
 }
 
-export const DIGEST_MESSAGE_KEY = 'digest';
+export const DIGEST_MESSAGE_KEY = 'digest' as const;
 /** A slot that is not today's still fires when it is at most this old (a wake-up just after midnight). */
 export const CATCH_UP_GRACE_MS = 60 * 60_000;
 const DEFAULT_MAX_SLEEP_MS = 60_000;
@@ -98,14 +98,14 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** The params of a digest item: the slot, the window start and the content (cut to the card's limit). */
-export function digestParams(slot: string, since: string, content: DigestContent): Record<string, string | number> {
+export function digestParams(slot: string, since: string, content: DigestContent): DigestParams {
   const cut: DigestContent = { attention: content.attention.slice(0, DIGEST_SECTION_LIMIT), changes: content.changes.slice(0, DIGEST_SECTION_LIMIT) };
   return { slot, since, content: JSON.stringify(cut), attentionTotal: content.attention.length, changesTotal: content.changes.length };
 }
 
 /** Reads a digest item's content back; undefined when the params do not hold one. */
 export function parseDigestParams(
-  params: Record<string, string | number> | undefined,
+  params: Partial<Record<keyof DigestParams, unknown>> | undefined,
 ): { slot: string; since: string; content: DigestContent; attentionTotal: number; changesTotal: number } | undefined {
   if (!params || typeof params['slot'] !== 'string' || typeof params['since'] !== 'string' || typeof params['content'] !== 'string') return undefined;
   let content: DigestContent;
@@ -115,7 +115,10 @@ export function parseDigestParams(
     return undefined;
   }
   if (!Array.isArray(content?.attention) || !Array.isArray(content?.changes)) return undefined;
-  const total = (name: string, fallback: number) => (typeof params[name] === 'number' ? (params[name] as number) : fallback);
+  const total = (name: 'attentionTotal' | 'changesTotal', fallback: number) => {
+    const value = params[name];
+    return typeof value === 'number' ? value : fallback;
+  };
   return {
     slot: params['slot'],
     since: params['since'],

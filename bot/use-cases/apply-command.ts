@@ -5,7 +5,7 @@
 import type { Command } from '../../referrals/commands.js';
 import { LifecycleError } from '../../referrals/errors.js';
 import type { ReferralEvent } from '../../referrals/events.js';
-import { evolve } from '../../referrals/evolve.js';
+import { applyEvents } from '../../referrals/evolve.js';
 import { decide } from '../../referrals/lifecycle.js';
 import type { Referral } from '../../referrals/model.js';
 import type { Policy } from '../../referrals/policy.js';
@@ -47,7 +47,7 @@ export interface CommandOptions {
 }
 
 export function applyCommand(deps: CommandDeps, id: string, command: Command, options: CommandOptions = {}): Promise<CommandResult> {
-  return deps.store.update<CommandResult>(id, async (current) => {
+  return deps.store.commitCommand<CommandResult>(id, async (current) => {
     if (current && options.expectedVersion !== undefined) {
       const staleSince = conflictingChangesSince(current.referral, options.expectedVersion);
       if (staleSince.length > 0) {
@@ -58,7 +58,7 @@ export function applyCommand(deps: CommandDeps, id: string, command: Command, op
     const now = deps.clock();
     const decision = decide(current?.referral, command, now, deps.policy);
     if (!decision.ok) return { result: { ok: false, error: decision.error, record: current } };
-    const referral = decision.events.reduce<Referral | undefined>(evolve, current?.referral) as Referral;
+    const referral = applyEvents(current?.referral, decision.events);
     const planned = await deps.plan({ before: current, referral, events: decision.events, command, now });
     const card = planned.card ?? current?.card;
     const record: ReferralRecord = {

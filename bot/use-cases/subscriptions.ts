@@ -86,12 +86,12 @@ export async function postUnrouted(store: Store, now: () => Date): Promise<numbe
   let posted = 0;
   for (const record of store.openRecords()) {
     if (record.card || record.referral.status === 'Closed') continue;
-    const didPost = await store.update(record.referral.id, (current) => {
+    const didPost = await store.updateDelivery(record.referral.id, (current) => {
       if (!current || current.card || current.referral.status === 'Closed') return { result: false };
       const channel = routeFor(current.referral, store.readState());
       if (!channel) return { result: false };
       const planned = planPost(channel, now());
-      return { record: { ...current, outbox: [...current.outbox, ...planned.outbox], card: planned.card! }, result: true };
+      return { delivery: { outbox: [...current.outbox, ...planned.outbox], card: planned.card! }, result: true };
     });
     if (didPost) posted++;
   }

@@ -7,7 +7,7 @@ import type { ReferralEvent } from '../../referrals/events.js';
 import type { EngagementFields, Referral } from '../../referrals/model.js';
 import type { Policy } from '../../referrals/policy.js';
 import { formatDate, formatDateTimeUtc, formatDuration, formatList, formatNumber, t, type Locale, type MessageKey } from '../i18n.js';
-import { contactLine, statusText } from './referral.js';
+import { contactLine, statusText } from '../formatters.js';
 
 const CHANGE_KEYS: Record<keyof EngagementFields, MessageKey> = {
   name: 'change.name',

@@ -1,22 +1,16 @@
 // View models of the forms (the acting user's own view of a referral): prefilled from the
 // referral, or — after a rejected submission — with the entered values kept and each field's
-// error shown under it. Field ids, limits and rules come from referrals/forms.ts.
+// error shown under it. Field ids and limits come from referrals/form-fields.ts, rules from referrals/forms.ts.
 
+import { isDateOnly, isoToDateInput, todayIn } from '../../referrals/calendar.js';
 import {
-  ACCEPT_CONTACT_SLOTS,
   DEAL_REGISTRATION_MIN_USD,
   DEAL_REGISTRATION_WITHIN_DAYS,
-  FALLBACK_CURRENCY,
-  FIELD_LIMITS,
-  FORM_LEVEL,
   dealRegistrationEligibility,
-  isCurrencyCode,
-  isDateOnly,
-  isoToDateInput,
-  todayIn,
-  type FormErrors,
-  type FormName,
-} from '../../referrals/forms.js';
+  earliestContractDate,
+} from '../../referrals/deal-registration.js';
+import { ACCEPT_CONTACT_SLOTS, FALLBACK_CURRENCY, FIELD_LIMITS, FORM_LEVEL, isCurrencyCode, type FormName } from '../../referrals/form-fields.js';
+import type { FormErrors } from '../../referrals/forms.js';
 import { CLOSE_REASONS, type Flow, type Referral } from '../../referrals/model.js';
 import { cancelAction, cardRef, submitAction, type ExecuteAction } from '../actions.js';
 import { currencyTitle, formatNumber, t, tKey, type Locale, type MessageKey } from '../i18n.js';
@@ -170,10 +164,6 @@ interface FieldSpec {
   regex?: string;
   choices?: Choice[];
   prefill?: string | number | undefined;
-}
-
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** The value a field shows: the entered one after a rejected submission, else the prefill. */
@@ -372,7 +362,7 @@ function specs(form: FormName, referral: Referral, options: FormOptions): { fiel
             kind: 'date',
             label: 'field.contractSignedDate',
             errorMessage: 'form.error.date',
-            min: addDays(today, -DEAL_REGISTRATION_WITHIN_DAYS),
+            min: earliestContractDate(today),
             max: today,
           },
           {

@@ -9,7 +9,8 @@ import type { Substatus } from '../../referrals/model.js';
 import { SUBSTATUSES } from '../../referrals/model.js';
 import { showAction, type ExecuteAction, type ShowData } from '../actions.js';
 import { dateTimeToken, formatDate, formatDuration, formatMoney, formatNumber, formatPercent, t, type Locale, type MessageKey } from '../i18n.js';
-import { STATUS_ICON, statusText, type TextColor } from './referral.js';
+import { STATUS_ICON, statusText } from '../formatters.js';
+import type { TextColor } from './referral.js';
 
 interface RowLine {
   text: string;

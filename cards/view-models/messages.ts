@@ -2,7 +2,7 @@
 
 import { showAction, type ExecuteAction } from '../actions.js';
 import { countryName, formatDuration, formatList, t, type Locale, type MessageKey } from '../i18n.js';
-import { companySize } from './referral.js';
+import { companySize } from '../formatters.js';
 
 // ---------------------------------------------------------------------------------------------
 // Welcome

@@ -2,25 +2,14 @@
 // the `referral` template binds. Pure: `now` and the policy are passed in.
 
 import { isCloseDatePassed, respondByOf } from '../../referrals/deadlines.js';
-import type { PersonCommandType } from '../../referrals/commands.js';
 import type { ReferralEvent } from '../../referrals/events.js';
-import { availableCommands } from '../../referrals/lifecycle.js';
-import type { Actor, Contact, Referral } from '../../referrals/model.js';
+import type { Actor, Referral } from '../../referrals/model.js';
 import type { Policy } from '../../referrals/policy.js';
-import type { FormName } from '../../referrals/forms.js';
-import {
-  COMMAND_BUTTONS,
-  cardRef,
-  doAction,
-  openAction,
-  refreshAction,
-  type ActionStyle,
-  type DoCommand,
-  type ExecuteAction,
-  type RefreshData,
-} from '../actions.js';
-import { countryName, dateTimeToken, formatDate, formatDuration, formatMoney, t, type Locale, type MessageKey } from '../i18n.js';
 import { responseTimeMs } from '../../referrals/stats.js';
+import { showsCustomerContacts, showsUrgentMarker } from '../../referrals/visibility.js';
+import { cardRef, referralButtons, refreshAction, type ExecuteAction, type RefreshData } from '../actions.js';
+import { companySize, contactLine, location, money, requirementNames, STATUS_ICON, statusText } from '../formatters.js';
+import { dateTimeToken, formatDate, formatDuration, t, type Locale, type MessageKey } from '../i18n.js';
 
 export type TextColor = 'default' | 'accent' | 'good' | 'warning' | 'attention';
 
@@ -72,30 +61,7 @@ export interface ReferralCardData {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rules (exported: the bot and the tests ask the same questions)
-
-/**
- * Whether the card shows the customer's contact details (DESIGN.md §1, the seeds): while the
- * referral is actionable (classic flow: only after "I'm interested"), hidden once it is closed as
- * Expired, Declined or Skipped (the customer was told to choose another partner). Won and Lost
- * keep them: the deal was worked with this customer and the owner may still need to follow up.
- */
-export function showsCustomerContacts(referral: Pick<Referral, 'flow' | 'status' | 'substatus'>): boolean {
-  switch (referral.status) {
-    case 'New':
-      return referral.flow === 'inbox' || referral.substatus === 'Received';
-    case 'Active':
-      return true;
-    case 'Closed':
-      return referral.substatus === 'Won' || referral.substatus === 'Lost';
-  }
-}
-
-/** Whether the urgent ("flame") marker shows: the customer asked to be contacted, and the referral is open. */
-export function showsUrgentMarker(referral: Pick<Referral, 'urgent' | 'status'>): boolean {
-  // "Contact me" asks for a first response: once someone accepted, the marker has done its job.
-  return referral.urgent && referral.status === 'New';
-}
+// Questions about the history (exported: the bot and the tests ask them too)
 
 /** The event that closed the referral (declined, skipped, won, lost, expired), if closed. */
 export function closingEvent(referral: Referral): ReferralEvent | undefined {
@@ -118,60 +84,6 @@ export function respondBy(referral: Pick<Referral, 'createdDateTime'>, policy: P
   return respondByOf(referral, policy);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Formatting pieces
-
-export function contactName(contact: Contact): string {
-  return [contact.firstName, contact.lastName].filter((part) => typeof part === 'string' && part.trim() !== '').join(' ');
-}
-
-/** "Chris Customer · chris@contoso.example · +49 30 123456" (only the parts present). */
-export function contactLine(locale: Locale, contact: Contact): string {
-  const parts = [contactName(contact), contact.email, contact.phoneNumber].filter((part): part is string => typeof part === 'string' && part.trim() !== '');
-  if (typeof contact.contactPreference === 'string' && contact.contactPreference.trim() !== '') {
-    parts.push(t(locale, 'card.contactPreference', { preference: contact.contactPreference }));
-  }
-  return parts.join(' · ');
-}
-
-/** Partner Center company sizes look like `Size10to50employees` / `Size10000orMoreEmployees`. */
-export function companySize(locale: Locale, size: string | undefined): string | undefined {
-  if (size === undefined || size.trim() === '') return undefined;
-  const range = /(\d+)\s*(?:to|-|–)\s*(\d+)/i.exec(size);
-  if (range) return t(locale, 'card.sizeRange', { min: Number(range[1]).toLocaleString(locale), max: Number(range[2]).toLocaleString(locale) });
-  const atLeast = /(\d+)\s*(?:orMore|\+|plus|andAbove)/i.exec(size);
-  if (atLeast) return t(locale, 'card.sizeAtLeast', { min: Number(atLeast[1]).toLocaleString(locale) });
-  return size;
-}
-
-export function location(locale: Locale, referral: Referral): string | undefined {
-  const address = referral.customerProfile.address;
-  if (!address) return undefined;
-  const country = typeof address.country === 'string' && address.country.trim() !== '' ? countryName(locale, address.country) : undefined;
-  const parts = [address.city, address.state, country].filter((part): part is string => typeof part === 'string' && part.trim() !== '');
-  return parts.length > 0 ? parts.join(', ') : undefined;
-}
-
-/** Requirement items arrive as names or as {id, name} objects. */
-function requirementNames(items: unknown): string[] {
-  if (!Array.isArray(items)) return [];
-  return items
-    .map((item) =>
-      typeof item === 'string'
-        ? item
-        : item && typeof item === 'object' && typeof (item as { name?: unknown }).name === 'string'
-          ? (item as { name: string }).name
-          : undefined,
-    )
-    .filter((name): name is string => name !== undefined && name.trim() !== '');
-}
-
-export function money(locale: Locale, referral: Pick<Referral, 'details'>): string | undefined {
-  const value = referral.details.dealValue;
-  if (value === undefined) return undefined;
-  return formatMoney(locale, value, referral.details.currency ?? 'USD');
-}
-
 function fact(title: string, value: string | undefined): Fact | undefined {
   return value === undefined || value.trim() === '' ? undefined : { title, value };
 }
@@ -192,59 +104,6 @@ const STATUS_COLOR: Record<Referral['substatus'], TextColor> = {
   Expired: 'default',
   Skipped: 'default',
 };
-
-/** The icon before a state's name (cards, lists, digests). */
-export const STATUS_ICON: Record<Referral['substatus'], string> = {
-  Pending: '🆕',
-  Received: '🔎',
-  Accepted: '🤝',
-  Won: '🏆',
-  Lost: '📉',
-  Declined: '❌',
-  Expired: '⌛',
-  Skipped: '⏭️',
-};
-
-export function statusText(locale: Locale, referral: Pick<Referral, 'status' | 'substatus'>): string {
-  return t(locale, 'status.line', { status: t(locale, `status.${referral.status}`), substatus: t(locale, `substatus.${referral.substatus}`) });
-}
-
-const BUTTON_STYLE: Partial<Record<PersonCommandType, ActionStyle>> = {
-  accept: 'positive',
-  interested: 'positive',
-  won: 'positive',
-  decline: 'destructive',
-  noThanks: 'destructive',
-};
-
-/** The buttons of the shared card in the referral's state (titles in `locale`). */
-export function referralButtons(referral: Referral, locale: Locale): ExecuteAction[] {
-  const ref = cardRef(referral);
-  return availableCommands(referral).flatMap((command) => {
-    if (command === 'takeIn') return [];
-    const target = COMMAND_BUTTONS[command as PersonCommandType];
-    if (!target) return [];
-    const title = t(locale, `action.${command as PersonCommandType}`);
-    const style = BUTTON_STYLE[command as PersonCommandType];
-    return [target.verb === 'open' ? openAction(ref, target.form, title, style) : doAction(ref, target.command, title, style)];
-  });
-}
-
-/** The forms the referral's state offers (what an `open` or `submit` may name now). */
-export function availableForms(referral: Referral): FormName[] {
-  return availableCommands(referral).flatMap((command) => {
-    const target = COMMAND_BUTTONS[command as PersonCommandType];
-    return target?.verb === 'open' ? [target.form] : [];
-  });
-}
-
-/** The form-less commands the referral's state offers (what a `do` may name now). */
-export function availableDoCommands(referral: Referral): DoCommand[] {
-  return availableCommands(referral).flatMap((command) => {
-    const target = COMMAND_BUTTONS[command as PersonCommandType];
-    return target?.verb === 'do' ? [target.command] : [];
-  });
-}
 
 function refreshUserIds(ids: readonly string[] | undefined): string[] | null {
   if (!ids || ids.length === 0) return null;

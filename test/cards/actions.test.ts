@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { cancelAction, cardRef, COMMAND_BUTTONS, doAction, openAction, parseCardAction, refreshAction, showAction, submitAction } from '../../cards/actions.js';
-import { FORM_NAMES } from '../../referrals/forms.js';
+import { FORM_NAMES } from '../../referrals/form-fields.js';
 
 const REF = { referralId: 'rfi-42', version: 3 };
 

@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import { RESERVED_DATA_KEYS } from '../../cards/actions.js';
 import { LOCALES, t, type Locale } from '../../cards/i18n.js';
 import { renderForm } from '../../cards/render.js';
-import { FIELD_LIMITS, FORM_FIELDS, FORM_LEVEL, parseForm, type FormName } from '../../referrals/forms.js';
-import { availableDoCommands, availableForms } from '../../cards/view-models/referral.js';
+import { FIELD_LIMITS, FORM_FIELDS, FORM_LEVEL, type FormName } from '../../referrals/form-fields.js';
+import { parseForm } from '../../referrals/forms.js';
+import { availableDoCommands, availableForms } from '../../cards/actions.js';
 import { CLOSE_REASONS, type Referral } from '../../referrals/model.js';
 import { buttonsOf, cardProblems, elementsOf, inputsOf, makeRfi, run, scenarios, shown, ACCEPT, ACCEPT_SMALL, at, type Scenario } from './support.js';
 

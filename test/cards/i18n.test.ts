@@ -14,7 +14,7 @@ import {
   tKey,
 } from '../../cards/i18n.js';
 import { TEMPLATE_NAMES, TEMPLATES } from '../../cards/render.js';
-import { FORM_ERRORS } from '../../referrals/forms.js';
+import { FORM_ERRORS } from '../../referrals/form-fields.js';
 import { CLOSE_REASONS, STATUSES, SUBSTATUSES } from '../../referrals/model.js';
 import { COMMAND_BUTTONS } from '../../cards/actions.js';
 

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { RESERVED_DATA_KEYS } from '../../cards/actions.js';
 import { LOCALES, t } from '../../cards/i18n.js';
 import { renderReferralCard } from '../../cards/render.js';
-import { MAX_REFRESH_USER_IDS, showsCustomerContacts } from '../../cards/view-models/referral.js';
+import { MAX_REFRESH_USER_IDS } from '../../cards/view-models/referral.js';
+import { showsCustomerContacts } from '../../referrals/visibility.js';
 import type { Referral } from '../../referrals/model.js';
 import {
   ALICE,

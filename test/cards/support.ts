@@ -4,7 +4,7 @@
 
 import { createRequire } from 'node:module';
 import type { Command } from '../../referrals/commands.js';
-import { evolve } from '../../referrals/evolve.js';
+import { applyEvents } from '../../referrals/evolve.js';
 import { decide } from '../../referrals/lifecycle.js';
 import type { Actor, Flow, Referral, Rfi } from '../../referrals/model.js';
 import { DEFAULT_POLICY, type Policy } from '../../referrals/policy.js';
@@ -204,7 +204,7 @@ export function run(flow: Flow, steps: readonly Step[], rfi: Rfi = makeRfi()): R
   for (const [hours, command] of [[0, { type: 'takeIn', rfi }] as Step, ...steps]) {
     const decision = decide(referral, command, at(hours), policy);
     if (!decision.ok) throw new Error(`${command.type} at +${hours} h: ${decision.error.message}`);
-    referral = decision.events.reduce<Referral | undefined>(evolve, referral);
+    referral = applyEvents(referral, decision.events);
   }
   if (!referral) throw new Error('no referral');
   return referral;

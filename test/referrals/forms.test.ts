@@ -1,19 +1,9 @@
 import { expect } from 'chai';
-import { evolve } from '../../referrals/evolve.js';
-import {
-  DEAL_REGISTRATION_MIN_USD,
-  FIELD_LIMITS,
-  FORM_LEVEL,
-  dateInputToIso,
-  dealRegistrationEligibility,
-  isDealRegistrationEligible,
-  isoToDateInput,
-  parseForm,
-  todayIn,
-  type FormContext,
-  type FormName,
-  type FormResult,
-} from '../../referrals/forms.js';
+import { applyEvents } from '../../referrals/evolve.js';
+import { dateInputToIso, isoToDateInput, todayIn } from '../../referrals/calendar.js';
+import { DEAL_REGISTRATION_MIN_USD, dealRegistrationEligibility, isDealRegistrationEligible } from '../../referrals/deal-registration.js';
+import { FIELD_LIMITS, FORM_LEVEL, type FormName } from '../../referrals/form-fields.js';
+import { parseForm, type FormContext, type FormResult } from '../../referrals/forms.js';
 import { decide } from '../../referrals/lifecycle.js';
 import type { Command } from '../../referrals/commands.js';
 import type { Flow, Referral } from '../../referrals/model.js';
@@ -33,7 +23,7 @@ function referralIn(flow: Flow, steps: Command[] = [], currency: string | null =
   for (const command of [takeIn, ...steps]) {
     const decision = decide(referral, command, NOW, policy);
     if (!decision.ok) throw decision.error;
-    referral = decision.events.reduce<Referral | undefined>(evolve, referral);
+    referral = applyEvents(referral, decision.events);
   }
   return referral!;
 }

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import type { Command, CommandType } from '../../referrals/commands.js';
 import type { LifecycleErrorCode } from '../../referrals/errors.js';
-import { evolve } from '../../referrals/evolve.js';
+import { applyEvents } from '../../referrals/evolve.js';
 import { decide } from '../../referrals/lifecycle.js';
 import type { Actor, Flow, Referral, Rfi } from '../../referrals/model.js';
 import { DEFAULT_POLICY, type Policy } from '../../referrals/policy.js';
@@ -100,7 +100,7 @@ export function step(referral: Referral | undefined, cmd: Command, now: Date, po
   const decision = decide(referral, cmd, now, policy);
   if (!decision.ok) throw new Error(`expected ${cmd.type} at ${now.toISOString()} to succeed, got ${decision.error.message}`);
   expect(decision.events, `${cmd.type} events`).to.have.length.greaterThan(0);
-  const next = decision.events.reduce<Referral | undefined>(evolve, referral);
+  const next = applyEvents(referral, decision.events);
   if (!next) throw new Error('no referral after events');
   return next;
 }

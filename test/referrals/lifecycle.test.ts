@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import type { Command, CommandType } from '../../referrals/commands.js';
 import { LifecycleError } from '../../referrals/errors.js';
-import { evolve, fold } from '../../referrals/evolve.js';
+import { applyEvents, fold } from '../../referrals/evolve.js';
 import { availableCommands, decide } from '../../referrals/lifecycle.js';
 import type { Flow, Referral } from '../../referrals/model.js';
 import { ALICE, BOB, CLOSE_DATE, DAY, HOUR, MARY, at, command, iso, makeRfi, policyFor, reach, refusal, stateOf, step, type Path } from './helpers.js';
@@ -300,7 +300,7 @@ describe('lifecycle: events, history and versions', () => {
           continue;
         }
         const before = referral.version;
-        referral = decision.events.reduce<Referral>((r, e) => evolve(r, e), referral);
+        referral = applyEvents(referral, decision.events);
         expect(referral.version).to.equal(before + decision.events.length);
         expect(referral.updatedDateTime).to.equal(iso(hours * HOUR));
         states.push(referral);

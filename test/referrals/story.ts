@@ -3,7 +3,7 @@
 // `until`) fires at its due time, as the scheduler would. Not a spec file.
 
 import type { Command } from '../../referrals/commands.js';
-import { evolve } from '../../referrals/evolve.js';
+import { applyEvents } from '../../referrals/evolve.js';
 import { decide } from '../../referrals/lifecycle.js';
 import type { Referral, Rfi } from '../../referrals/model.js';
 import type { Policy } from '../../referrals/policy.js';
@@ -14,7 +14,7 @@ export type Story = ReadonlyArray<readonly [at: Date, command: Command]>;
 function apply(referral: Referral | undefined, command: Command, at: Date, policy: Policy): Referral {
   const decision = decide(referral, command, at, policy);
   if (!decision.ok) throw new Error(`${command.type} at ${at.toISOString()}: ${decision.error.message}`);
-  return decision.events.reduce<Referral | undefined>(evolve, referral)!;
+  return applyEvents(referral, decision.events);
 }
 
 /** Fires every timer due at or before `until`, each at its due time. */

@@ -72,7 +72,10 @@ describe('storage: LowdbStore archive', () => {
     expect(store.openRecords().map((record) => record.referral.id)).to.deep.equal(['rfi-1']);
 
     // The sender delivered the message: it empties the outbox.
-    await store.update('rfi-1', (current) => ({ record: { ...current!, outbox: [], card: { target: 'channel:sales', shownVersion: 2 } }, result: undefined }));
+    await store.commitCommand('rfi-1', (current) => ({
+      record: { ...current!, outbox: [], card: { target: 'channel:sales', shownVersion: 2 } },
+      result: undefined,
+    }));
     await store.whenIdle();
     expect(store.stats()).to.deep.equal({ open: 0, archived: 1 });
     expect((await store.get('rfi-1'))!.card).to.deep.equal({ target: 'channel:sales', shownVersion: 2 });
@@ -84,9 +87,11 @@ describe('storage: LowdbStore archive', () => {
     await store.whenIdle();
     const before = await snapshot(dir);
 
-    const seen = await store.update('rfi-1', (current) => ({ result: `${current?.referral.status}/${current?.referral.substatus}` }));
+    const seen = await store.commitCommand('rfi-1', (current) => ({ result: `${current?.referral.status}/${current?.referral.substatus}` }));
     expect(seen).to.equal('Closed/Declined');
-    const refused = await rejectionOf(store.update('rfi-1', (current) => ({ record: { ...current!, outbox: [outboxItem('late')] }, result: undefined })));
+    const refused = await rejectionOf(
+      store.commitCommand('rfi-1', (current) => ({ record: { ...current!, outbox: [outboxItem('late')] }, result: undefined })),
+    );
     expect(refused.message).to.equal('referral rfi-1 is archived (closed); it cannot change');
     expect(await snapshot(dir)).to.deep.equal(before);
     expect((await store.get('rfi-1'))!.outbox).to.deep.equal([]);
@@ -99,7 +104,7 @@ describe('storage: LowdbStore archive', () => {
     const closing = put(store, recordOf(declined(referral)));
     // Queued before the move (which the closing write schedules): it lands, and the move then
     // archives the record with it, rather than an older copy.
-    const late = store.update('rfi-1', (current) => ({ record: { ...current!, card: { target: 'channel:sales', shownVersion: 2 } }, result: 'late' }));
+    const late = store.commitCommand('rfi-1', (current) => ({ record: { ...current!, card: { target: 'channel:sales', shownVersion: 2 } }, result: 'late' }));
     await closing;
     expect(await late).to.equal('late');
     await store.whenIdle();
@@ -186,7 +191,7 @@ describe('storage: LowdbStore archive', () => {
 
       // The hot path does not touch the archive: updating an open referral leaves every segment as it was.
       const segmentsBefore = await snapshot(path.join(dir, 'archive'));
-      await store.update('new-3', (current) => ({ record: { ...current!, outbox: [outboxItem('o-1')] }, result: undefined }));
+      await store.commitCommand('new-3', (current) => ({ record: { ...current!, outbox: [outboxItem('o-1')] }, result: undefined }));
       expect(await snapshot(path.join(dir, 'archive'))).to.deep.equal(segmentsBefore);
     });
 

@@ -66,7 +66,7 @@ describe('storage: LowdbStore crash recovery', () => {
     expect(store.openRecords()).to.deep.equal([newer]);
     expect(await store.list()).to.deep.equal([newer.referral]);
     // The open copy is writable as usual, and stays the one that counts after another restart.
-    await store.update('rfi-1', (current) => ({ record: { ...current!, card: { target: 'channel:sales' } }, result: undefined }));
+    await store.commitCommand('rfi-1', (current) => ({ record: { ...current!, card: { target: 'channel:sales' } }, result: undefined }));
     await store.close();
     store = await openStore(dir);
     expect(store.stats()).to.deep.equal({ open: 1, archived: 0 });

@@ -57,10 +57,33 @@ describe('storage: LowdbStore', () => {
     expect(store.readState().conversations).to.deep.equal({ 'channel:sales': { id: '19:abc' } });
   });
 
+  it('a delivery write changes the outbox and the card, never the referral', async () => {
+    const record = { ...recordOf(newReferral('rfi-1'), [outboxItem('o-1', 'postCard')]), card: { target: 'channel:sales' } };
+    await put(store, record);
+    const forged = accepted(newReferral('rfi-1'));
+    await store.updateDelivery('rfi-1', (current) => ({
+      delivery: { ...current!, referral: forged, outbox: [], card: { target: 'channel:sales', activityId: 'act-1', shownVersion: 1 } } as never,
+      result: undefined,
+    }));
+    const after = await store.get('rfi-1');
+    expect(after?.referral).to.deep.equal(record.referral);
+    expect(after?.outbox).to.deep.equal([]);
+    expect(after?.card).to.deep.equal({ target: 'channel:sales', activityId: 'act-1', shownVersion: 1 });
+
+    await store.updateDelivery('rfi-1', () => ({ delivery: { outbox: [outboxItem('o-2')] }, result: undefined }));
+    expect((await store.get('rfi-1'))?.card, 'an omitted card stays where it is').to.deep.equal(after?.card);
+    await store.updateDelivery('rfi-1', () => ({ delivery: { outbox: [], card: null }, result: undefined }));
+    expect((await store.get('rfi-1'))?.card, 'card: null unroutes it').to.equal(undefined);
+
+    const seen = await store.updateDelivery('nope', (current) => ({ delivery: { outbox: [outboxItem('o-3')] }, result: current }));
+    expect(seen).to.equal(undefined);
+    expect(store.has('nope'), 'a delivery write creates no referral').to.equal(false);
+  });
+
   it('loses no update when 200 increments on one id run concurrently', async () => {
     await put(store, { ...recordOf(newReferral('rfi-1')), card: { target: 'channel:sales', shownVersion: 0 } });
     const increments = Array.from({ length: 200 }, (_, n) =>
-      store.update('rfi-1', async (current) => {
+      store.commitCommand('rfi-1', async (current) => {
         // Yield inside the read-modify-write: without serialization the increments would interleave.
         await new Promise((resolve) => setImmediate(resolve));
         const record = current!;
@@ -81,7 +104,7 @@ describe('storage: LowdbStore', () => {
     await put(store, recordOf(newReferral('slow')));
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const slow = store.update('slow', async (current) => {
+    const slow = store.commitCommand('slow', async (current) => {
       await gate;
       return { record: { ...current!, card: { target: 'channel:sales', shownVersion: 1 } }, result: 'slow' };
     });
@@ -98,25 +121,25 @@ describe('storage: LowdbStore', () => {
     await put(store, record);
     const before = await snapshot(dir);
     const error = await rejectionOf(
-      store.update('rfi-1', (current) => {
+      store.commitCommand('rfi-1', (current) => {
         current!.outbox.push(outboxItem('never'));
         throw new Error('form is invalid');
       }),
     );
     expect(error.message).to.equal('form is invalid');
-    const asyncError = await rejectionOf(store.update('rfi-1', async () => Promise.reject(new Error('later'))));
+    const asyncError = await rejectionOf(store.commitCommand('rfi-1', async () => Promise.reject(new Error('later'))));
     expect(asyncError.message).to.equal('later');
     expect(await snapshot(dir)).to.deep.equal(before);
     expect(await store.get('rfi-1')).to.deep.equal(record);
 
-    await store.update('rfi-1', (current) => ({ record: { ...current!, outbox: [outboxItem('o-1')] }, result: undefined }));
+    await store.commitCommand('rfi-1', (current) => ({ record: { ...current!, outbox: [outboxItem('o-1')] }, result: undefined }));
     expect((await store.get('rfi-1'))!.outbox.map((item) => item.id)).to.deep.equal(['o-1']);
   });
 
   it('writes nothing and calls no listener when the change returns only a result', async () => {
     let calls = 0;
     store.onChange(() => (calls += 1));
-    const seen = await store.update('rfi-new', (current) => ({ result: current === undefined ? 'absent' : 'present' }));
+    const seen = await store.commitCommand('rfi-new', (current) => ({ result: current === undefined ? 'absent' : 'present' }));
     expect(seen).to.equal('absent');
     expect(store.has('rfi-new')).to.equal(false);
     expect(await filesUnder(path.join(dir, 'open'))).to.deep.equal([]);
@@ -124,10 +147,10 @@ describe('storage: LowdbStore', () => {
   });
 
   it('refuses a record for another id or without an outbox, writing nothing', async () => {
-    const wrongId = await rejectionOf(store.update('rfi-1', () => ({ record: recordOf(newReferral('rfi-2')), result: undefined })));
+    const wrongId = await rejectionOf(store.commitCommand('rfi-1', () => ({ record: recordOf(newReferral('rfi-2')), result: undefined })));
     expect(wrongId.message).to.match(/rfi-2.*not "rfi-1"/);
     const noOutbox = await rejectionOf(
-      store.update('rfi-1', () => ({ record: { referral: newReferral('rfi-1') } as unknown as ReferralRecord, result: undefined })),
+      store.commitCommand('rfi-1', () => ({ record: { referral: newReferral('rfi-1') } as unknown as ReferralRecord, result: undefined })),
     );
     expect(noOutbox.message).to.include('outbox');
     expect(store.stats().open).to.equal(0);
@@ -135,7 +158,7 @@ describe('storage: LowdbStore', () => {
 
   it('hands the change function a private copy and out frozen records', async () => {
     await put(store, recordOf(newReferral('rfi-1')));
-    await store.update('rfi-1', (current) => {
+    await store.commitCommand('rfi-1', (current) => {
       current!.referral.name = 'changed but not returned';
       return { result: undefined };
     });
@@ -183,7 +206,7 @@ describe('storage: LowdbStore', () => {
     await store.updateState((state) => ({ state: { ...state, settings: { locale: 'en' } }, result: undefined }));
     const before = await snapshot(dir);
     await new Promise((resolve) => setTimeout(resolve, 5));
-    await store.update('rfi-7', (current) => ({ record: { ...current!, outbox: [outboxItem('o-1')] }, result: undefined }));
+    await store.commitCommand('rfi-7', (current) => ({ record: { ...current!, outbox: [outboxItem('o-1')] }, result: undefined }));
     const after = await snapshot(dir);
     const changed = [...after.keys()].filter((file) => after.get(file) !== before.get(file));
     expect(changed).to.deep.equal([path.join('open', openFileName('rfi-7'))]);
@@ -237,7 +260,7 @@ describe('storage: LowdbStore', () => {
     it('close() waits for writes under way, then refuses new ones with a clear error', async () => {
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
-      const pending = store.update('rfi-1', async () => {
+      const pending = store.commitCommand('rfi-1', async () => {
         await gate;
         return { record: recordOf(newReferral('rfi-1')), result: 'written' };
       });

@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { evolve } from '../../referrals/evolve.js';
+import { applyEvents } from '../../referrals/evolve.js';
 import { decide } from '../../referrals/lifecycle.js';
 import type { Command } from '../../referrals/commands.js';
 import type { Referral } from '../../referrals/model.js';
@@ -17,7 +17,7 @@ const SELLER = { id: 'aad-seller-1', name: 'Dana Seller' };
 function apply(referral: Referral | undefined, command: Command, now: Date): Referral {
   const decision = decide(referral, command, now, DEFAULT_POLICY);
   if (!decision.ok) throw decision.error;
-  return decision.events.reduce<Referral | undefined>(evolve, referral)!;
+  return applyEvents(referral, decision.events);
 }
 
 /** A referral just taken in (New/Pending), received at `now`. */
@@ -44,7 +44,7 @@ export function won(referral: Referral): Referral {
 }
 
 export function outboxItem(id: string, kind: OutboxItem['kind'] = 'updateCard'): OutboxItem {
-  return { id, kind, target: 'channel:sales', message: { key: 'card.referral' }, createdAt: T0.toISOString(), attempts: 0, state: 'pending' };
+  return { id, kind, target: 'channel:sales', message: { key: 'card' }, createdAt: T0.toISOString(), attempts: 0, state: 'pending' };
 }
 
 export function recordOf(referral: Referral, outbox: OutboxItem[] = []): ReferralRecord {

@@ -12,9 +12,9 @@ export async function openStore(dataDir: string, options: Partial<LowdbStoreOpti
   return store;
 }
 
-/** Writes `record` as the referral's new state (a blind write through update()). */
+/** Writes `record` as the referral's new state (a blind write through commitCommand()). */
 export function put(store: LowdbStore, record: ReferralRecord): Promise<void> {
-  return store.update(record.referral.id, () => ({ record, result: undefined }));
+  return store.commitCommand(record.referral.id, () => ({ record, result: undefined }));
 }
 
 /** Every file under `dir`, as paths relative to it, sorted. */

@@ -133,7 +133,7 @@ describe('outbox: the bot was removed from a conversation (component)', function
       id,
       kind: 'personal' as const,
       target: `user:${MANAGER.aadObjectId}`,
-      message: { key: 'welcome' },
+      message: { key: 'welcome' as const },
       createdAt: new Date().toISOString(),
       attempts: 0,
       state: 'pending' as const,

@@ -86,6 +86,7 @@ function record(referral: Referral, target: string): ReferralRecord {
 }
 
 const digestItems = (store: LowdbStore): OutboxItem[] => store.readState().outbox.filter((item) => item.message.key === 'digest');
+const digestParamsOf = (item: OutboxItem) => (item.message.key === 'digest' ? item.message.params : undefined);
 
 describe('digest timer', () => {
   let dir: string;
@@ -171,7 +172,7 @@ describe('digest timer', () => {
     const items = digestItems(store);
     expect(items.map((item) => [item.kind, item.target])).to.deep.equal([['channelMessage', EMEA]]); // GENERAL has nothing; "gone" is inactive
     expect(woken).to.equal(1);
-    const params = parseDigestParams(items[0]!.message.params)!;
+    const params = parseDigestParams(digestParamsOf(items[0]!))!;
     expect(params.slot).to.equal(new Date(MON_SLOT).toISOString());
     expect(params.since).to.equal(new Date(MON_SLOT - 3 * DAY).toISOString()); // the slot before: Friday
     expect(params.content.attention.map((item) => `${item.id}:${item.category}`)).to.deep.equal(['fresh:dueToday', 'deal:closeDatePassed']);
@@ -240,11 +241,11 @@ describe('digest timer', () => {
     await time.advanceTo(wed + 60_000, timer);
     const items = digestItems(store);
     expect(items.map((item) => item.target).sort()).to.deep.equal([EMEA, GENERAL].sort());
-    const general = parseDigestParams(items.find((item) => item.target === GENERAL)!.message.params)!;
+    const general = parseDigestParams(digestParamsOf(items.find((item) => item.target === GENERAL)!))!;
     expect(general.since).to.equal(new Date(MON_SLOT).toISOString());
     expect(general.content.changes.map((item) => `${item.id}:${item.kind}`)).to.deep.equal(['late:accepted']);
     // EMEA: nothing changed, but "fresh" is overdue now (it was due today on Monday): a new list.
-    const emea = parseDigestParams(items.find((item) => item.target === EMEA)!.message.params)!;
+    const emea = parseDigestParams(digestParamsOf(items.find((item) => item.target === EMEA)!))!;
     expect(emea.content.changes).to.deep.equal([]);
     expect(emea.content.attention.map((item) => `${item.id}:${item.category}`)).to.deep.equal(['fresh:overdue', 'deal:closeDatePassed']);
   });

@@ -109,7 +109,7 @@ function recordingPlanner(planned: Planned[]): MessagePlanner {
         id: `${referral.id}:${referral.version}:${event.type}`,
         kind: 'threadReply',
         target: 'channel-1',
-        message: { key: `timer.${event.type}` },
+        message: { key: 'event', params: { index: referral.history.indexOf(event) } },
         createdAt: now.toISOString(),
         attempts: 0,
         state: 'pending',
@@ -230,7 +230,8 @@ describe('scheduler: every timer of both flows fires once, at its time', () => {
     ]);
     const record = (await r.store.get('in-1'))!;
     expect(record.referral.substatus).to.equal('Expired');
-    expect(record.outbox.map((item) => item.message.key)).to.deep.equal(['timer.reminded', 'timer.expiryWarned', 'timer.expired']);
+    // The fake planner names each item after its event: one thread message per timer, in the same write.
+    expect(record.outbox.map((item) => item.id.split(':')[2])).to.deep.equal(['reminded', 'expiryWarned', 'expired']);
     expect(r.planned.filter((p) => p.command !== 'takeIn').map((p) => [p.command, p.at])).to.deep.equal([
       ['remind', iso(T0 + DAY)],
       ['warnExpiry', iso(T0 + 12 * DAY)],
