@@ -21,6 +21,12 @@ const IO_MODULES = ['fs', 'fs/promises', 'http', 'https', 'net', 'dgram', 'child
 
 const layer = (target, from, message) => ({ target, from, message });
 
+/** Only applyCommand changes a referral (docs/architecture.md#one-path-for-every-change). */
+const ONE_PATH = {
+  selector: "MemberExpression[property.name='commitCommand']",
+  message: 'Only bot/use-cases/apply-command.ts changes a referral; delivery writes use store.updateDelivery.',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'dist/', 'test-results/', 'manifest/build/', 'devTools/'] },
   js.configs.recommended,
@@ -51,27 +57,21 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.ts'],
+    ignores: ['bot/use-cases/apply-command.ts', 'storage/**', 'test/**', 'scripts/**'],
+    rules: {
+      'no-restricted-syntax': ['error', ONE_PATH],
+    },
+  },
+  {
     files: ['referrals/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: IO_MODULES.map((name) => ({ name, message: 'referrals/ does no I/O.' })), patterns: [BOTBUILDER] }],
       'no-restricted-syntax': [
         'error',
+        ONE_PATH,
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'referrals/ reads no clock: take `now` as a parameter.' },
         { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'referrals/ reads no clock: take `now` as a parameter.' },
-      ],
-    },
-  },
-  {
-    // Only applyCommand changes a referral (docs/architecture.md#one-path-for-every-change).
-    files: ['**/*.ts'],
-    ignores: ['bot/use-cases/apply-command.ts', 'storage/**', 'test/**', 'scripts/**'],
-    rules: {
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: "MemberExpression[property.name='commitCommand']",
-          message: 'Only bot/use-cases/apply-command.ts changes a referral; delivery writes use store.updateDelivery.',
-        },
       ],
     },
   },

@@ -1,5 +1,5 @@
 // The embedded default Store: lowdb files in one data directory, laid out so that a write costs
-// the same however much history or open work there is (DESIGN.md §3, storage/README.md).
+// the same however much history or open work there is (docs/architecture.md#storage, storage/README.md).
 
 import { mkdir } from 'node:fs/promises';
 import type { Low } from 'lowdb';

@@ -1,7 +1,7 @@
-// What a failed send means for the outbox (DESIGN.md §2): try again later, give up on the
+// What a failed send means for the outbox (docs/architecture.md#delivery): try again later, give up on the
 // conversation (the bot was removed or blocked), or park the item because retrying cannot help.
 // Reads botbuilder's RestError shape structurally (statusCode, code, response.headers) so that
-// nothing outside bot/teams-messenger.ts depends on the SDK.
+// nothing outside bot/teams/messenger.ts depends on the SDK.
 
 export type SendFailure =
   /** The bot is no longer in the conversation: never retried; the target is retired. */

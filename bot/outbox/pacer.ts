@@ -1,6 +1,6 @@
 // Sliding-window pacing for the outbox sender: keeps every conversation (a channel, a channel
 // thread, a personal chat) and every tenant under Teams' documented limits, so that in normal
-// operation the bot never receives a 429 (DESIGN.md §2).
+// operation the bot never receives a 429 (docs/architecture.md#delivery).
 //
 // Why this never overshoots, even though the connector counts ARRIVALS and we only know our own
 // times: a request is counted from the moment it is handed out (in flight = inside every window)

@@ -1,34 +1,7 @@
-// The outbox sender (DESIGN.md §3 "Write before you tell"): delivers every pending item of every
-// open referral (ReferralRecord.outbox) and of the bot (StoreState.outbox) to Teams, in order per
-// conversation, paced under Teams' rate limits, retried with backoff, coalescing card updates.
-//
-// Lanes. Every request goes to one conversation id, its lane: a channel (new posts, channel
-// messages), a card's thread `<channel>;messageid=<card>` (its updates and replies), a personal
-// chat. A lane sends one request at a time, oldest item first (createdAt, then the order the
-// sender first saw the items), and its head blocks the rest while it waits for a retry, so
-// messages to one conversation keep their order. A card's thread lane waits until the card's post
-// has an activity id. Lanes run in parallel (bounded by `concurrency`) under the Pacer's limits
-// per conversation and per tenant.
-//
-// Coalescing. A card update renders the referral as it is when sent, so all pending updateCard
-// items of a referral go out as ONE update and are removed together; a post removes the pending
-// updates too (it shows the current state), and an update is skipped when card.shownVersion
-// already is the referral's version.
-//
-// Crash safety and the duplicate window. An item leaves the store only in the write that follows
-// a successful send, together with what the send produced (card.activityId, card.shownVersion);
-// the archived (closed, empty outbox) record is therefore complete. After a restart the sender
-// starts from the store again: nothing is lost. The one window for a duplicate is a send whose
-// outcome the bot never learned: the process dies during the HTTP call or after it and before the
-// store write, or the connection drops / times out after Teams applied the request. Teams has no
-// idempotency key for posts, so such an item is sent again (a post or a thread reply appears twice;
-// a card update is repeated, harmlessly). The window lasts one HTTP round trip plus one local file write, and holds
-// at most one item per conversation: a lane sends its next item only once the previous one is
-// recorded.
-//
-// Wake-ups: store.onChange (a referral's outbox changed), a timer for the next retry or pacing
-// slot, the end of each send, and a rescan every `rescanMs` (the bot-level outbox lives in the
-// state, which has no change events: call wake() after queueing there to skip the wait).
+// The outbox sender: delivers every pending item of every open referral and of the bot to Teams,
+// in order per conversation, paced under Teams' rate limits, retried with backoff, coalescing card
+// updates. Lanes, coalescing, the duplicate window and wake-ups: docs/architecture.md#delivery.
+// The pure planning is delivery-plan.ts; this file does the I/O and the store writes.
 
 import type { Locale } from '../../cards/index.js';
 import type { Policy } from '../../referrals/policy.js';

@@ -1,24 +1,5 @@
-// The manager views as text commands (TextCommandDeps.extra): `list`, `stats` and `my`, each
-// answered with one compact card.
-//
-// Grammar (after the bot's @mention in a channel, or in a personal chat; case-insensitive):
-//   list [open|new|active|mine|overdue|archived]   default: open (New and Active)
-//   stats [7d|30d|90d|all]                          default: 30d (the window ends now)
-//   my                                              = the asker's open referrals (list mine)
-// Anything else after the name answers with the command's usage.
-//
-// WHAT THE FIGURES COVER ("all the user may see"):
-//   in a channel        the referrals whose card lives in that channel (record.card.target is the
-//                       channel): what everyone in the channel already sees as cards
-//   in a personal chat  a manager (MANAGER_IDS): every referral; anyone else: the referrals they
-//                       own or acted on (any event of theirs in the history: accepted, declined,
-//                       said "I'm interested" / "No thanks", edited, closed). The bot does not know
-//                       who is a member of which channel, so it shows a seller no more than their own.
-//   in a group chat     the asker's own referrals (as a seller in a personal chat), also for a
-//                       manager: the answer is visible to everyone in the chat.
-//
-// Cost: the open lists read only the open records (in memory). `list archived`, `stats all` and a
-// window reaching far back read the archive segments they need (on demand, never on the hot path).
+// The manager views as text commands: `list`, `stats` and `my`, each answered with one compact
+// card. Grammar, what the figures cover and what they cost: docs/architecture.md#manager-views.
 
 import { recentAndOpenRecords } from '../use-cases/recent-records.js';
 import { renderList, renderStats, t, type StatsPeriod } from '../../cards/index.js';

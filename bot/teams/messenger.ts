@@ -1,5 +1,5 @@
 // The only botbuilder-facing part of delivery: posts, thread replies, card updates and personal
-// messages through CloudAdapter.continueConversationAsync (DESIGN.md §2 "Proactive posts").
+// messages through CloudAdapter.continueConversationAsync (docs/architecture.md#delivery).
 //
 // Choices, and why:
 // - Every call makes exactly ONE HTTP request. The connector client's own retry policy (3 retries

@@ -1,25 +1,6 @@
 // The channel digest (DIGEST_AT): at each slot, for each active subscribed channel, one post of
-// what needs attention and what changed since the last digest — or nothing, when there is nothing
-// new to say. Through the outbox: the digest is queued as a bot-level `channelMessage` (message
-// key 'digest') in the same state write that records the slot as done, and rendered at send time
-// (bot/outbox-rendering.ts).
-//
-// Exactly once per slot: `state.digest.lastSlot` is checked and advanced inside one serialized,
-// durable state write, so a slot never queues twice (two wake-ups, a restart, a crash after the
-// write). A crash before the write loses nothing: the slot is still due at the next start.
-// Catch-up: at start (and at every wake-up) only the LATEST slot at or before now is considered,
-// and only while it is today's (the local date in DIGEST_AT's zone) or less than CATCH_UP_GRACE_MS
-// old; a slot missed during a longer downtime is skipped, so a restart never posts a week of old
-// digests.
-//
-// Nothing new to say (per channel) = no change since the last digest (digest-content.ts) AND the
-// attention list is empty or the same (same referrals in the same categories) as the last one
-// this channel was told. Then no item is queued; the slot still counts as done.
-//
-// The item's params identify the slot (`slot`, `since`) and carry the digest's content as compact
-// JSON (`content`; at most DIGEST_SECTION_LIMIT entries per section, the totals in
-// `attentionTotal` / `changesTotal`): "what changed in [since, slot)" is history and cannot go
-// stale, and the attention list is what the channel was told at the slot.
+// what needs attention and what changed since the last digest, or nothing when there is nothing
+// new. Once per slot, catch-up rules and the item's content: docs/architecture.md#the-digest.
 
 import { recentAndOpenRecords } from '../use-cases/recent-records.js';
 import { clearBackgroundTimer, setBackgroundTimer, type TimerHandle } from './background-timer.js';

@@ -1,4 +1,4 @@
-// The scheduler loop (DESIGN.md §3 "Timers are data"): keeps each open referral's next firing in a
+// The scheduler loop (docs/architecture.md#timers): keeps each open referral's next firing in a
 // min-heap, sleeps with one timer until the earliest, and fires what is due through the one command
 // path (applyCommand → decide() → one store write with the event and its outbox messages).
 //

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { cancelAction, cardRef, COMMAND_BUTTONS, doAction, openAction, parseCardAction, refreshAction, showAction, submitAction } from '../../cards/actions.js';
+import { cancelAction, cardRef, doAction, openAction, parseCardAction, refreshAction, showAction, submitAction } from '../../cards/actions.js';
 import { FORM_NAMES } from '../../referrals/form-fields.js';
 
 const REF = { referralId: 'rfi-42', version: 3 };
@@ -19,19 +19,6 @@ describe('cards: action data contract', () => {
     expect(cancelAction(REF, 'Cancel')).to.deep.equal({ type: 'Action.Execute', verb: 'cancel', title: 'Cancel', data: REF, associatedInputs: 'none' });
     expect(refreshAction(REF)).to.deep.equal({ type: 'Action.Execute', verb: 'refresh', data: REF });
     expect(showAction('rfi-42', 'Show referral').data).to.deep.equal({ referralId: 'rfi-42' });
-  });
-
-  it('every person command has a button: forms open, interested / no thanks run directly', () => {
-    expect(COMMAND_BUTTONS).to.deep.equal({
-      interested: { verb: 'do', command: 'interested' },
-      noThanks: { verb: 'do', command: 'noThanks' },
-      accept: { verb: 'open', form: 'accept' },
-      decline: { verb: 'open', form: 'decline' },
-      won: { verb: 'open', form: 'won' },
-      lost: { verb: 'open', form: 'lost' },
-      editEngagement: { verb: 'open', form: 'editEngagement' },
-      addContact: { verb: 'open', form: 'addContact' },
-    });
   });
 
   describe('parseCardAction', () => {

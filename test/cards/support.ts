@@ -6,10 +6,12 @@ import { createRequire } from 'node:module';
 import type { Command } from '../../referrals/commands.js';
 import { applyEvents } from '../../referrals/evolve.js';
 import { decide } from '../../referrals/lifecycle.js';
-import type { Actor, Flow, Referral, Rfi } from '../../referrals/model.js';
-import { DEFAULT_POLICY, type Policy } from '../../referrals/policy.js';
+import type { Flow, Referral, Rfi } from '../../referrals/model.js';
+import { ALICE, BOB, HOUR, policyFor } from '../support/builders.js';
 
-// The package's lib/ build does not load under Node's ESM loader; its UMD bundle does (DESIGN.md §2).
+export { ALICE, BOB, DAY, HOUR, policyFor, stateOf } from '../support/builders.js';
+
+// The package's lib/ build does not load under Node's ESM loader; its UMD bundle does (docs/architecture.md#test-kit).
 
 const AC: any = createRequire(import.meta.url)('adaptivecards/dist/adaptivecards.js');
 
@@ -157,14 +159,9 @@ export const shown = (card: unknown): string => texts(card).join('\n');
 // ---------------------------------------------------------------------------------------------
 // Referrals in every state, built with the real lifecycle core.
 
-export const HOUR = 3_600_000;
-export const DAY = 24 * HOUR;
 export const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 export const at = (hours: number): Date => new Date(T0 + hours * HOUR);
 export const iso = (hours: number): string => at(hours).toISOString();
-
-export const ALICE: Actor = { id: 'aad-alice', name: 'Alice Seller' };
-export const BOB: Actor = { id: 'aad-bob', name: 'Bob Seller' };
 
 export const CUSTOMER_EMAIL = 'chris@contoso.example';
 export const CUSTOMER_PHONE = '+49 30 1234567';
@@ -193,8 +190,6 @@ export function makeRfi(overrides: Partial<Rfi> = {}): Rfi {
 }
 
 export const URGENT_RFI = (): Rfi => makeRfi({ callToAction: 'ContactMe' });
-
-export const policyFor = (flow: Flow): Policy => ({ ...DEFAULT_POLICY, flow });
 
 export type Step = readonly [hours: number, command: Command];
 
@@ -340,5 +335,3 @@ export function scenarios(): Scenario[] {
     ]),
   ];
 }
-
-export const stateOf = (referral: Referral): string => `${referral.status}/${referral.substatus}`;

@@ -4,6 +4,7 @@
 // posts nothing; a slot missed while down is posted once at start if it is today's — once, also
 // across a second restart — and not at all on a later day.
 
+import { fakeClock } from '../support/fake-clock.js';
 import { expect } from 'chai';
 import { channelKey } from '../../bot/use-cases/bot-state.js';
 import { t } from '../../cards/i18n.js';
@@ -29,13 +30,10 @@ describe('digest (component)', function () {
   let fake: FakeConnector;
   let service: TestService | undefined;
   let dataDir: string;
-  let now = MON_SLOT - HOUR;
+  const clock = fakeClock(MON_SLOT - HOUR);
 
   const start = async () => {
-    service = await startService(
-      { DATA_DIR: dataDir, DIGEST_AT: '09:00 Mon-Fri Europe/Berlin', MANAGER_IDS: maria.aadObjectId },
-      { clock: () => new Date(now) },
-    );
+    service = await startService({ DATA_DIR: dataDir, DIGEST_AT: '09:00 Mon-Fri Europe/Berlin', MANAGER_IDS: maria.aadObjectId }, { clock });
     return service;
   };
   const stop = async () => {
@@ -87,7 +85,7 @@ describe('digest (component)', function () {
           },
         ],
       ],
-      new Date(now),
+      clock(),
       DEFAULT_POLICY,
     );
     await (running.store as LowdbStore).seed([
@@ -96,7 +94,7 @@ describe('digest (component)', function () {
     expect(await running.digest!.tick()).to.equal(undefined); // before the slot: Friday's is not today's
 
     // 09:00: the digest.
-    now = MON_SLOT + 30_000;
+    clock.set(MON_SLOT + 30_000);
     expect(await running.digest!.tick()).to.deep.equal({ slot: new Date(MON_SLOT).toISOString(), outcome: 'queued', channels: [EMEA_KEY] });
     const [monday] = await waitForDigests(1);
     expect(monday!.conversationId).to.equal(EMEA.id);
@@ -105,25 +103,24 @@ describe('digest (component)', function () {
     expect(JSON.stringify(mondayCard)).to.include('Fjord Energy').and.include('Close date passed');
 
     // Tuesday 09:00: nothing changed, the same list: no post; the slot is done all the same.
-    now = MON_SLOT + DAY + 30_000;
+    clock.set(MON_SLOT + DAY + 30_000);
     expect(await running.digest!.tick()).to.deep.equal({ slot: new Date(MON_SLOT + DAY).toISOString(), outcome: 'queued', channels: [] });
     const tuesdaySlot = new Date(MON_SLOT + DAY).toISOString();
     expect(running.store.readState().outbox.filter((item) => item.message.key === 'digest' && item.message.params?.['slot'] === tuesdaySlot)).to.deep.equal([]);
 
     // Tuesday 11:00 Berlin: an RFI arrives; at 13:00 the service stops until Wednesday 10:30.
-    now = MON_SLOT + DAY + 2 * HOUR;
+    clock.set(MON_SLOT + DAY + 2 * HOUR);
     expect(
-      (await postReferral(running.url, sampleRfi('rfi-tuesday', { createdDateTime: new Date(now).toISOString(), customerProfile: { name: 'Contoso' } })))
-        .status,
+      (await postReferral(running.url, sampleRfi('rfi-tuesday', { createdDateTime: clock().toISOString(), customerProfile: { name: 'Contoso' } }))).status,
     ).to.equal(201);
     await fake.waitFor((requests) => requests.find((r) => r.outcome === 'ok' && JSON.stringify(r.body ?? {}).includes('"referralId":"rfi-tuesday"')));
-    now = MON_SLOT + DAY + 4 * HOUR;
+    clock.set(MON_SLOT + DAY + 4 * HOUR);
     await stop();
     await settle();
     expect(digestPosts()).to.have.length(1);
 
     // Wednesday 10:30 Berlin: today's 09:00 slot was missed; it is posted once at start.
-    now = MON_SLOT + 2 * DAY + 1.5 * HOUR;
+    clock.set(MON_SLOT + 2 * DAY + 1.5 * HOUR);
     const wednesday = await start();
     const [, second] = await waitForDigests(2);
     const secondCard = second!.body.attachments[0].content;
@@ -132,7 +129,7 @@ describe('digest (component)', function () {
     expect((wednesday.store.readState()['digest'] as { lastSlot: string }).lastSlot).to.equal(new Date(MON_SLOT + 2 * DAY).toISOString());
 
     // Restarting again the same morning posts nothing more.
-    now = MON_SLOT + 2 * DAY + 1.75 * HOUR;
+    clock.set(MON_SLOT + 2 * DAY + 1.75 * HOUR);
     await stop();
     await start();
     await settle();
@@ -140,14 +137,14 @@ describe('digest (component)', function () {
 
     // Down from Wednesday to Friday 08:00 Berlin: Thursday's slot is not posted any more.
     await stop();
-    now = MON_SLOT + 4 * DAY - HOUR;
+    clock.set(MON_SLOT + 4 * DAY - HOUR);
     const friday = await start();
     await settle();
     expect(digestPosts()).to.have.length(2);
     expect(friday.store.readState().outbox.filter((item) => item.message.key === 'digest')).to.deep.equal([]); // (all sent long ago)
 
     // Friday 09:00: the RFI is overdue now (a new list): posted, with changes since Wednesday's digest.
-    now = MON_SLOT + 4 * DAY + 30_000;
+    clock.set(MON_SLOT + 4 * DAY + 30_000);
     const run = await friday.digest!.tick();
     expect(run?.channels).to.deep.equal([EMEA_KEY]);
     const [, , third] = await waitForDigests(3);

@@ -1,20 +1,20 @@
 // Component tests of the intake API against the real server on a free port: every response of
 // the contract, idempotent re-delivery, bad bodies (each field rule), auth, and restart.
 
+import { fakeClock } from '../support/fake-clock.js';
 import { expect } from 'chai';
 import { getReferral, postReferral, request, sampleRfi } from '../support/intake-client.js';
 import { removeDir, startService, type TestService } from '../support/start-service.js';
 
 /** A fixed "now" a little after the sample RFIs were created, so no timer falls due during a test. */
 const NOW = new Date('2026-11-20T10:00:00.000Z');
-let now = NOW;
-const clock = () => now;
+const clock = fakeClock(NOW);
 
 describe('intake API (component)', () => {
   let service: TestService;
 
   beforeEach(async () => {
-    now = NOW;
+    clock.set(NOW);
     service = await startService({}, { clock });
   });
   afterEach(async () => {
@@ -152,7 +152,7 @@ describe('intake API (component)', () => {
 
   it('GET /api/referrals lists newest first and filters by status and substatus', async () => {
     for (const [i, id] of ['a', 'b', 'c'].entries()) {
-      now = new Date(NOW.getTime() + i * 1000);
+      clock.set(NOW.getTime() + i * 1000);
       expect((await postReferral(service.url, sampleRfi(id))).status).to.equal(201);
     }
     const all = await request(`${service.url}/api/referrals`);

@@ -6,6 +6,7 @@
 // filters of `list` and `my` in a channel and in personal chat (manager and seller), and the
 // export (CSV round trip of awkward notes, JSON, ranges, errors, auth, routing).
 
+import { fakeClock } from '../support/fake-clock.js';
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import { channelKey } from '../../bot/use-cases/bot-state.js';
@@ -474,12 +475,12 @@ describe('manager views: stats, list, my, export (component)', function () {
   this.timeout(30_000);
   let fake: FakeConnector;
   let service: TestService;
-  let now = NOW;
+  const clock = fakeClock(NOW);
 
   before(async () => {
     fake = await startFakeConnector();
-    now = NOW - 4 * HOUR;
-    service = await startService({ MANAGER_IDS: maria.aadObjectId, INTAKE_API_KEY: KEY }, { clock: () => new Date(now) });
+    clock.set(NOW - 4 * HOUR);
+    service = await startService({ MANAGER_IDS: maria.aadObjectId, INTAKE_API_KEY: KEY }, { clock });
     // Teams: the bot is installed; EMEA takes every RFI; General only a country nothing comes from.
     await sendActivity(service.url, installationUpdate('add', { serviceUrl: fake.url }));
     await sendActivity(service.url, channelMention('subscribe', { serviceUrl: fake.url, channel: EMEA }));
@@ -493,16 +494,16 @@ describe('manager views: stats, list, my, export (component)', function () {
     await (service.store as LowdbStore).seed(records);
     // Two RFIs through the intake API, answered on their cards.
     for (const spec of MIX.filter((s) => s.http)) {
-      now = NOW - spec.receivedAgo * HOUR;
+      clock.set(NOW - spec.receivedAgo * HOUR);
       const rfi = sampleRfi(spec.id, {
-        createdDateTime: new Date(now).toISOString(),
+        createdDateTime: clock().toISOString(),
         customerProfile: { name: spec.customer, address: { country: 'DE' } },
         details: { ...(spec.notes !== undefined && { notes: spec.notes }) },
       });
       expect((await postReferral(service.url, rfi, KEY)).status).to.equal(201);
     }
     for (const spec of MIX.filter((s) => s.http)) {
-      now = NOW - firstAt(spec) * HOUR;
+      clock.set(NOW - firstAt(spec) * HOUR);
       const data =
         spec.first!.kind === 'accept'
           ? {
@@ -528,7 +529,7 @@ describe('manager views: stats, list, my, export (component)', function () {
       expect(answer.status).to.equal(200);
       expect(answer.body!.type).to.equal('application/vnd.microsoft.card.adaptive');
     }
-    now = NOW;
+    clock.set(NOW);
   });
   after(async () => {
     await service?.stop();

@@ -8,11 +8,10 @@ import type { LifecycleErrorCode } from '../../referrals/errors.js';
 import { applyEvents } from '../../referrals/evolve.js';
 import { decide } from '../../referrals/lifecycle.js';
 import type { Actor, Flow, Referral, Rfi } from '../../referrals/model.js';
-import { DEFAULT_POLICY, type Policy } from '../../referrals/policy.js';
+import type { Policy } from '../../referrals/policy.js';
+import { ALICE, HOUR, policyFor } from '../support/builders.js';
 
-export const MINUTE = 60_000;
-export const HOUR = 60 * MINUTE;
-export const DAY = 24 * HOUR;
+export { ALICE, BOB, DAY, HOUR, MARY, MINUTE, policyFor, stateOf } from '../support/builders.js';
 
 /** The RFI arrives (takeIn) at T0 unless a test says otherwise. */
 export const T0 = Date.parse('2024-03-04T09:00:00.000Z');
@@ -20,12 +19,6 @@ export const T0 = Date.parse('2024-03-04T09:00:00.000Z');
 export const at = (ms: number): Date => new Date(T0 + ms);
 /** The ISO string of `ms` after T0. */
 export const iso = (ms: number): string => at(ms).toISOString();
-
-export const ALICE: Actor = { id: 'aad-alice', name: 'Alice Seller' };
-export const BOB: Actor = { id: 'aad-bob', name: 'Bob Seller' };
-export const MARY: Actor = { id: 'aad-mary', name: 'Mary Manager' };
-
-export const policyFor = (flow: Flow, overrides: Partial<Policy> = {}): Policy => ({ ...DEFAULT_POLICY, flow, ...overrides });
 
 export function makeRfi(overrides: Partial<Rfi> = {}): Rfi {
   return {
@@ -124,5 +117,3 @@ export function reach(flow: Flow, path: Path, rfi: Rfi = makeRfi(), policy: Poli
   for (const [hours, type] of path) referral = step(referral, command(type), at(hours * HOUR), policy);
   return referral;
 }
-
-export const stateOf = (referral: Referral): string => `${referral.status}/${referral.substatus}`;

@@ -1,4 +1,4 @@
-// Lifecycle core, both flows (DESIGN.md §1): state × command → resulting status/substatus or the
+// Lifecycle core, both flows (docs/architecture.md#the-workflow): state × command → resulting status/substatus or the
 // typed error code, one `it` per cell of the table below; then ownership, closed referrals,
 // event contents (actor, version, fold), what Accept/Decline/Lost write, first response, `extra`.
 

@@ -1,52 +1,8 @@
 /**
- * A local fake of the Teams connector service: the Bot Framework REST API (v3) that the bot calls
- * back on `activity.serviceUrl`. Plain `node:http` on 127.0.0.1, free port.
- *
- * Paths and methods are the ones botbuilder 4.23 uses (botframework-connector
- * `lib/connectorApi/operations/conversations.js` and `lib/teams/operations/teams.js`):
- *
- *   POST   /v3/conversations                                         createConversation  → 201 {id, activityId?}
- *   GET    /v3/conversations                                         getConversations    → 200 {conversations: []}
- *   POST   /v3/conversations/{conversationId}/activities             sendToConversation  → 201 {id}
- *   POST   /v3/conversations/{conversationId}/activities/history     sendConversationHistory → 201 {id}
- *   POST   /v3/conversations/{conversationId}/activities/{activityId}  replyToActivity   → 201 {id}
- *   PUT    /v3/conversations/{conversationId}/activities/{activityId}  updateActivity    → 200 {id}
- *   DELETE /v3/conversations/{conversationId}/activities/{activityId}  deleteActivity    → 200
- *   GET    /v3/conversations/{conversationId}/activities/{activityId}/members getActivityMembers → 200 [..]
- *   GET    /v3/conversations/{conversationId}/members                getConversationMembers → 200 [..]
- *   GET    /v3/conversations/{conversationId}/members/{memberId}     getConversationMember → 200 {..}
- *   GET    /v3/conversations/{conversationId}/pagedmembers           getConversationPagedMembers → 200 {members, continuationToken?}
- *   GET    /v3/teams/{teamId}/conversations                          fetchChannelList (TeamsInfo.getTeamChannels) → 200 {conversations}
- *   GET    /v3/teams/{teamId}                                        fetchTeamDetails (TeamsInfo.getTeamDetails) → 200 {...}
- *
- * Path parameters are URL-encoded by the SDK with encodeURIComponent, e.g.
- * `19:abc@thread.tacv2;messageid=1700000000000` arrives as `19%3Aabc%40thread.tacv2%3Bmessageid%3D1700000000000`.
- * `RecordedRequest.path` keeps the path exactly as received; `conversationId`/`activityId` are decoded.
- *
- * How the SDK client behaves against this fake (botbuilder 4.23 → @azure/core-client pipeline,
- * `@typespec/ts-http-runtime` defaultRetryPolicy, not configurable through CloudAdapter):
- * - it retries by itself, up to 3 times, BEFORE the bot's code sees an error:
- *   429 and 503 that carry `Retry-After` (seconds; also `retry-after-ms`) after exactly that delay;
- *   408 and 5xx except 501/505 with exponential backoff 0.5–1 s, 1–2 s, 2–4 s;
- *   connection errors (ECONNRESET/ETIMEDOUT/ECONNREFUSED...) the same way — POSTs included, so a
- *   dropped-but-applied post is duplicated by the SDK itself.
- *   403/404/412 are not retried. Every attempt is a separate recorded request here.
- * - it has no request timeout by default: a held response ({timeout}) blocks the SDK call until the
- *   fake answers.
- *
- * Threading (channels): a new message lands in the thread named by the conversation id's
- * `;messageid=<root>`; without it, it becomes a new thread root (a new post in the channel). The
- * replyToId / path activity id does not decide it. This matters because
- * CloudAdapter.continueConversationAsync gives the continuation activity a random UUID id and
- * TurnContext.sendActivity copies it into replyToId, so every proactive send is a
- * replyToActivity `POST /v3/conversations/{conv}/activities/{uuid}`: to the bare channel id it
- * starts a new post, to `<channel>;messageid=<root>` it replies in that thread.
- * Personal (`a:...`) and group chats (`19:...@thread.v2`) have no threads.
- *
- * Rate limits (option enforceLimits) follow the Teams docs: per bot per thread 7/1 s, 8/2 s,
- * 60/30 s, 1800/h; per app per tenant 50/s. Sliding windows over ACCEPTED requests (a 429 does not
- * consume quota). The thread key is the conversation id of the request path as given (including
- * `;messageid=`), for createConversation the target channel id (or the first member id).
+ * A local fake of the Teams connector service (the Bot Framework v3 REST API the bot calls back on
+ * `activity.serviceUrl`): plain `node:http` on 127.0.0.1, a free port. Paths are the ones
+ * botbuilder 4.23 uses; threading, rate limits and injected failures follow Teams, and the SDK
+ * client retries against it as against Teams: docs/architecture.md#test-kit.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';

@@ -1,7 +1,7 @@
-// The digest timer (bot/digest.ts) against a real LowdbStore on a temp dir, with a fake clock and
+// The digest timer (bot/timers/digest.ts) against a real LowdbStore on a temp dir, with a fake clock and
 // fake timers: a slot queues one digest per channel with something new to say, exactly once (two
 // wake-ups, a restart, a reopened store), a slot missed on another day is skipped, nothing new →
-// nothing queued; the queued item renders (bot/outbox-rendering.ts) into a valid card. Plus the
+// nothing queued; the queued item renders (bot/outbox/render.ts) into a valid card. Plus the
 // DIGEST_AT config errors.
 
 import { expect } from 'chai';

@@ -1,0 +1,19 @@
+// Shared test builders: time units, the people who act, a policy per flow, and how a state reads.
+// Suites build RFIs and "a referral in state X" on top of these with the real lifecycle core
+// (test/referrals/helpers.ts `reach`, test/cards/support.ts `run`, test/storage/referral-builder.ts).
+
+import type { Actor, Flow, Referral } from '../../referrals/model.js';
+import { DEFAULT_POLICY, type Policy } from '../../referrals/policy.js';
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+export const ALICE: Actor = { id: 'aad-alice', name: 'Alice Seller' };
+export const BOB: Actor = { id: 'aad-bob', name: 'Bob Seller' };
+export const MARY: Actor = { id: 'aad-mary', name: 'Mary Manager' };
+
+export const policyFor = (flow: Flow, overrides: Partial<Policy> = {}): Policy => ({ ...DEFAULT_POLICY, flow, ...overrides });
+
+/** `Status/Substatus`, as tables write a state. */
+export const stateOf = (referral: Pick<Referral, 'status' | 'substatus'>): string => `${referral.status}/${referral.substatus}`;
