@@ -13,7 +13,7 @@ import { DigestTimer } from './timers/digest.js';
 import { mountExportRoute } from './http/export-route.js';
 import { mountHealthRoute } from './http/health-route.js';
 import { mountIntakeRoutes } from './http/intake-routes.js';
-import { formatRestifyErrors } from './http/json-body.js';
+import { formatRestifyErrors } from './http/errors.js';
 import { mountMessagesRoute } from './teams/messages-route.js';
 import { createLogger, type Logger } from './logger.js';
 import { managerViewCommands } from './teams/manager-commands.js';
@@ -61,7 +61,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const adapter = createAdapter(config, log);
 
   const server = restify.createServer({ name: 'referral-desk', handleUncaughtExceptions: false });
-  formatRestifyErrors(server);
+  formatRestifyErrors(server, log);
   server.use(restify.plugins.queryParser({ mapParams: false }));
   const messenger = new TeamsMessenger({ adapter, botAppId: config.microsoftAppId, timeoutMs: config.sendTimeoutMs, log });
   const sender = new OutboxSender({

@@ -4,6 +4,7 @@
 import { startApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { installSafetyNet } from './safety-net.js';
 
 async function main(): Promise<void> {
   let config;
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel);
+  installSafetyNet(log);
   const app = await startApp(config, { log });
   let signals = 0;
   const shutdown = (signal: NodeJS.Signals) => {

@@ -7,9 +7,11 @@ import type { CommandDeps } from '../use-cases/apply-command.js';
 import { takeInReferral } from '../use-cases/take-in-referral.js';
 import { sendError } from './errors.js';
 import { intakeAuth } from './intake-auth.js';
-import { jsonBody } from './json-body.js';
+import { jsonBody } from './body-reader.js';
 
 export const INTAKE_MAX_BYTES = 256 * 1024;
+/** A Partner Center referral nests about six levels; anything far deeper is not one. */
+export const INTAKE_MAX_DEPTH = 32;
 
 function queryValue(req: Request, name: string): string | undefined {
   const value = (req.query as Record<string, unknown> | undefined)?.[name];
@@ -19,14 +21,19 @@ function queryValue(req: Request, name: string): string | undefined {
 export function mountIntakeRoutes(server: Server, deps: CommandDeps, apiKey: string): void {
   const auth = intakeAuth(apiKey);
 
-  server.post('/api/referrals', auth, ...jsonBody(INTAKE_MAX_BYTES), async (req: Request, res: Response) => {
-    const result = await takeInReferral(deps, req.body);
-    if (result.outcome === 'invalid') {
-      sendError(res, 400, 'the referral is invalid', { details: result.problems });
-      return;
-    }
-    res.send(result.outcome === 'created' ? 201 : 200, toApiReferral(result.referral));
-  });
+  server.post(
+    '/api/referrals',
+    auth,
+    jsonBody({ maxBytes: INTAKE_MAX_BYTES, maxDepth: INTAKE_MAX_DEPTH, compressed: true }),
+    async (req: Request, res: Response) => {
+      const result = await takeInReferral(deps, req.body);
+      if (result.outcome === 'invalid') {
+        sendError(res, 400, 'the referral is invalid', { details: result.problems });
+        return;
+      }
+      res.send(result.outcome === 'created' ? 201 : 200, toApiReferral(result.referral));
+    },
+  );
 
   server.get('/api/referrals/:id', auth, async (req: Request, res: Response) => {
     const id = String(req.params?.id ?? '');

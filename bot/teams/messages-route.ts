@@ -7,9 +7,10 @@ import type { Next, Request, Response, Server } from 'restify';
 import type { ReferralDeskAdapter } from './adapter.js';
 import type { Logger } from '../logger.js';
 import { sendError } from '../http/errors.js';
-import { jsonBody } from '../http/json-body.js';
+import { jsonBody } from '../http/body-reader.js';
 
 export const ACTIVITY_MAX_BYTES = 512 * 1024;
+export const ACTIVITY_MAX_DEPTH = 64;
 
 /** A JWT is three base64url parts; anything else is refused without asking the issuer. */
 const BEARER_JWT = /^Bearer\s+[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\s*$/;
@@ -30,7 +31,9 @@ export function mountMessagesRoute(server: Server, options: MessagesRouteOptions
     next();
   };
 
-  server.post('/api/messages', requireToken, ...jsonBody(ACTIVITY_MAX_BYTES), async (req: Request, res: Response) => {
+  // Not compressed: nothing is inflated for a caller whose token has not been validated yet.
+  const body = jsonBody({ maxBytes: ACTIVITY_MAX_BYTES, maxDepth: ACTIVITY_MAX_DEPTH, compressed: false });
+  server.post('/api/messages', requireToken, body, async (req: Request, res: Response) => {
     const body = req.body as Record<string, unknown> | undefined;
     if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof body['type'] !== 'string') {
       sendError(res, 400, 'the body is not a Bot Framework activity (an object with a "type")');

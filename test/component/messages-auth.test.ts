@@ -2,6 +2,7 @@
 // on a machine that cannot reach the token issuer.
 
 import { expect } from 'chai';
+import { gzipSync } from 'node:zlib';
 import { request } from '../support/intake-client.js';
 import { removeDir, startService, type TestService } from '../support/start-service.js';
 
@@ -69,5 +70,18 @@ describe('/api/messages auth (component)', () => {
     expect(text.status).to.equal(415);
     const unauthenticatedText = await request(`${service.url}/api/messages`, { method: 'POST', body: 'hi', headers: { 'content-type': 'text/plain' } });
     expect(unauthenticatedText.status).to.equal(401);
+  });
+
+  it('a compressed body is a 415 before its token is checked: nothing is inflated for an unauthenticated caller', async () => {
+    for (const body of [Buffer.from('not gzip at all'), gzipSync(JSON.stringify(activity)).subarray(0, 20), gzipSync('a'.repeat(8 * 1024 * 1024))]) {
+      const res = await request(`${service.url}/api/messages`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: 'Bearer a.b.c' },
+      });
+      expect(res.status).to.equal(415);
+      expect(res.body.error).to.match(/Content-Encoding "gzip" is not accepted here/);
+    }
+    expect((await request(`${service.url}/healthz`)).status).to.equal(200);
   });
 });
