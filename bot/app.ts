@@ -60,7 +60,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const deps: CommandDeps = { store, policy: config.policy, clock, plan: createPlanner(store) };
   const adapter = createAdapter(config, log);
 
-  const server = restify.createServer({ name: 'referral-desk', handleUncaughtExceptions: false });
+  // find-my-way's default 100-character limit on a path parameter would make GET /api/referrals/:id
+  // a 404 for a valid id of up to 200 characters, percent-encoded to several times that.
+  const routerOptions = { maxParamLength: 2048 } as restify.ServerOptions;
+  const server = restify.createServer({ name: 'referral-desk', handleUncaughtExceptions: false, ...routerOptions });
   formatRestifyErrors(server, log);
   server.use(restify.plugins.queryParser({ mapParams: false }));
   const messenger = new TeamsMessenger({ adapter, botAppId: config.microsoftAppId, timeoutMs: config.sendTimeoutMs, log });

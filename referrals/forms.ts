@@ -4,6 +4,7 @@
 // card's own isRequired / min / max / regex / maxLength: this is the check that counts.
 
 import { z } from 'zod';
+import { isCleanText } from './clean-text.js';
 import { dateInputToIso, isDateOnly, isoToDateInput, todayIn } from './calendar.js';
 import type { Command } from './commands.js';
 import { earliestContractDate, isDealRegistrationEligible } from './deal-registration.js';
@@ -55,7 +56,7 @@ function blank(value: unknown): unknown {
 }
 
 function text(max: number) {
-  return z.string({ error: typeError }).max(max, { error: E.tooLong });
+  return z.string({ error: typeError }).max(max, { error: E.tooLong, abort: true }).refine(isCleanText, { error: E.invalid });
 }
 const requiredText = (max: number) => z.preprocess(blank, text(max));
 const optionalText = (max: number) => z.preprocess(blank, text(max).optional());

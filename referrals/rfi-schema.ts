@@ -6,7 +6,8 @@ import countries from 'i18n-iso-countries';
 import { z } from 'zod';
 import { isDateOnly } from './calendar.js';
 import type { Rfi } from './model.js';
-import { isReferralId, REFERRAL_ID_MAX_LENGTH } from './referral-id.js';
+import { isCleanText } from './clean-text.js';
+import { referralIdProblem } from './referral-id.js';
 
 export interface FieldProblem {
   path: string;
@@ -23,14 +24,21 @@ function typeError(expected: string) {
   return (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${expected}`);
 }
 
-const text = (max: number) => z.string({ error: typeError('a string') }).max(max, `must be at most ${max} characters`);
+const CLEAN = 'must not contain control characters (tab and line breaks are fine) or lone surrogates';
+
+const text = (max: number) =>
+  z
+    .string({ error: typeError('a string') })
+    .max(max, { error: `must be at most ${max} characters`, abort: true })
+    .refine(isCleanText, CLEAN);
 
 const requiredText = (max: number) =>
   z
     .string({ error: typeError('a string') })
     .trim()
     .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`);
+    .max(max, { error: `must be at most ${max} characters`, abort: true })
+    .refine(isCleanText, CLEAN);
 
 const isoDate = z
   .string({ error: typeError('an ISO 8601 date-time string') })
@@ -70,7 +78,14 @@ const contact = z.looseObject({
 });
 
 const rfiSchema = z.looseObject({
-  id: requiredText(REFERRAL_ID_MAX_LENGTH).refine((value) => value === '' || isReferralId(value), { message: 'must not contain control characters' }),
+  // Leading and trailing spaces are a sender's slip and dropped; everything else wrong is refused with one reason.
+  id: z
+    .string({ error: typeError('a string') })
+    .trim()
+    .superRefine((value, context) => {
+      const problem = referralIdProblem(value);
+      if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+    }),
   engagementId: text(200).optional(),
   name: text(500).optional(),
   type: text(50).optional(),

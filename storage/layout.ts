@@ -8,8 +8,13 @@ export const STATE_FILE = 'state.json';
 export const OPEN_DIR = 'open';
 export const ARCHIVE_DIR = 'archive';
 
-/** An open record's file: a hash of the id, so any id (slashes, unicode, length) makes a safe name. */
+/**
+ * An open record's file: a hash of the id, so any id (slashes, unicode, length) makes a safe name.
+ * The hash is of the id's UTF-8 bytes, which stand for one id only when it is well-formed: UTF-8
+ * turns every lone surrogate into U+FFFD, so "a\uD800" and "a\uDBFF" would share a file.
+ */
 export function openFileName(id: string): string {
+  if (!id.isWellFormed()) throw new Error(`referral id ${JSON.stringify(id)} is not well-formed Unicode and cannot be stored`);
   return `${createHash('sha256').update(id, 'utf8').digest('hex').slice(0, 32)}.json`;
 }
 

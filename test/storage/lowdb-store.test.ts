@@ -156,6 +156,14 @@ describe('storage: LowdbStore', () => {
     expect(store.stats().open).to.equal(0);
   });
 
+  it('refuses an id UTF-8 cannot hold (a lone surrogate) rather than let two ids share a file', async () => {
+    const lone = await rejectionOf(put(store, recordOf(newReferral('u4-\ud800'))));
+    expect(lone.message).to.match(/not well-formed Unicode/);
+    await put(store, recordOf(newReferral('u4-\ufffd')));
+    expect(store.stats().open).to.equal(1);
+    expect(await filesUnder(path.join(dir, 'open'))).to.have.length(1);
+  });
+
   it('hands the change function a private copy and out frozen records', async () => {
     await put(store, recordOf(newReferral('rfi-1')));
     await store.commitCommand('rfi-1', (current) => {

@@ -1,20 +1,25 @@
-// What a data directory holds, as a comparable snapshot: "nothing stored" and "the store is
+// What a data directory holds, as comparable snapshots: "nothing stored" and "the store is
 // unchanged" are asserted on the files themselves, not on what the service says about them.
 
-import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Every file under `dir` (relative path → sha256 of its bytes). */
-export async function dataDirSnapshot(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
+/** Every file under `dir`, as paths relative to it, sorted. */
+export async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  for (const entry of entries) {
-    if (!entry.isFile()) continue;
-    const full = path.join(entry.parentPath, entry.name);
-    out[path.relative(dir, full)] = createHash('sha256')
-      .update(await readFile(full))
-      .digest('hex');
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+/** Content and mtime of every file under `dir`: what a write left untouched compares equal. */
+export async function snapshot(dir: string): Promise<Map<string, string>> {
+  const result = new Map<string, string>();
+  for (const file of await filesUnder(dir)) {
+    const full = path.join(dir, file);
+    const [text, info] = await Promise.all([readFile(full, 'utf8'), stat(full)]);
+    result.set(file, `${info.mtimeMs}:${text}`);
   }
-  return out;
+  return result;
 }
