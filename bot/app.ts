@@ -28,6 +28,11 @@ import type { CommandDeps } from './use-cases/apply-command.js';
 const UNROUTED_SWEEP_MS = 5_000;
 const SHUTDOWN_GRACE_MS = 10_000;
 
+/** A start-up failure the operator fixes outside the code: main prints its message, not a stack. */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
 export interface AppOptions {
   clock?: Clock;
   log?: Logger;
@@ -55,7 +60,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const log = options.log ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const store = new LowdbStore({ dataDir: config.dataDir });
-  await store.open();
+  try {
+    await store.open();
+  } catch (error) {
+    throw new StartupError(`DATA_DIR (${config.dataDir}) cannot be used: ${(error as Error).message}`, { cause: error });
+  }
 
   const deps: CommandDeps = { store, policy: config.policy, clock, plan: createPlanner(store) };
   const adapter = createAdapter(config, log);

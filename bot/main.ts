@@ -1,7 +1,7 @@
 // Entry point of `npm start`: read the config (fail fast), start the service, stop gracefully on
 // SIGTERM / SIGINT (stop taking requests, finish writes, exit 0).
 
-import { startApp } from './app.js';
+import { startApp, StartupError } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { installSafetyNet } from './safety-net.js';
@@ -39,7 +39,14 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const code = (error as { code?: unknown } | undefined)?.code;
-  const detail = code === 'EADDRINUSE' ? `${(error as Error).message} (set PORT to a free port)` : error instanceof Error ? error.stack : String(error);
+  const detail =
+    code === 'EADDRINUSE'
+      ? `${(error as Error).message} (set PORT to a free port)`
+      : error instanceof StartupError
+        ? error.message
+        : error instanceof Error
+          ? error.stack
+          : String(error);
   process.stderr.write(`Referral Desk failed to start: ${detail}\n`);
   process.exit(1);
 });

@@ -40,7 +40,8 @@ export interface Contact {
   lastName?: string;
   email?: string;
   phoneNumber?: string;
-  contactPreference?: string;
+  /** A preference name ("Email") in older referrals; an object in Partner Center's current resource. */
+  contactPreference?: string | { locale?: string; disableNotifications?: boolean; [extra: string]: unknown };
   [extra: string]: unknown;
 }
 

@@ -1,6 +1,7 @@
 // Validation of an incoming RFI (a Partner Center referral resource): required fields, types,
 // ISO codes, dates and e-mail addresses, every problem listed with its path. Unknown fields are
-// kept. Dates are normalized to UTC ISO 8601 so that later comparisons are plain.
+// kept, within a size and depth bound. Dates are normalized to UTC ISO 8601 so that later
+// comparisons are plain.
 
 import countries from 'i18n-iso-countries';
 import { z } from 'zod';
@@ -8,11 +9,17 @@ import { isDateOnly } from './calendar.js';
 import type { Rfi } from './model.js';
 import { isCleanText } from './clean-text.js';
 import { referralIdProblem } from './referral-id.js';
+import { unknownFieldsSize, valueDepth } from './unknown-fields.js';
 
 export interface FieldProblem {
   path: string;
   message: string;
 }
+
+/** A Partner Center referral nests about six levels deep; far deeper is not one. */
+export const RFI_MAX_DEPTH = 16;
+/** Room for fields Partner Center adds later, as characters of compact JSON, summed over the whole RFI. */
+export const UNKNOWN_FIELDS_MAX = 32 * 1024;
 
 export type RfiValidation = { ok: true; rfi: Rfi } | { ok: false; problems: FieldProblem[] };
 
@@ -63,18 +70,27 @@ const currency = z
   })
   .transform((value) => value.toUpperCase());
 
-/** Partner Center sends requirement items as names or as {id, name} objects; the bot needs the names. */
+/** Partner Center sends requirement items as names, or as {id, name?} objects (its documented example has ids only); the bot shows the name, else the id. */
+const requirementItem = z
+  .looseObject({ id: text(200).optional(), name: text(200).optional() }, { error: typeError('a string or an object with an id or a name') })
+  .refine((item) => item.name !== undefined || item.id !== undefined, { message: 'must have an id or a name' });
 const requirementList = z
-  .array(z.union([text(200), z.looseObject({ name: text(200) })]), { error: typeError('an array') })
+  .array(z.union([text(200), requirementItem]), { error: typeError('an array') })
   .max(100, 'must have at most 100 items')
-  .transform((items) => items.map((item) => (typeof item === 'string' ? item : item.name)));
+  .transform((items) => items.map((item) => (typeof item === 'string' ? item : (item.name ?? item.id)!)));
+
+/** A string in older referrals; Partner Center's documented resource has {locale, disableNotifications}. */
+const contactPreference = z.union([
+  text(50),
+  z.looseObject({ locale: text(35).optional(), disableNotifications: z.boolean({ error: typeError('true or false') }).optional() }),
+]);
 
 const contact = z.looseObject({
   firstName: text(100).optional(),
   lastName: text(100).optional(),
   email: email.optional(),
   phoneNumber: text(50).optional(),
-  contactPreference: text(50).optional(),
+  contactPreference: contactPreference.optional(),
 });
 
 const rfiSchema = z.looseObject({
@@ -165,7 +181,17 @@ export function validateRfi(body: unknown): RfiValidation {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { ok: false, problems: [{ path: '', message: 'the body must be a JSON object (a Partner Center referral)' }] };
   }
+  if (valueDepth(body, RFI_MAX_DEPTH) > RFI_MAX_DEPTH) {
+    return { ok: false, problems: [{ path: '', message: `the referral nests objects and arrays deeper than ${RFI_MAX_DEPTH} levels` }] };
+  }
   const parsed = rfiSchema.safeParse(body);
-  if (parsed.success) return { ok: true, rfi: parsed.data as Rfi };
-  return { ok: false, problems: parsed.error.issues.map((issue) => ({ path: pathOf(issue.path), message: issue.message })) };
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => ({ path: pathOf(issue.path), message: issue.message })) };
+  const unknownSize = unknownFieldsSize(rfiSchema, body);
+  if (unknownSize > UNKNOWN_FIELDS_MAX) {
+    return {
+      ok: false,
+      problems: [{ path: '', message: `fields this version does not know take ${unknownSize} characters; at most ${UNKNOWN_FIELDS_MAX} are kept` }],
+    };
+  }
+  return { ok: true, rfi: parsed.data as Rfi };
 }

@@ -68,8 +68,7 @@ export class ArchiveSegments {
   }
 
   #file(segment: number): Low<Segment> {
-    // Compact JSON: a segment is the one large file here, and nobody edits it by hand.
-    return new Low<Segment>(new DurableJsonFile(path.join(this.#dir, segmentFileName(segment)), { indent: 0 }), { records: [] });
+    return new Low<Segment>(new DurableJsonFile(path.join(this.#dir, segmentFileName(segment))), { records: [] });
   }
 
   async #load(segment: number): Promise<readonly ReferralRecord[]> {

@@ -1,5 +1,7 @@
 // A lowdb Adapter for one JSON file that survives crashes: every write goes to a temp file, is
-// fsynced and renamed over the old one (write-file-atomic), then the directory is fsynced.
+// fsynced and renamed over the old one (write-file-atomic), then the directory is fsynced. JSON is
+// written compact: indentation grows with nesting, so pretty-printing let a small body of nested
+// arrays become a file many times its size (docs/architecture.md#hardening).
 
 import { open, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -7,35 +9,37 @@ import type { Adapter } from 'lowdb';
 import writeFileAtomic from 'write-file-atomic';
 
 export interface DurableJsonFileOptions {
-  /** JSON indentation; 0 for compact (large archive segments). Default 2. */
-  indent?: number;
   /** fsync the file and its directory before write() resolves. Default true. */
   fsync?: boolean;
 }
 
 export class DurableJsonFile<T> implements Adapter<T> {
-  readonly #indent: number;
   readonly #fsync: boolean;
 
   constructor(
     readonly filename: string,
     options: DurableJsonFileOptions = {},
   ) {
-    this.#indent = options.indent ?? 2;
     this.#fsync = options.fsync ?? true;
   }
 
   /** The parsed file, or null when it does not exist (lowdb then keeps its default data). */
   async read(): Promise<T | null> {
+    const file = await this.readIfExists();
+    return file.found ? (file.value as T) : null;
+  }
+
+  /** Tells a missing file from one that holds `null`, which read() cannot. */
+  async readIfExists(): Promise<{ found: false } | { found: true; value: unknown }> {
     let text: string;
     try {
       text = await readFile(this.filename, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { found: false };
       throw error;
     }
     try {
-      return JSON.parse(text) as T;
+      return { found: true, value: JSON.parse(text) };
     } catch (error) {
       // Atomic writes never leave a torn file, so this is damage from outside: say where, stop.
       throw new Error(`${this.filename} is not valid JSON: ${(error as Error).message}`, { cause: error });
@@ -43,8 +47,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    const text = this.#indent > 0 ? JSON.stringify(data, null, this.#indent) : JSON.stringify(data);
-    await writeFileAtomic(this.filename, text, { fsync: this.#fsync });
+    await writeFileAtomic(this.filename, JSON.stringify(data), { fsync: this.#fsync });
     // The rename is only durable once the directory entry is: without this a power cut can bring
     // back the previous file (or no file, for a new record) after update() said "written".
     if (this.#fsync) await syncDirectory(path.dirname(this.filename));

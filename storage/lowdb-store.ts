@@ -1,7 +1,6 @@
 // The embedded default Store: lowdb files in one data directory, laid out so that a write costs
 // the same however much history or open work there is (docs/architecture.md#storage, storage/README.md).
 
-import { mkdir } from 'node:fs/promises';
 import type { Low } from 'lowdb';
 import { ArchiveSegments } from './archive-segments.js';
 import { removeTempLeftovers } from './durable-json-file.js';
@@ -12,6 +11,7 @@ import { OpenRecordFiles } from './open-record-files.js';
 import { assertRecord, isArchivable, summaryOf } from './record-rules.js';
 import { indexArchived, resolveDuplicate, type ArchivedEntry } from './recovery.js';
 import { StateFile } from './state-file.js';
+import { ensureWritableDirs } from './write-probe.js';
 import type { Referral } from '../referrals/model.js';
 import type { DeliveryMutation, ListFilter, Mutation, RecordListener, ReferralRecord, Store, StoreState } from './store.js';
 
@@ -67,7 +67,7 @@ export class LowdbStore implements Store {
   async open(): Promise<void> {
     if (this.#phase !== 'new') throw new Error(`LowdbStore.open(): the store is already ${this.#phase}`);
     this.#phase = 'opening';
-    await mkdir(this.layout.dataDir, { recursive: true });
+    await ensureWritableDirs([this.layout.dataDir, this.layout.openDir, this.layout.archiveDir]);
     await removeTempLeftovers(this.layout.dataDir);
     await this.#state.load();
     await this.#archive.scan((segment, records) => {

@@ -20,6 +20,16 @@ function assertState(state: unknown, where: string): asserts state is StoreState
   if (!Array.isArray(outbox)) throw new Error(`${where}: state.outbox is not an array`);
 }
 
+/** The keys every version of state.json has had: a file without them was not written by the bot. */
+function assertStoredState(value: unknown): asserts value is Partial<StoreState> {
+  const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
+  if (!isObject || !('conversations' in value) || !('routes' in value)) {
+    throw new Error(
+      `state.json holds ${JSON.stringify(value).slice(0, 40)}, not the bot-wide state (an object with conversations and routes): restore it from a backup, or delete it to start with no channels`,
+    );
+  }
+}
+
 export class StateFile {
   readonly #adapter: DurableJsonFile<StoreState>;
   #file: Low<StoreState>;
@@ -35,9 +45,15 @@ export class StateFile {
   }
 
   async load(): Promise<void> {
-    await this.#file.read();
+    const file = await this.#adapter.readIfExists();
+    if (!file.found) {
+      this.#file.data = deepFreeze(defaultState());
+      return;
+    }
+    // null, {} or [] is not an empty state but a damaged one: starting would forget every route.
+    assertStoredState(file.value);
     // A file from an older version may lack a newer key: the defaults fill it in.
-    const loaded = { ...defaultState(), ...this.#file.data };
+    const loaded = { ...defaultState(), ...file.value };
     assertState(loaded, 'state.json');
     this.#file.data = deepFreeze(loaded);
   }

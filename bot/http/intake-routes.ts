@@ -2,6 +2,7 @@
 
 import type { Request, Response, Server } from 'restify';
 import { toApiReferral } from '../../referrals/api-view.js';
+import { RFI_MAX_DEPTH } from '../../referrals/rfi-schema.js';
 import { STATUSES, SUBSTATUSES, type Status, type Substatus } from '../../referrals/model.js';
 import type { CommandDeps } from '../use-cases/apply-command.js';
 import { takeInReferral } from '../use-cases/take-in-referral.js';
@@ -10,8 +11,6 @@ import { intakeAuth } from './intake-auth.js';
 import { jsonBody } from './body-reader.js';
 
 export const INTAKE_MAX_BYTES = 256 * 1024;
-/** A Partner Center referral nests about six levels; anything far deeper is not one. */
-export const INTAKE_MAX_DEPTH = 32;
 
 function queryValue(req: Request, name: string): string | undefined {
   const value = (req.query as Record<string, unknown> | undefined)?.[name];
@@ -24,7 +23,7 @@ export function mountIntakeRoutes(server: Server, deps: CommandDeps, apiKey: str
   server.post(
     '/api/referrals',
     auth,
-    jsonBody({ maxBytes: INTAKE_MAX_BYTES, maxDepth: INTAKE_MAX_DEPTH, compressed: true }),
+    jsonBody({ maxBytes: INTAKE_MAX_BYTES, maxDepth: RFI_MAX_DEPTH, compressed: true }),
     async (req: Request, res: Response) => {
       const result = await takeInReferral(deps, req.body);
       if (result.outcome === 'invalid') {

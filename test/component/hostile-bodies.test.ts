@@ -40,7 +40,8 @@ describe('hostile bodies (component)', () => {
   const storedNothing = async () => {
     // The probe referral of expectRefusedAndServing is the only new file.
     const added = (await filesUnder(service.dataDir)).filter((name) => !before.includes(name));
-    expect(added.filter((name) => name.startsWith('open/'))).to.have.length(1);
+    // Record files only: a write of the probe under way may have a temp file next to its record.
+    expect(added.filter((name) => /^open\/[0-9a-f]{32}\.json$/.test(name))).to.have.length(1);
   };
 
   describe('compression on the intake API', () => {
@@ -116,7 +117,7 @@ describe('hostile bodies (component)', () => {
     it('4 KB of nested arrays are a 400 that names the depth limit, not a 500, and nothing is stored', async () => {
       const deep = JSON.stringify(sampleRfi('deep', { extra: JSON.parse('['.repeat(2_000) + ']'.repeat(2_000)) as unknown }));
       const res = await postBytes(service, '/api/referrals', deep, JSON_HEADERS);
-      await expectRefusedAndServing(service, res, 400, /deeper than 32 levels/);
+      await expectRefusedAndServing(service, res, 400, /deeper than 16 levels/);
       expect((await getReferral(service.url, 'deep')).status).to.equal(404);
       await storedNothing();
     });

@@ -44,7 +44,7 @@ describe('storage: DurableJsonFile (lowdb adapter)', () => {
 
   it('leaves only the target file after many overlapping writes, holding the last one', async () => {
     const file = path.join(dir, 'data.json');
-    const adapter = new DurableJsonFile<{ n: number }>(file, { indent: 0 });
+    const adapter = new DurableJsonFile<{ n: number }>(file);
     await Promise.all(Array.from({ length: 20 }, (_, n) => adapter.write({ n })));
     expect(await readdir(dir)).to.deep.equal(['data.json']);
     expect(JSON.parse(await readFile(file, 'utf8'))).to.deep.equal({ n: 19 });

@@ -1,0 +1,65 @@
+// RFI validation against Partner Center's own documented referral (test/fixtures/partner-center/
+// referral.json is the response example of "Create a referral" in the Partner Center REST docs), and
+// the bounds on what the schema does not know.
+
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { RFI_MAX_DEPTH, UNKNOWN_FIELDS_MAX, validateRfi } from '../../referrals/rfi-schema.js';
+
+type Json = Record<string, any>;
+const documented = (): Json => JSON.parse(readFileSync(new URL('../fixtures/partner-center/referral.json', import.meta.url), 'utf8')) as Json;
+
+describe('RFI schema', () => {
+  it("takes in Partner Center's documented referral: requirement ids as names, contact preferences as objects", () => {
+    const result = validateRfi(documented());
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.rfi.details?.requirements).to.deep.include({
+      industries: ['Manufacturing'],
+      products: ['Dynamics365Enterprise'],
+      services: ['DeploymentOrMigration'],
+      solutions: ['Dynamics 365 for Field Service'],
+    });
+    expect(result.rfi.customerProfile.team?.[0]?.contactPreference).to.deep.equal({ locale: 'en-us', disableNotifications: false });
+    expect(result.rfi['inviteContext']).to.deep.equal(documented()['inviteContext']);
+  });
+
+  it('keeps unknown fields at any depth up to the bound, and refuses a referral whose unknown fields exceed it', () => {
+    const within = documented();
+    within['customerProfile'].address.future = 'x'.repeat(UNKNOWN_FIELDS_MAX - 2_000);
+    expect(validateRfi(within).ok).to.equal(true);
+    const beyond = documented();
+    beyond['customerProfile'].address.future = 'x'.repeat(UNKNOWN_FIELDS_MAX);
+    const result = validateRfi(beyond);
+    expect(result.ok).to.equal(false);
+    if (!result.ok) expect(result.problems[0]!.message).to.match(/^fields this version does not know take \d+ characters; at most 32768 are kept$/);
+  });
+
+  it('counts the unknown fields of the documented referral exactly: the keys the schema does not name', () => {
+    const body = documented();
+    const size = (key: string, value: unknown) => JSON.stringify({ [key]: value }).length;
+    const unknown =
+      ['status', 'substatus', 'statusReason', 'inviteContext', 'eTag', 'links'].reduce((sum, key) => sum + size(key, body[key]), 0) +
+      size('ids', []) +
+      size('addressLine2', '34') +
+      size('consentToToShareInfoWithOthers', true) +
+      size('type', 'Category');
+    const padded = documented();
+    padded['future'] = 'x'.repeat(UNKNOWN_FIELDS_MAX - unknown - size('future', ''));
+    expect(validateRfi(padded).ok, 'exactly at the bound').to.equal(true);
+    padded['future'] += 'x';
+    expect(validateRfi(padded).ok, 'one past the bound').to.equal(false);
+  });
+
+  it(`refuses a referral nested deeper than ${RFI_MAX_DEPTH} levels, whatever path the depth is on`, () => {
+    const nest = (levels: number): unknown => (levels === 0 ? 'leaf' : [nest(levels - 1)]);
+    const ok = documented();
+    ok['extra'] = nest(RFI_MAX_DEPTH - 1);
+    expect(validateRfi(ok).ok).to.equal(true);
+    const deep = documented();
+    deep['extra'] = nest(RFI_MAX_DEPTH);
+    expect(validateRfi(deep)).to.deep.equal({
+      ok: false,
+      problems: [{ path: '', message: `the referral nests objects and arrays deeper than ${RFI_MAX_DEPTH} levels` }],
+    });
+  });
+});
