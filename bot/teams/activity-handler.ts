@@ -210,9 +210,12 @@ export class ReferralDeskBot extends TeamsActivityHandler {
     }
     // An automatic refresh only ever reads: whatever the verb says, it must not change anything.
     const verb = value.trigger === 'automatic' ? 'refresh' : value.action.verb;
+    const actorId = activity.from.aadObjectId ?? activity.from.id;
+    const isManager = this.isManager(activity);
     const actionContext: ActionContext = {
-      actor: { id: activity.from.aadObjectId ?? activity.from.id, name: activity.from.name ?? activity.from.id },
-      isManager: this.isManager(activity),
+      actor: { id: actorId, name: activity.from.name ?? activity.from.id },
+      isManager,
+      viewer: { scope: scopeOf(activity), place: conversationKeyOf(activity), actorId, isManager },
       locale,
       ...(typeof activity.localTimezone === 'string' && activity.localTimezone !== '' && { timeZone: activity.localTimezone }),
     };

@@ -2,6 +2,8 @@
 // through the lifecycle core, cancel, refresh, show. Every answer is a valid invoke response —
 // a card, a short message, or an error body — also for unknown verbs, unknown referrals, forged
 // data and stale cards. The shared card changes for everyone through the outbox, never here.
+// An action is answered only where `show` would show the referral (referrals/permissions.ts):
+// a referral id typed into an action from another channel or chat is "not found", like `show`.
 
 import {
   alreadyActedText,
@@ -19,7 +21,7 @@ import type { Command } from '../../referrals/commands.js';
 import { type FormName } from '../../referrals/form-fields.js';
 import { parseForm } from '../../referrals/forms.js';
 import type { Actor, Referral } from '../../referrals/model.js';
-import { mayAct } from '../../referrals/permissions.js';
+import { mayAct, mayView, type Viewer } from '../../referrals/permissions.js';
 import { conflictingChangesSince } from '../../referrals/staleness.js';
 import type { ReferralRecord } from '../../storage/store.js';
 import { applyCommand, type CommandDeps } from '../use-cases/apply-command.js';
@@ -36,6 +38,8 @@ export type InvokeAnswer =
 export interface ActionContext {
   actor: Actor;
   isManager: boolean;
+  /** Where the action came from (the conversation of the invoke) and who sent it. */
+  viewer: Viewer;
   locale: Locale;
   /** The actor's IANA time zone (Teams sends it), for "today" in date checks. */
   timeZone?: string;
@@ -97,12 +101,12 @@ export async function handleCardAction(deps: CardActionDeps, verb: unknown, data
   const store = deps.commands.store;
   if (!parsed.ok) {
     const record = parsed.referralId !== undefined ? await store.get(parsed.referralId) : undefined;
-    if (record) return sharedCard(deps, record.referral, context, t(context.locale, 'command.unknownAction'), true);
+    if (record && visibleHere(record, context)) return sharedCard(deps, record.referral, context, t(context.locale, 'command.unknownAction'), true);
     return errorAnswer(400, parsed.reason === 'unknownVerb' ? 'UnknownVerb' : 'BadRequest', t(context.locale, 'command.unknownAction'));
   }
   const { action } = parsed;
   const record = await store.get(action.data.referralId);
-  if (!record) return messageAnswer(t(context.locale, 'command.referralNotFound', { id: action.data.referralId }));
+  if (!record || !visibleHere(record, context)) return messageAnswer(t(context.locale, 'command.referralNotFound', { id: action.data.referralId }));
   const referral = record.referral;
 
   switch (action.verb) {
@@ -152,6 +156,10 @@ function runStaleOrUnavailable(deps: CardActionDeps, referral: Referral, version
     stale.length > 0 ? staleNotice(referral, stale, context.locale) : alreadyActedText(context.locale, referral),
     true,
   );
+}
+
+function visibleHere(record: ReferralRecord, context: ActionContext): boolean {
+  return mayView(record.referral, record.card?.target, context.viewer);
 }
 
 function formOptions(deps: CardActionDeps, context: ActionContext) {
