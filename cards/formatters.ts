@@ -1,18 +1,24 @@
 // How a referral's pieces read in a locale: names, contact lines, company size, location,
-// requirement lists, money, status. Shared by every card and message view model.
+// requirement lists, money, status. Shared by every card and message view model. Everything
+// here is card text, so outside text comes back markdown-escaped (cards/markdown.ts).
 
 import type { Contact, Referral } from '../referrals/model.js';
 import { countryName, formatMoney, t, type Locale } from './i18n.js';
+import { escapeMarkdown } from './markdown.js';
+
+function present(part: unknown): part is string {
+  return typeof part === 'string' && part.trim() !== '';
+}
 
 export function contactName(contact: Contact): string {
-  return [contact.firstName, contact.lastName].filter((part) => typeof part === 'string' && part.trim() !== '').join(' ');
+  return escapeMarkdown([contact.firstName, contact.lastName].filter(present).join(' '));
 }
 
 /** "Chris Customer · chris@contoso.example · +49 30 123456" (only the parts present). */
 export function contactLine(locale: Locale, contact: Contact): string {
-  const parts = [contactName(contact), contact.email, contact.phoneNumber].filter((part): part is string => typeof part === 'string' && part.trim() !== '');
-  if (typeof contact.contactPreference === 'string' && contact.contactPreference.trim() !== '') {
-    parts.push(t(locale, 'card.contactPreference', { preference: contact.contactPreference }));
+  const parts = [contactName(contact), ...[contact.email, contact.phoneNumber].filter(present).map(escapeMarkdown)].filter(present);
+  if (present(contact.contactPreference)) {
+    parts.push(t(locale, 'card.contactPreference', { preference: escapeMarkdown(contact.contactPreference) }));
   }
   return parts.join(' · ');
 }
@@ -24,14 +30,14 @@ export function companySize(locale: Locale, size: string | undefined): string | 
   if (range) return t(locale, 'card.sizeRange', { min: Number(range[1]).toLocaleString(locale), max: Number(range[2]).toLocaleString(locale) });
   const atLeast = /(\d+)\s*(?:orMore|\+|plus|andAbove)/i.exec(size);
   if (atLeast) return t(locale, 'card.sizeAtLeast', { min: Number(atLeast[1]).toLocaleString(locale) });
-  return size;
+  return escapeMarkdown(size);
 }
 
 export function location(locale: Locale, referral: Referral): string | undefined {
   const address = referral.customerProfile.address;
   if (!address) return undefined;
   const country = typeof address.country === 'string' && address.country.trim() !== '' ? countryName(locale, address.country) : undefined;
-  const parts = [address.city, address.state, country].filter((part): part is string => typeof part === 'string' && part.trim() !== '');
+  const parts = [address.city, address.state, country].filter(present).map(escapeMarkdown);
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
@@ -46,7 +52,8 @@ export function requirementNames(items: unknown): string[] {
           ? (item as { name: string }).name
           : undefined,
     )
-    .filter((name): name is string => name !== undefined && name.trim() !== '');
+    .filter(present)
+    .map(escapeMarkdown);
 }
 
 export function money(locale: Locale, referral: Pick<Referral, 'details'>): string | undefined {

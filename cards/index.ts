@@ -4,6 +4,7 @@
 export * from './actions.js';
 export * from './formatters.js';
 export * from './i18n.js';
+export * from './markdown.js';
 export * from './render.js';
 export {
   alreadyActedText,

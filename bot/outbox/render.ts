@@ -2,7 +2,17 @@
 // as it is when sent (so several queued updates show the latest), in the conversation's language.
 
 import { inactiveReasonText } from './inactive-reason.js';
-import { cardAttachment, renderDigest, renderNotice, renderReferralCard, renderWelcome, t, threadReplyText, type Locale } from '../../cards/index.js';
+import {
+  cardAttachment,
+  escapeMarkdown,
+  renderDigest,
+  renderNotice,
+  renderReferralCard,
+  renderWelcome,
+  t,
+  threadReplyText,
+  type Locale,
+} from '../../cards/index.js';
 import type { Policy } from '../../referrals/policy.js';
 import type { OutboxItem, ReferralRecord, StoreState } from '../../storage/store.js';
 import { localeOf } from '../use-cases/bot-state.js';
@@ -33,7 +43,7 @@ export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | unde
       const text = event && threadReplyText(locale, event, record.referral, context.policy);
       if (!text) return undefined;
       if (item.kind === 'personal') {
-        return { attachments: [cardAttachment(renderNotice(locale, { title: record.referral.name, text, referralId: record.referral.id }))] };
+        return { attachments: [cardAttachment(renderNotice(locale, { title: escapeMarkdown(record.referral.name), text, referralId: record.referral.id }))] };
       }
       return { text };
     }
@@ -49,7 +59,11 @@ export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | unde
     case 'notice.channelRemoved': {
       const { params } = message;
       const reason = inactiveReasonText(locale, typeof params.reason === 'string' ? params.reason : undefined);
-      return { attachments: [cardAttachment(renderNotice(locale, { text: t(locale, message.key, { ...params, reason }) }))] };
+      return {
+        attachments: [
+          cardAttachment(renderNotice(locale, { text: t(locale, message.key, { ...params, channel: escapeMarkdown(String(params.channel ?? '')), reason }) })),
+        ],
+      };
     }
     default:
       throw new Error(`unknown outbox message key: ${String((message as { key?: unknown }).key)}`);

@@ -10,6 +10,7 @@ import {
   availableDoCommands,
   availableForms,
   describeEvents,
+  escapeMarkdown,
   parseCardAction,
   renderForm,
   renderReferralCard,
@@ -73,7 +74,13 @@ function sharedCard(deps: CardActionDeps, referral: Referral, context: ActionCon
 }
 
 function ownerOnly(deps: CardActionDeps, referral: Referral, context: ActionContext): InvokeAnswer {
-  return sharedCard(deps, referral, context, t(context.locale, 'command.onlyOwnerOrManager', { owner: referral.owner?.name ?? '—' }), true);
+  return sharedCard(
+    deps,
+    referral,
+    context,
+    t(context.locale, 'command.onlyOwnerOrManager', { owner: referral.owner ? escapeMarkdown(referral.owner.name) : '—' }),
+    true,
+  );
 }
 
 /** The answer after a command was tried: the new card, or the current one with why nothing changed. */

@@ -1,7 +1,7 @@
 // The managers' `status` command: pending and failed deliveries and inactive conversations, and
 // `status retry` to give failed messages a new chance now.
 
-import { formatDateTimeUtc, formatDuration, t } from '../../cards/index.js';
+import { escapeMarkdown, formatDateTimeUtc, formatDuration, t } from '../../cards/index.js';
 import type { Store } from '../../storage/store.js';
 import type { Clock } from '../clock.js';
 import { inactiveReasonText } from '../outbox/inactive-reason.js';
@@ -30,10 +30,10 @@ export function statusCommand(deps: StatusCommandDeps): ExtraCommand {
         lines.push(
           t(locale, 'admin.status.failedItem', {
             kind: t(locale, `outboxKind.${item.kind}`),
-            target: item.targetName,
-            referral: item.referralName ? ` (${item.referralName})` : '',
+            target: escapeMarkdown(item.targetName),
+            referral: item.referralName ? ` (${escapeMarkdown(item.referralName)})` : '',
             attempts: item.attempts,
-            error: item.lastError ?? '—',
+            error: escapeMarkdown(item.lastError ?? '—'),
           }),
         );
       }
@@ -43,7 +43,7 @@ export function statusCommand(deps: StatusCommandDeps): ExtraCommand {
       for (const target of status.inactiveTargets) {
         lines.push(
           t(locale, 'admin.status.inactiveItem', {
-            name: target.name,
+            name: escapeMarkdown(target.name),
             since: formatDateTimeUtc(locale, target.since),
             reason: inactiveReasonText(locale, target.reason),
           }),

@@ -4,6 +4,7 @@
 
 import {
   describeFilters,
+  escapeMarkdown,
   isLocale,
   renderHelp,
   renderReferralCard,
@@ -78,7 +79,7 @@ export async function runTextCommand(deps: TextCommandDeps, text: string, contex
     case 'subscribe': {
       if (context.scope !== 'channel') return channelOnly();
       const parsed = parseRouteFilters(args);
-      if (!parsed.ok) return [{ text: t(locale, 'command.badFilter', { token: parsed.badToken }) }];
+      if (!parsed.ok) return [{ text: t(locale, 'command.badFilter', { token: escapeMarkdown(parsed.badToken) }) }];
       await subscribe(store, context.targetKey, parsed.filters, deps.commands.clock());
       const replies: Reply[] = [
         {
@@ -116,7 +117,7 @@ export async function runTextCommand(deps: TextCommandDeps, text: string, contex
       if (!id) return [{ text: t(locale, 'command.showUsage') }];
       const record = await store.get(id);
       // The same visibility as `list`: a card shows customer contacts, so not every chat may see every referral.
-      if (!record || !mayViewRecord(record, context)) return [{ text: t(locale, 'command.referralNotFound', { id }) }];
+      if (!record || !mayViewRecord(record, context)) return [{ text: t(locale, 'command.referralNotFound', { id: escapeMarkdown(id) }) }];
       return [{ card: renderReferralCard(record.referral, { locale, now: deps.commands.clock(), policy: deps.commands.policy }) }];
     }
     default: {

@@ -1,6 +1,7 @@
 // Words for what happened: the thread reply an event gets ("Accepted by … — USD 50,000, close by …"),
 // what changed since the version a stale card showed, and who already acted. Plain text (thread
 // replies are messages, not cards), so dates are formatted here rather than with {{DATE()}}.
+// Teams renders messages as markdown too: names and notes are escaped (cards/markdown.ts).
 
 import { isConflictingChange } from '../../referrals/staleness.js';
 import type { ReferralEvent } from '../../referrals/events.js';
@@ -8,6 +9,7 @@ import type { EngagementFields, Referral } from '../../referrals/model.js';
 import type { Policy } from '../../referrals/policy.js';
 import { formatDate, formatDateTimeUtc, formatDuration, formatList, formatNumber, t, type Locale, type MessageKey } from '../i18n.js';
 import { contactLine, statusText } from '../formatters.js';
+import { escapeMarkdown } from '../markdown.js';
 
 const CHANGE_KEYS: Record<keyof EngagementFields, MessageKey> = {
   name: 'change.name',
@@ -19,7 +21,7 @@ const CHANGE_KEYS: Record<keyof EngagementFields, MessageKey> = {
 };
 
 function withNotes(locale: Locale, text: string, notes: string | undefined): string {
-  return notes && notes.trim() !== '' ? text + t(locale, 'reply.notesSuffix', { notes: notes.trim() }) : text;
+  return notes && notes.trim() !== '' ? text + t(locale, 'reply.notesSuffix', { notes: escapeMarkdown(notes.trim()) }) : text;
 }
 
 /** "deal value and close date": the fields an edit changed. */
@@ -41,32 +43,36 @@ export function threadReplyText(locale: Locale, event: ReferralEvent, referral: 
     case 'received':
       return undefined;
     case 'interested':
-      return t(locale, 'reply.interested', { actor: event.actor.name });
+      return t(locale, 'reply.interested', { actor: escapeMarkdown(event.actor.name) });
     case 'accepted': {
       const value = event.fields.dealValue ?? referral.details.dealValue;
       const currency = event.fields.currency ?? referral.details.currency ?? 'USD';
       const close = event.fields.closingDateTime ?? referral.details.closingDateTime;
       return t(locale, 'reply.accepted', {
-        actor: event.actor.name,
+        actor: escapeMarkdown(event.actor.name),
         currency,
         value: value === undefined ? '—' : formatNumber(locale, value),
         date: close === undefined ? '—' : formatDate(locale, close),
       });
     }
     case 'declined':
-      return withNotes(locale, t(locale, 'reply.declined', { actor: event.actor.name, reason: t(locale, `reason.${event.reason}`) }), event.notes);
+      return withNotes(
+        locale,
+        t(locale, 'reply.declined', { actor: escapeMarkdown(event.actor.name), reason: t(locale, `reason.${event.reason}`) }),
+        event.notes,
+      );
     case 'skipped':
       return event.actor
-        ? t(locale, 'reply.noThanks', { actor: event.actor.name })
+        ? t(locale, 'reply.noThanks', { actor: escapeMarkdown(event.actor.name) })
         : t(locale, 'reply.skipped', { duration: formatDuration(locale, policy.skipAfterMs) });
     case 'won':
-      return t(locale, event.dealRegistration ? 'reply.wonRegistered' : 'reply.won', { actor: event.actor.name });
+      return t(locale, event.dealRegistration ? 'reply.wonRegistered' : 'reply.won', { actor: escapeMarkdown(event.actor.name) });
     case 'lost':
-      return withNotes(locale, t(locale, 'reply.lost', { actor: event.actor.name, reason: t(locale, `reason.${event.reason}`) }), event.notes);
+      return withNotes(locale, t(locale, 'reply.lost', { actor: escapeMarkdown(event.actor.name), reason: t(locale, `reason.${event.reason}`) }), event.notes);
     case 'engagementEdited':
-      return t(locale, 'reply.engagementEdited', { actor: event.actor.name, changes: changedFields(locale, event.changes) });
+      return t(locale, 'reply.engagementEdited', { actor: escapeMarkdown(event.actor.name), changes: changedFields(locale, event.changes) });
     case 'contactAdded':
-      return t(locale, 'reply.contactAdded', { actor: event.actor.name, contact: contactLine(locale, event.contact) });
+      return t(locale, 'reply.contactAdded', { actor: escapeMarkdown(event.actor.name), contact: contactLine(locale, event.contact) });
     case 'reminded':
       return t(locale, 'reply.reminder', { duration: formatDuration(locale, policy.respondWithinMs) });
     case 'expiryWarned':
@@ -82,7 +88,7 @@ export function threadReplyText(locale: Locale, event: ReferralEvent, referral: 
 
 /** A short phrase for an event ("accepted by Alice"), for "this card was out of date: …". */
 export function eventPhrase(locale: Locale, event: ReferralEvent): string {
-  const actor = event.actor?.name ?? '';
+  const actor = escapeMarkdown(event.actor?.name ?? '');
   switch (event.type) {
     case 'skipped':
       return event.actor ? t(locale, 'event.skippedBy', { actor }) : t(locale, 'event.skipped');
@@ -123,8 +129,8 @@ export function outcomeText(locale: Locale, referral: Referral): string {
  */
 export function alreadyActedText(locale: Locale, referral: Referral): string {
   const last = [...referral.history].reverse().find((event) => event.actor !== undefined && isMaterialChange(event));
-  if (referral.status === 'Active' && referral.owner) return t(locale, 'command.alreadyAccepted', { actor: referral.owner.name });
-  if (referral.substatus === 'Declined' && last?.actor) return t(locale, 'command.alreadyDeclined', { actor: last.actor.name });
-  if (last?.actor) return t(locale, 'command.alreadyActed', { actor: last.actor.name, what: eventPhrase(locale, last) });
+  if (referral.status === 'Active' && referral.owner) return t(locale, 'command.alreadyAccepted', { actor: escapeMarkdown(referral.owner.name) });
+  if (referral.substatus === 'Declined' && last?.actor) return t(locale, 'command.alreadyDeclined', { actor: escapeMarkdown(last.actor.name) });
+  if (last?.actor) return t(locale, 'command.alreadyActed', { actor: escapeMarkdown(last.actor.name), what: eventPhrase(locale, last) });
   return t(locale, 'command.alreadyClosed', { outcome: outcomeText(locale, referral) });
 }

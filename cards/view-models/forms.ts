@@ -2,6 +2,7 @@
 // referral, or — after a rejected submission — with the entered values kept and each field's
 // error shown under it. Field ids and limits come from referrals/form-fields.ts, rules from referrals/forms.ts.
 
+import { escapeMarkdown } from '../markdown.js';
 import { isDateOnly, isoToDateInput, todayIn } from '../../referrals/calendar.js';
 import {
   DEAL_REGISTRATION_MIN_USD,
@@ -407,8 +408,8 @@ export function formCardData(form: FormName, referral: Referral, options: FormOp
     heading: t(locale, TITLES[form]),
     subheading:
       referral.name === referral.customerProfile.name
-        ? referral.name
-        : t(locale, 'form.subtitle', { name: referral.name, customer: referral.customerProfile.name }),
+        ? escapeMarkdown(referral.name)
+        : t(locale, 'form.subtitle', { name: escapeMarkdown(referral.name), customer: escapeMarkdown(referral.customerProfile.name) }),
     intro: t(locale, intro),
     summary: summaryText(locale, state.errors),
     fields: Object.fromEntries(fields.map((spec) => [spec.id, fieldView(locale, spec, state)])),

@@ -1,6 +1,7 @@
 // View models of the manager views: the `list` / `my` card, the `stats` card and the channel
 // digest. They turn the pure figures of referrals/queue-views.ts, stats.ts and digest-content.ts
 // into template data in the reader's locale. Every row has a "Show" button (verb `show`).
+// Names (customers, engagements, sellers) are outside text: markdown-escaped (cards/markdown.ts).
 
 import type { AttentionCategory, ChangeKind, DigestContent } from '../../referrals/digest-content.js';
 import type { Deadline, DeadlineKind, ListFilterName, ListRow, ListView } from '../../referrals/queue-views.js';
@@ -10,6 +11,7 @@ import { SUBSTATUSES } from '../../referrals/model.js';
 import { showAction, type ExecuteAction, type ShowData } from '../actions.js';
 import { dateTimeToken, formatDate, formatDuration, formatMoney, formatNumber, formatPercent, t, type Locale, type MessageKey } from '../i18n.js';
 import { STATUS_ICON, statusText } from '../formatters.js';
+import { escapeMarkdown } from '../markdown.js';
 import type { TextColor } from './referral.js';
 
 interface RowLine {
@@ -36,7 +38,7 @@ function showButton(locale: Locale, referralId: string): ExecuteAction<ShowData>
 
 /** "Customer" or "Customer · Engagement" when the engagement has its own name. */
 function headline(customer: string, name: string): string {
-  return name.trim() === '' || name === customer ? customer : `${customer} · ${name}`;
+  return escapeMarkdown(name.trim() === '' || name === customer ? customer : `${customer} · ${name}`);
 }
 
 const DEADLINE_KEYS: Record<DeadlineKind, MessageKey> = {
@@ -66,7 +68,7 @@ export interface ListCardOptions {
 
 function listRow(locale: Locale, row: ListRow): RowData {
   const state = `${STATUS_ICON[row.substatus]} ${statusText(locale, row)}`;
-  const owner = row.owner ? t(locale, 'list.owner', { name: row.owner.name }) : t(locale, 'list.noOwner');
+  const owner = row.owner ? t(locale, 'list.owner', { name: escapeMarkdown(row.owner.name) }) : t(locale, 'list.noOwner');
   const lines = [line(`${state} · ${owner}`)];
   if (row.deadline) lines.push(line(deadlineText(locale, row.deadline), row.deadline.overdue ? 'attention' : 'default'));
   return { headline: headline(row.customer, row.name), lines, button: showButton(locale, row.id) };
@@ -170,7 +172,9 @@ export function statsCardData(locale: Locale, stats: Stats, options: StatsCardOp
       empty: shown.length === 0,
       emptyText: t(locale, 'stats.sellersNone'),
       header: [t(locale, 'stats.seller'), t(locale, 'stats.accepted'), t(locale, 'stats.won'), t(locale, 'stats.lost'), t(locale, 'stats.medianResponse')],
-      rows: shown.map((seller) => ({ cells: [seller.name, n(seller.accepted), n(seller.won), n(seller.lost), durationText(locale, seller.medianResponseMs)] })),
+      rows: shown.map((seller) => ({
+        cells: [escapeMarkdown(seller.name), n(seller.accepted), n(seller.won), n(seller.lost), durationText(locale, seller.medianResponseMs)],
+      })),
       hasMore: stats.sellers.length > shown.length,
       moreText: t(locale, 'list.more', { count: stats.sellers.length - shown.length }),
     },
@@ -239,7 +243,7 @@ export function digestCardData(locale: Locale, content: DigestContent, options: 
         const lines = [line(t(locale, ATTENTION_KEYS[item.category], { date: deadline }), item.category === 'dueToday' ? 'warning' : 'attention')];
         lines.push(
           line(
-            `${STATUS_ICON[item.substatus]} ${t(locale, `substatus.${item.substatus}`)} · ${item.owner ? t(locale, 'list.owner', { name: item.owner }) : t(locale, 'list.noOwner')}`,
+            `${STATUS_ICON[item.substatus]} ${t(locale, `substatus.${item.substatus}`)} · ${item.owner ? t(locale, 'list.owner', { name: escapeMarkdown(item.owner) }) : t(locale, 'list.noOwner')}`,
           ),
         );
         return { headline: headline(item.customer, item.name), lines, button: showButton(locale, item.id) };
@@ -251,7 +255,7 @@ export function digestCardData(locale: Locale, content: DigestContent, options: 
       show: changes.length > 0,
       heading: t(locale, 'digest.changesHeading', { count: formatNumber(locale, changesTotal) }),
       rows: changes.map((item): RowData => {
-        let text = `${CHANGE_ICONS[item.kind]} ${t(locale, CHANGE_KEYS[item.kind], { actor: item.actor ?? t(locale, 'digest.nobody') })}`;
+        let text = `${CHANGE_ICONS[item.kind]} ${t(locale, CHANGE_KEYS[item.kind], { actor: item.actor === undefined ? t(locale, 'digest.nobody') : escapeMarkdown(item.actor) })}`;
         if (item.dealValue !== undefined) text += ` · ${formatMoney(locale, item.dealValue, item.currency ?? 'USD')}`;
         return { headline: headline(item.customer, item.name), lines: [line(text), line(dateTimeToken(item.at))], button: showButton(locale, item.id) };
       }),

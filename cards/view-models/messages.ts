@@ -3,6 +3,7 @@
 import { showAction, type ExecuteAction } from '../actions.js';
 import { countryName, formatDuration, formatList, t, type Locale, type MessageKey } from '../i18n.js';
 import { companySize } from '../formatters.js';
+import { escapeMarkdown } from '../markdown.js';
 
 // ---------------------------------------------------------------------------------------------
 // Welcome
@@ -45,7 +46,7 @@ export interface RouteFilters {
   keyword?: readonly string[];
 }
 
-/** One row of the routes card: the bot's route, as plain display data. */
+/** One row of the routes card: the bot's route, as plain display data (escaped here). */
 export interface RouteView {
   /** The channel's display name, e.g. "Sales › Referrals DACH". */
   channel: string;
@@ -78,9 +79,9 @@ export function describeFilters(locale: Locale, filters: RouteFilters | undefine
     if (values.length === 0) continue;
     const shown = values.map((value) => {
       if (key === 'country') return countryName(locale, value);
-      if (key === 'size') return companySize(locale, value) ?? value;
-      if (key === 'keyword') return `“${value}”`;
-      return value;
+      if (key === 'size') return companySize(locale, value) ?? escapeMarkdown(value);
+      if (key === 'keyword') return `“${escapeMarkdown(value)}”`;
+      return escapeMarkdown(value);
     });
     parts.push(t(locale, FILTER_KEYS[key], { values: formatList(locale, shown, 'disjunction') }));
   }
@@ -96,7 +97,7 @@ export function routesCardData(locale: Locale, routes: readonly RouteView[], opt
     header: { filters: t(locale, 'routes.filters'), channel: t(locale, 'routes.channel') },
     rows: routes.map((route) => ({
       filters: describeFilters(locale, route.filters) || t(locale, 'routes.all'),
-      channel: route.isDefault ? t(locale, 'routes.default', { channel: route.channel }) : route.channel,
+      channel: route.isDefault ? t(locale, 'routes.default', { channel: escapeMarkdown(route.channel) }) : escapeMarkdown(route.channel),
     })),
     showUnrouted: unrouted > 0,
     unrouted: t(locale, 'routes.unrouted', { count: unrouted }),

@@ -1,5 +1,6 @@
 // The referral card's view model: a referral's current state (and the reader's locale) → the data
-// the `referral` template binds. Pure: `now` and the policy are passed in.
+// the `referral` template binds. Pure: `now` and the policy are passed in. Every outside string
+// is markdown-escaped on its way in (cards/markdown.ts).
 
 import { isCloseDatePassed, respondByOf } from '../../referrals/deadlines.js';
 import type { ReferralEvent } from '../../referrals/events.js';
@@ -9,6 +10,7 @@ import { responseTimeMs } from '../../referrals/stats.js';
 import { showsCustomerContacts, showsUrgentMarker } from '../../referrals/visibility.js';
 import { cardRef, referralButtons, refreshAction, type ExecuteAction, type RefreshData } from '../actions.js';
 import { companySize, contactLine, location, money, requirementNames, STATUS_ICON, statusText } from '../formatters.js';
+import { escapeMarkdown, escapeOptional } from '../markdown.js';
 import { dateTimeToken, formatDate, formatDuration, t, type Locale, type MessageKey } from '../i18n.js';
 
 export type TextColor = 'default' | 'accent' | 'good' | 'warning' | 'attention';
@@ -139,7 +141,7 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
 
   // Customer and needs
   const customerFacts = facts(
-    fact(t(locale, 'card.customer'), referral.customerProfile.name),
+    fact(t(locale, 'card.customer'), escapeMarkdown(referral.customerProfile.name)),
     fact(t(locale, 'card.companySize'), companySize(locale, referral.customerProfile.size)),
     fact(t(locale, 'card.location'), location(locale, referral)),
   );
@@ -154,7 +156,7 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
     fact(t(locale, 'card.services'), listOf(requirements.services)),
     fact(t(locale, 'card.industries'), listOf(requirements.industries)),
   );
-  const notes = typeof referral.details.notes === 'string' ? referral.details.notes.trim() : '';
+  const notes = typeof referral.details.notes === 'string' ? escapeMarkdown(referral.details.notes.trim()) : '';
 
   // Times
   const times: Line[] = [timeLine(locale, 'card.received', referral.createdDateTime)];
@@ -193,12 +195,12 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
         : formatDate(locale, closing);
   const interested = interestedActor(referral);
   const dealFacts = facts(
-    referral.substatus === 'Received' && interested ? fact(t(locale, 'card.interestedFact'), interested.name) : undefined,
-    fact(t(locale, 'card.owner'), referral.owner?.name),
-    referral.status !== 'New' ? fact(t(locale, 'card.engagement'), referral.name) : undefined,
+    referral.substatus === 'Received' && interested ? fact(t(locale, 'card.interestedFact'), escapeMarkdown(interested.name)) : undefined,
+    fact(t(locale, 'card.owner'), escapeOptional(referral.owner?.name)),
+    referral.status !== 'New' ? fact(t(locale, 'card.engagement'), escapeMarkdown(referral.name)) : undefined,
     referral.status !== 'New' ? fact(t(locale, 'card.dealValue'), money(locale, referral)) : undefined,
     referral.status !== 'New' ? fact(t(locale, 'card.closeDate'), closeDate) : undefined,
-    fact(t(locale, 'card.crmId'), referral.externalReferenceId),
+    fact(t(locale, 'card.crmId'), escapeOptional(referral.externalReferenceId)),
   );
 
   // Our team (partner contacts added on Accept / Add contact)
@@ -216,8 +218,11 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
   const outcomeLines: Line[] = [];
   if (!open) {
     if (referral.statusReason) outcomeFacts.push({ title: t(locale, 'card.reason'), value: t(locale, `reason.${referral.statusReason}`) });
-    if (referral.statusReasonNotes) outcomeFacts.push({ title: t(locale, 'card.reasonNotes'), value: referral.statusReasonNotes });
-    outcomeFacts.push({ title: t(locale, 'card.closedBy'), value: closedBy?.actor?.name ?? t(locale, 'card.closedAutomatically') });
+    if (referral.statusReasonNotes) outcomeFacts.push({ title: t(locale, 'card.reasonNotes'), value: escapeMarkdown(referral.statusReasonNotes) });
+    outcomeFacts.push({
+      title: t(locale, 'card.closedBy'),
+      value: closedBy?.actor ? escapeMarkdown(closedBy.actor.name) : t(locale, 'card.closedAutomatically'),
+    });
     // Response time: receipt → first person action (referrals/stats.ts responseTimeMs).
     const response = responseTimeMs(referral);
     outcomeFacts.push({
@@ -228,8 +233,8 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
     if (registration) {
       const reg = facts(
         registration.contractSignedDate ? fact(t(locale, 'card.contractSigned'), formatDate(locale, registration.contractSignedDate)) : undefined,
-        fact(t(locale, 'card.customerTenantId'), registration.customerTenantId),
-        fact(`${t(locale, 'card.dealRegistration')}: ${t(locale, 'card.notes')}`, registration.notes),
+        fact(t(locale, 'card.customerTenantId'), escapeOptional(registration.customerTenantId)),
+        fact(`${t(locale, 'card.dealRegistration')}: ${t(locale, 'card.notes')}`, escapeOptional(registration.notes)),
       );
       outcomeFacts.push(...reg);
     }
@@ -243,7 +248,10 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
   return {
     notice: { show: options.notice !== undefined && options.notice !== '', text: options.notice ?? '', color: options.noticeColor ?? 'accent' },
     urgent,
-    title: referral.status === 'New' && referral.substatus === 'Pending' ? t(locale, 'card.title', { name: referral.name }) : referral.name,
+    title:
+      referral.status === 'New' && referral.substatus === 'Pending'
+        ? t(locale, 'card.title', { name: escapeMarkdown(referral.name) })
+        : escapeMarkdown(referral.name),
     status: { text: `${STATUS_ICON[referral.substatus]} ${statusText(locale, referral)}`, color: STATUS_COLOR[referral.substatus] },
     hint: { show: hint !== '', text: hint },
     customer: { heading: t(locale, 'card.customer'), facts: customerFacts },
@@ -271,7 +279,7 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
     },
     actions,
     hasActions: actions.length > 0,
-    footer: t(locale, 'card.referralId', { id: referral.id }),
+    footer: t(locale, 'card.referralId', { id: escapeMarkdown(referral.id) }),
     refresh: wantsRefresh ? { action: refreshAction(cardRef(referral)), userIds } : null,
   };
 }
