@@ -14,6 +14,7 @@ import { mountExportRoute } from './http/export-route.js';
 import { mountHealthRoute } from './http/health-route.js';
 import { mountIntakeRoutes } from './http/intake-routes.js';
 import { formatRestifyErrors } from './http/errors.js';
+import { loopbackHostOnly } from './http/host-check.js';
 import { mountMessagesRoute } from './teams/messages-route.js';
 import { createLogger, type Logger } from './logger.js';
 import { managerViewCommands } from './teams/manager-commands.js';
@@ -74,6 +75,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const routerOptions = { maxParamLength: 2048 } as restify.ServerOptions;
   const server = restify.createServer({ name: 'referral-desk', handleUncaughtExceptions: false, ...routerOptions });
   formatRestifyErrors(server, log);
+  if (config.localMode) server.pre(loopbackHostOnly());
   server.use(restify.plugins.queryParser({ mapParams: false }));
   const messenger = new TeamsMessenger({ adapter, botAppId: config.microsoftAppId, timeoutMs: config.sendTimeoutMs, log });
   const sender = new OutboxSender({

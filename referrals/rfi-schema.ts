@@ -28,7 +28,12 @@ const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 
 function typeError(expected: string) {
-  return (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${expected}`);
+  return (issue: { input?: unknown }) => {
+    if (issue.input === undefined) return 'is required';
+    // JSON.parse turns 1e309 into Infinity: a number, just not one that can be kept.
+    if (typeof issue.input === 'number' && !Number.isFinite(issue.input)) return 'must be a finite number (this one is too large)';
+    return `must be ${expected}`;
+  };
 }
 
 const CLEAN = 'must not contain control characters (tab and line breaks are fine) or lone surrogates';

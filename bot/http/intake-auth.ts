@@ -6,11 +6,14 @@ import type { Next, Request, RequestHandler, Response } from 'restify';
 import { secretsEqual } from './secret-compare.js';
 import { sendError } from './errors.js';
 
+/** Headers a proxy, tunnel or CDN adds to say whom it forwards for. */
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip', 'true-client-ip', 'cf-connecting-ip', 'via'];
+
 export function intakeAuth(apiKey: string): RequestHandler {
   return (req: Request, res: Response, next: Next) => {
     if (apiKey === '') {
       // A proxy or tunnel on this machine connects from loopback: what it forwards is not local.
-      const forwarded = req.header('x-forwarded-for') !== undefined || req.header('forwarded') !== undefined;
+      const forwarded = FORWARDING_HEADERS.some((name) => req.header(name) !== undefined);
       if (isLoopback(req.socket.remoteAddress) && !forwarded) return next();
       sendError(res, 403, 'the intake API accepts only local callers while INTAKE_API_KEY is not set');
       return next(false);

@@ -132,5 +132,7 @@ export function alreadyActedText(locale: Locale, referral: Referral): string {
   if (referral.status === 'Active' && referral.owner) return t(locale, 'command.alreadyAccepted', { actor: escapeMarkdown(referral.owner.name) });
   if (referral.substatus === 'Declined' && last?.actor) return t(locale, 'command.alreadyDeclined', { actor: escapeMarkdown(last.actor.name) });
   if (last?.actor) return t(locale, 'command.alreadyActed', { actor: escapeMarkdown(last.actor.name), what: eventPhrase(locale, last) });
+  // Nobody acted and it is still open: the action does not fit the state (say Won on a New referral).
+  if (referral.status !== 'Closed') return t(locale, 'command.notAvailableNow', { state: statusText(locale, referral) });
   return t(locale, 'command.alreadyClosed', { outcome: outcomeText(locale, referral) });
 }

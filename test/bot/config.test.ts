@@ -57,6 +57,8 @@ describe('config', () => {
     ['MicrosoftAppPassword', { ...APP, MicrosoftAppPassword: '' }],
     ['MicrosoftAppPassword', { MicrosoftAppPassword: 'orphan' }],
     ['HOST', { HOST: '0.0.0.0' }],
+    ['HOST', { HOST: '127.attacker.example' }],
+    ['HOST', { HOST: '::ffff:10.0.0.1' }],
     ['INTAKE_API_KEY', { ...APP, INTAKE_API_KEY: '' }],
     ['ALLOWED_TENANTS', { ALLOWED_TENANTS: 'contoso' }],
     ['MANAGER_IDS', { MANAGER_IDS: 'boss' }],
