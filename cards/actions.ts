@@ -164,10 +164,10 @@ export function parseCardAction(verb: unknown, data: unknown): ParsedAction {
       return isFormName(record['form']) ? { ok: true, action: { verb, data: openData(ref, record['form']) } } : fail('badData');
     case 'submit': {
       if (!isFormName(record['form'])) return fail('badData');
-      const inputs: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(record)) {
-        if (!(RESERVED_DATA_KEYS as readonly string[]).includes(key)) inputs[key] = value;
-      }
+      // fromEntries defines own properties: a "__proto__" key (kept by a plain JSON.parse) cannot set a prototype that supplies inputs.
+      const inputs: Record<string, unknown> = Object.fromEntries(
+        Object.entries(record).filter(([key]) => key !== '__proto__' && !(RESERVED_DATA_KEYS as readonly string[]).includes(key)),
+      );
       return { ok: true, action: { verb, data: submitData(ref, record['form']), inputs } };
     }
     case 'do':
