@@ -7,7 +7,7 @@ import { request as httpRequest } from 'node:http';
 import { sendInvoke } from '../support/bot-client.js';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
 import { getReferral, postReferral, request, sampleRfi } from '../support/intake-client.js';
-import { removeDir, startService, type TestService } from '../support/start-service.js';
+import { serviceForEachTest } from '../support/start-service.js';
 import { cardAction, channelMention, fixture, installationUpdate } from '../support/teams-activities.js';
 import { sendActivity } from '../support/bot-client.js';
 
@@ -35,49 +35,42 @@ function withHost(url: string, host: string, method = 'GET', body?: string): Pro
 }
 
 describe('local mode (component)', () => {
-  let service: TestService;
-  beforeEach(async () => {
-    service = await startService();
-  });
-  afterEach(async () => {
-    await service.stop();
-    await removeDir(service.dataDir);
-  });
+  const service = serviceForEachTest();
 
   it('refuses a request whose Host header names another machine (DNS rebinding), on every route', async () => {
-    const port = new URL(service.url).port;
+    const port = new URL(service().url).port;
     for (const host of [`evil.example:${port}`, `127.attacker.example:${port}`, 'evil.example']) {
       for (const [method, path, body] of [
         ['GET', '/healthz'],
         ['POST', '/api/referrals', JSON.stringify(sampleRfi('rebound'))],
         ['POST', '/api/messages', '{"type":"message"}'],
       ] as const) {
-        const res = await withHost(`${service.url}${path}`, host, method, body);
+        const res = await withHost(`${service().url}${path}`, host, method, body);
         expect(res.status, `${host} ${path}`).to.equal(403);
         expect(JSON.parse(res.body)).to.deep.equal({ error: 'in local mode (MicrosoftAppId empty) the Host header must be localhost, 127.0.0.1 or [::1]' });
       }
     }
-    expect((await getReferral(service.url, 'rebound')).status).to.equal(404);
+    expect((await getReferral(service().url, 'rebound')).status).to.equal(404);
   });
 
   it('answers a Host header of localhost, 127.0.0.1 or [::1], with or without the port', async () => {
-    const port = new URL(service.url).port;
+    const port = new URL(service().url).port;
     for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'localhost', 'LOCALHOST']) {
-      expect((await withHost(`${service.url}/healthz`, host)).status, host).to.equal(200);
+      expect((await withHost(`${service().url}/healthz`, host)).status, host).to.equal(200);
     }
   });
 
   it('treats X-Real-IP (and Via) from a local proxy as a forwarded caller: 403 without an intake key', async () => {
     for (const header of ['x-real-ip', 'via', 'x-forwarded-host']) {
-      const res = await request(`${service.url}/api/referrals`, { method: 'POST', json: sampleRfi('proxied'), headers: { [header]: '203.0.113.9' } });
+      const res = await request(`${service().url}/api/referrals`, { method: 'POST', json: sampleRfi('proxied'), headers: { [header]: '203.0.113.9' } });
       expect(res.status, header).to.equal(403);
     }
-    expect((await getReferral(service.url, 'proxied')).status).to.equal(404);
+    expect((await getReferral(service().url, 'proxied')).status).to.equal(404);
   });
 
   it('says a deal value of 1e309 is too large, not "must be a number"', async () => {
     const body = JSON.stringify(sampleRfi('huge')).replace('"dealValue":50000', '"dealValue":1e309');
-    const res = await request(`${service.url}/api/referrals`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    const res = await request(`${service().url}/api/referrals`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
     expect(res.status).to.equal(400);
     expect(res.body.details).to.deep.equal([{ path: 'details.dealValue', message: 'must be a finite number (this one is too large)' }]);
   });
@@ -92,15 +85,15 @@ describe('local mode (component)', () => {
     });
 
     it('"Won" on a New referral says it is not available while New, not that the referral is closed', async () => {
-      await sendActivity(service.url, installationUpdate('add', { serviceUrl: fake.url }));
-      await sendActivity(service.url, channelMention('subscribe', { serviceUrl: fake.url, channel: fixture.team.emea }));
-      expect((await postReferral(service.url, sampleRfi('won-on-new', { createdDateTime: undefined }))).status).to.equal(201);
+      await sendActivity(service().url, installationUpdate('add', { serviceUrl: fake.url }));
+      await sendActivity(service().url, channelMention('subscribe', { serviceUrl: fake.url, channel: fixture.team.emea }));
+      expect((await postReferral(service().url, sampleRfi('won-on-new', { createdDateTime: undefined }))).status).to.equal(201);
       const post = await fake.waitFor((requests) =>
         requests.find((r) => r.outcome === 'ok' && r.method === 'POST' && JSON.stringify(r.body).includes('"referralId":"won-on-new"')),
       );
-      const { version } = (await getReferral(service.url, 'won-on-new')).body as { version: number };
+      const { version } = (await getReferral(service().url, 'won-on-new')).body as { version: number };
       const res = await sendInvoke(
-        service.url,
+        service().url,
         cardAction({
           serviceUrl: fake.url,
           verb: 'submit',

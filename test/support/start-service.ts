@@ -65,3 +65,20 @@ export async function startChildService(env: Record<string, string>): Promise<Ch
   });
   return { child, url, output: () => output, exited };
 }
+
+/** A fresh service for each test of the suite (started before, stopped and its data removed after); call the getter inside a test. */
+export function serviceForEachTest(env: Record<string, string> = {}, options: AppOptions = {}): () => TestService {
+  let service: TestService | undefined;
+  beforeEach(async () => {
+    service = await startService(env, options);
+  });
+  afterEach(async () => {
+    await service?.stop();
+    if (service) await removeDir(service.dataDir);
+    service = undefined;
+  });
+  return () => {
+    if (!service) throw new Error('serviceForEachTest: no service outside a test');
+    return service;
+  };
+}
