@@ -38,7 +38,7 @@ export type ExportRow = Record<ExportColumn, string | number | boolean | null>;
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
 
 /**
- * One referral as an export row. `responseTimeSeconds`: firstResponseDateTime − receivedDateTime,
+ * One referral as an export row. `responseTimeSeconds`: firstResponseDateTime − createdDateTime (Partner Center's clock),
  * rounded to whole seconds (null while nobody responded). `closingDate`: the estimated close date
  * (YYYY-MM-DD). `closingReason`: Partner Center's decline / lost reason code (statusReason).
  */

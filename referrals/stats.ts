@@ -7,16 +7,19 @@
 // Intake and response — the COHORT C: referrals whose receivedDateTime lies in W.
 //   received            |C|
 //   byState[s]          |{r ∈ C : r.substatus = s}|, the referral's CURRENT substatus (as of now)
-//   response time(r)    firstResponseDateTime − receivedDateTime (responseTimeMs): the time from
-//                       receipt to the first person action (interested, accept, decline, no thanks).
-//                       Timers (reminders, expiry, the automatic skip) are not a response.
+//   response time(r)    firstResponseDateTime − createdDateTime (responseTimeMs): the time from
+//                       when the customer sent the referral (Partner Center's clock, the one
+//                       customers and Microsoft judge by, and the one reminders count from; the
+//                       time of receipt when the RFI had none) to the first person action
+//                       (interested, accept, decline, no thanks). Timers (reminders, expiry, the
+//                       automatic skip) are not a response.
 //   responded           |R| where R = {r ∈ C : r has a first response}
 //   medianResponseMs    median of the response times of R: the middle value, or the mean of the
 //                       two middle values when |R| is even; null when R is empty
 //   p90ResponseMs       90th percentile of the response times of R, nearest-rank method: the
 //                       value at rank ⌈0.9·|R|⌉ in ascending order; null when R is empty
 //   answeredWithin      { count: |{r ∈ R : response time ≤ respondWithinMs}|,
-//                         of: |{r ∈ C : r ∈ R, or receivedDateTime + respondWithinMs ≤ now}|,
+//                         of: |{r ∈ C : r ∈ R, or createdDateTime + respondWithinMs ≤ now}|,
 //                         share: count / of, null when of = 0 }
 //                       i.e. referrals still inside their first respondWithin (24 h) that nobody
 //                       answered yet are not counted either way; unanswered ones past it count
@@ -102,10 +105,10 @@ export interface Stats {
 /** Event types that are a person's first response (see evolve.ts firstResponse). */
 const RESPONSE_EVENTS: ReadonlySet<string> = new Set(['interested', 'accepted', 'declined', 'skipped']);
 
-/** The time from receipt to the first person action, in ms; undefined while nobody acted. */
-export function responseTimeMs(referral: Pick<Referral, 'receivedDateTime' | 'firstResponseDateTime'>): number | undefined {
+/** The time from when the customer sent the referral (createdDateTime) to the first person action, in ms; undefined while nobody acted. */
+export function responseTimeMs(referral: Pick<Referral, 'createdDateTime' | 'firstResponseDateTime'>): number | undefined {
   if (referral.firstResponseDateTime === undefined) return undefined;
-  const ms = Date.parse(referral.firstResponseDateTime) - Date.parse(referral.receivedDateTime);
+  const ms = Date.parse(referral.firstResponseDateTime) - Date.parse(referral.createdDateTime);
   return Number.isNaN(ms) ? undefined : Math.max(0, ms);
 }
 
@@ -189,7 +192,7 @@ export function stats(referrals: readonly Referral[], window: StatsWindow): Stat
         if (ms <= respondWithinMs) within++;
         const responder = firstResponder(referral);
         if (responder) seller(responder).responses.push(ms);
-      } else if (Date.parse(referral.receivedDateTime) + respondWithinMs <= now) {
+      } else if (Date.parse(referral.createdDateTime) + respondWithinMs <= now) {
         withinOf++;
       }
     }

@@ -223,7 +223,7 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
       title: t(locale, 'card.closedBy'),
       value: closedBy?.actor ? escapeMarkdown(closedBy.actor.name) : t(locale, 'card.closedAutomatically'),
     });
-    // Response time: receipt → first person action (referrals/stats.ts responseTimeMs).
+    // Response time: sent by the customer (createdDateTime) → first person action (referrals/stats.ts responseTimeMs).
     const response = responseTimeMs(referral);
     outcomeFacts.push({
       title: t(locale, 'card.responseTime'),
