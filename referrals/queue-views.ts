@@ -20,12 +20,14 @@
 //             interested"), most urgent first
 //   overdue   open and overdue, most overdue first
 //   archived  Closed, most recently closed first
-// "Most urgent first": overdue ones first (longest overdue first), then by deadline (soonest
+// "Most urgent first": referrals whose customer asked to be contacted and nobody answered yet
+// (the urgent marker) first, then overdue ones (longest overdue first), then by deadline (soonest
 // first), then those without a deadline (newest first). At most LIST_LIMIT rows; `more` counts the rest.
 
 import { isCloseDatePassed, respondByOf } from './deadlines.js';
 import type { Referral, Status, Substatus } from './model.js';
 import type { Policy } from './policy.js';
+import { showsUrgentMarker } from './visibility.js';
 
 export const LIST_FILTERS = ['open', 'new', 'active', 'mine', 'overdue', 'archived'] as const;
 export type ListFilterName = (typeof LIST_FILTERS)[number];
@@ -49,6 +51,11 @@ export interface ListRow {
   owner?: { id: string; name: string };
   deadline?: Deadline;
   receivedDateTime: string;
+  /** The customer asked to be contacted and nobody has answered yet (the card's urgent marker). */
+  urgent: boolean;
+  /** The deal value: the customer's estimate while New, the seller's once accepted. */
+  dealValue?: number;
+  currency?: string;
 }
 
 export interface ListView {
@@ -115,10 +122,17 @@ type Entry = { referral: Referral; deadline: Deadline | undefined };
 const received = (entry: Entry) => Date.parse(entry.referral.receivedDateTime);
 const byId = (a: Entry, b: Entry) => (a.referral.id < b.referral.id ? -1 : a.referral.id > b.referral.id ? 1 : 0);
 
-/** Most urgent first (see the header). */
+/** Most urgent first (see the header): a customer waiting to be contacted, then overdue, then by deadline. */
 function byUrgency(a: Entry, b: Entry): number {
   const rank = (entry: Entry) => (entry.deadline === undefined ? 2 : entry.deadline.overdue ? 0 : 1);
-  return rank(a) - rank(b) || (a.deadline && b.deadline ? Date.parse(a.deadline.at) - Date.parse(b.deadline.at) : 0) || received(b) - received(a) || byId(a, b);
+  const asked = (entry: Entry) => (showsUrgentMarker(entry.referral) ? 0 : 1);
+  return (
+    asked(a) - asked(b) ||
+    rank(a) - rank(b) ||
+    (a.deadline && b.deadline ? Date.parse(a.deadline.at) - Date.parse(b.deadline.at) : 0) ||
+    received(b) - received(a) ||
+    byId(a, b)
+  );
 }
 
 function newestFirst(a: Entry, b: Entry): number {
@@ -140,6 +154,8 @@ export function toListRow(referral: Referral, deadline: Deadline | undefined): L
     ...(referral.owner && { owner: { id: referral.owner.id, name: referral.owner.name } }),
     ...(deadline && { deadline }),
     receivedDateTime: referral.receivedDateTime,
+    urgent: showsUrgentMarker(referral),
+    ...(referral.details.dealValue !== undefined && { dealValue: referral.details.dealValue, currency: referral.details.currency ?? 'USD' }),
   };
 }
 

@@ -69,7 +69,8 @@ export interface ListCardOptions {
 function listRow(locale: Locale, row: ListRow): RowData {
   const state = `${STATUS_ICON[row.substatus]} ${statusText(locale, row)}`;
   const owner = row.owner ? t(locale, 'list.owner', { name: escapeMarkdown(row.owner.name) }) : t(locale, 'list.noOwner');
-  const lines = [line(`${state} · ${owner}`)];
+  const value = row.dealValue !== undefined ? ` · ${formatMoney(locale, row.dealValue, row.currency ?? 'USD')}` : '';
+  const lines = [...(row.urgent ? [line(t(locale, 'list.urgent'), 'attention')] : []), line(`${state} · ${owner}${value}`)];
   if (row.deadline) lines.push(line(deadlineText(locale, row.deadline), row.deadline.overdue ? 'attention' : 'default'));
   return { headline: headline(row.customer, row.name), lines, button: showButton(locale, row.id) };
 }

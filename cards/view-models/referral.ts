@@ -150,7 +150,12 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
     const names = requirementNames(items);
     return names.length > 0 ? names.join(', ') : undefined;
   };
+  // The customer's own estimate, shown while nobody has accepted: after that the deal section has the seller's figures.
+  const estimate = referral.status === 'New';
+  const estimatedClose = referral.details.closingDateTime;
   const needFacts = facts(
+    estimate ? fact(t(locale, 'card.dealValue'), money(locale, referral)) : undefined,
+    estimate && estimatedClose !== undefined ? fact(t(locale, 'card.closeDate'), formatDate(locale, estimatedClose)) : undefined,
     fact(t(locale, 'card.products'), listOf(requirements.products)),
     fact(t(locale, 'card.solutions'), listOf(requirements.solutions)),
     fact(t(locale, 'card.services'), listOf(requirements.services)),

@@ -1,0 +1,47 @@
+// What a seller sees before pressing Accept: the customer's own estimate (deal value, currency,
+// close date) on the new card and in `list`; the referral whose customer asked to be contacted
+// at the top of the list, marked.
+
+import { expect } from 'chai';
+import { formatDate, formatMoney, t } from '../../cards/i18n.js';
+import { renderList, renderReferralCard } from '../../cards/render.js';
+import { DEFAULT_POLICY } from '../../referrals/policy.js';
+import { listView } from '../../referrals/queue-views.js';
+import { ACCEPT, at, makeRfi, run, shown } from './support.js';
+
+const estimate = { notes: 'Teams for 400 seats', dealValue: 120_000, currency: 'EUR', closingDateTime: '2026-09-30T00:00:00.000Z' };
+
+describe("the customer's numbers before Accept", () => {
+  for (const locale of ['en', 'ru'] as const) {
+    it(`(${locale}) a new card shows the estimated deal value and close date; an accepted one shows the seller's instead`, () => {
+      const fresh = run('inbox', [], makeRfi({ details: estimate }));
+      const text = shown(renderReferralCard(fresh, { locale, now: at(1), policy: DEFAULT_POLICY }));
+      expect(text)
+        .to.include(t(locale, 'card.dealValue'))
+        .and.include(formatMoney(locale, 120_000, 'EUR'));
+      expect(text).to.include(t(locale, 'card.closeDate')).and.include(formatDate(locale, estimate.closingDateTime));
+
+      const accepted = run('inbox', [[2, ACCEPT]], makeRfi({ details: estimate }));
+      const after = shown(renderReferralCard(accepted, { locale, now: at(3), policy: DEFAULT_POLICY }));
+      expect(after)
+        .to.include(formatMoney(locale, 50_000, 'EUR'))
+        .and.not.include(formatMoney(locale, 120_000, 'EUR'));
+    });
+  }
+
+  it('list: the referral whose customer asked to be contacted comes first with the marker; each row shows its value', () => {
+    const referrals = [
+      { ...run('inbox', [], makeRfi({ id: 'a', details: { ...estimate, dealValue: 10_000 } })), id: 'early' },
+      { ...run('inbox', [[1, ACCEPT]], makeRfi({ id: 'b' })), id: 'accepted' },
+      { ...run('inbox', [], makeRfi({ id: 'c', callToAction: 'ContactMe', details: estimate, createdDateTime: at(1).toISOString() })), id: 'asked' },
+    ];
+    // Sent an hour later, so by deadline alone it would come after the other new one.
+    const view = listView(referrals, 'open', 'nobody', at(2), DEFAULT_POLICY);
+    expect(view.rows.map((row) => row.id)[0]).to.equal('asked');
+    const card = renderList('en', view, { scope: 's' });
+    const text = shown(card);
+    expect(text.indexOf(t('en', 'list.urgent'))).to.be.greaterThan(-1);
+    expect(text.split(t('en', 'list.urgent'))).to.have.length(2);
+    for (const value of [formatMoney('en', 120_000, 'EUR'), formatMoney('en', 10_000, 'EUR'), formatMoney('en', 50_000, 'EUR')]) expect(text).to.include(value);
+  });
+});
