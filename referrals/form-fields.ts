@@ -57,7 +57,7 @@ export const FORM_ERRORS = {
   invalid: 'form.error.invalid',
   tooLong: 'form.error.tooLong',
   notNumber: 'form.error.notNumber',
-  negative: 'form.error.negative',
+  dealValue: 'form.error.dealValue',
   tooLarge: 'form.error.tooLarge',
   currency: 'form.error.currency',
   date: 'form.error.date',

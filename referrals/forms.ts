@@ -71,7 +71,8 @@ const amount = z.preprocess(
   toNumber,
   z
     .number({ error: (issue) => (issue.input === undefined ? E.required : E.notNumber) })
-    .min(0, { error: E.negative })
+    // Above 0: a seller who typed -5 sees it refused, not clamped to 0 by the client and taken in as a deal of nothing.
+    .positive({ error: E.dealValue })
     .max(FIELD_LIMITS.dealValueMax, { error: E.tooLarge }),
 );
 

@@ -268,8 +268,8 @@ function specs(form: FormName, referral: Referral, options: FormOptions): { fiel
     kind: 'number',
     label,
     ...(labelParams && { labelParams }),
-    errorMessage: 'form.error.negative',
-    min: 0,
+    errorMessage: 'form.error.dealValue',
+    // No min: Teams clamps a number below min to min and sends that (-5 arrives as "0"); the bot's check says what is wrong.
     max: FIELD_LIMITS.dealValueMax,
     prefill: details.dealValue,
   });

@@ -86,7 +86,7 @@ describe('cards: forms', () => {
     }
   }
 
-  it("inbox Accept: engagement name prefilled, value ≥ 0, currency defaults to the RFI's, close date not before today", () => {
+  it("inbox Accept: engagement name prefilled, value without a client-side min, currency defaults to the RFI's, close date not before today", () => {
     const scenario = find('inbox New/Pending');
     const inputs = Object.fromEntries(inputsOf(form('accept', scenario)).map((input) => [input['id'], input]));
     expect(inputs['engagementName']).to.include({
@@ -95,7 +95,9 @@ describe('cards: forms', () => {
       isRequired: true,
       maxLength: FIELD_LIMITS.engagementName,
     });
-    expect(inputs['dealValue']).to.include({ type: 'Input.Number', min: 0, isRequired: true });
+    expect(inputs['dealValue']).to.include({ type: 'Input.Number', isRequired: true });
+    // No min: Teams would clamp a typed -5 to it and send 0.
+    expect(inputs['dealValue']).not.to.have.property('min');
     expect(inputs['currency']).to.include({ type: 'Input.ChoiceSet', value: 'EUR', isRequired: true });
     const codes = (inputs['currency']!['choices'] as { value: string }[]).map((choice) => choice.value);
     expect(codes).to.include.members(['EUR', 'USD', 'GBP', 'JPY']);
@@ -213,7 +215,7 @@ describe('cards: forms', () => {
       }
       const errorTexts = elements.filter((element) => element['color'] === 'attention').map((element) => element['text']);
       expect(errorTexts).to.include(t(locale, 'form.error.required'));
-      expect(errorTexts).to.include(t(locale, 'form.error.negative'));
+      expect(errorTexts).to.include(t(locale, 'form.error.dealValue'));
       expect(errorTexts).to.include(t(locale, 'form.error.dateInPast'));
       expect(errorTexts).to.include(t(locale, 'form.error.email'));
       expect(errorTexts).to.include(t(locale, 'form.error.contactName'));

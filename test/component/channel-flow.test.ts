@@ -104,6 +104,15 @@ describe('channel experience (component)', function () {
     expect(bad.body!.type).to.equal('application/vnd.microsoft.card.adaptive');
     expect(texts(bad.body!.value)).to.include('Fabrikam migration');
     expect(texts(bad.body!.value)).to.match(/cannot be in the past/);
+    expect(texts(bad.body!.value)).to.include('Enter the expected deal value, an amount above 0.');
+    expect((await getReferral(service.url, 'rfi-inbox-1')).body.status).to.equal('New');
+    // What Teams sends for a typed -5 when the input has a min of 0: "0". Refused the same way.
+    const zero = await invoke(
+      'submit',
+      { referralId: 'rfi-inbox-1', version: 1, form: 'accept', engagementName: 'Fabrikam migration', dealValue: '0', currency: 'EUR', closeDate: inDays(30) },
+      cardId,
+    );
+    expect(texts(zero.body!.value)).to.include('Enter the expected deal value, an amount above 0.');
     expect((await getReferral(service.url, 'rfi-inbox-1')).body.status).to.equal('New');
 
     const good = await invoke(

@@ -144,19 +144,8 @@ const TABLE: Row[] = [
       },
     },
   ],
-  [
-    'value: 0 is allowed',
-    'accept',
-    { ...VALID_ACCEPT, dealValue: '0' },
-    {},
-    {
-      command: {
-        type: 'accept',
-        fields: { name: 'Contoso rollout', dealValue: 0, currency: 'EUR', closingDateTime: '2026-06-30T00:00:00.000Z' },
-        contacts: [],
-      },
-    },
-  ],
+  // The client clamps a typed -5 to its min and sends "0": a zero can only be a slip, never a deal.
+  ['value: 0 is refused with the deal-value error', 'accept', { ...VALID_ACCEPT, dealValue: '0' }, {}, { errors: { dealValue: 'form.error.dealValue' } }],
   [
     'value: a number (not a string) is accepted',
     'accept',
@@ -170,7 +159,7 @@ const TABLE: Row[] = [
       },
     },
   ],
-  ['value: negative', 'accept', { ...VALID_ACCEPT, dealValue: '-1' }, {}, { errors: { dealValue: 'form.error.negative' } }],
+  ['value: negative', 'accept', { ...VALID_ACCEPT, dealValue: '-1' }, {}, { errors: { dealValue: 'form.error.dealValue' } }],
   ['value: not a number', 'accept', { ...VALID_ACCEPT, dealValue: 'lots' }, {}, { errors: { dealValue: 'form.error.notNumber' } }],
   ['value: thousands separators are ambiguous', 'accept', { ...VALID_ACCEPT, dealValue: '50,000' }, {}, { errors: { dealValue: 'form.error.notNumber' } }],
   ['value: Infinity', 'accept', { ...VALID_ACCEPT, dealValue: Infinity }, {}, { errors: { dealValue: 'form.error.notNumber' } }],
@@ -290,7 +279,7 @@ const TABLE: Row[] = [
     { ...VALID_ACCEPT, dealValue: '-1', contact2Email: 'x@y.example' },
     {},
     {
-      errors: { dealValue: 'form.error.negative', contact2FirstName: 'form.error.contactName', contact2LastName: 'form.error.contactName' },
+      errors: { dealValue: 'form.error.dealValue', contact2FirstName: 'form.error.contactName', contact2LastName: 'form.error.contactName' },
     },
   ],
 
