@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import MarkdownIt from 'markdown-it';
 import {
   catalog,
   countryName,
@@ -57,6 +58,15 @@ function visibleLiterals(node: unknown, path: string, found: string[]): void {
 describe('cards: i18n', () => {
   const en = catalog('en');
   const ru = catalog('ru');
+
+  it('no message holds text Teams would read as an HTML tag: `show <referral id>` is written with &lt; &gt; and reads as typed', () => {
+    for (const locale of LOCALES) {
+      const tagLike = Object.entries(catalog(locale)).filter(([, text]) => /<[^\s<>][^<>]*>/.test(text));
+      expect(tagLike, locale).to.deep.equal([]);
+    }
+    const html = new MarkdownIt().renderInline(t('en', 'command.showUsage'));
+    expect(html.replace(/&lt;/g, '<').replace(/&gt;/g, '>')).to.equal('Usage: show <referral id>');
+  });
 
   it('en and ru have the same keys', () => {
     expect(Object.keys(ru).sort()).to.deep.equal(Object.keys(en).sort());
