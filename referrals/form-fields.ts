@@ -31,7 +31,8 @@ export const FORM_FIELDS = {
   decline: ['reason', 'notes'],
   lost: ['reason', 'notes'],
   won: ['contractSignedDate', 'customerTenantId', 'notes'],
-  editEngagement: ['engagementName', 'closeDate', 'dealValue', 'currency', 'notes', 'crmId'],
+  // The Accept form's order, so a seller finds each field where it was.
+  editEngagement: ['engagementName', 'dealValue', 'currency', 'closeDate', 'notes', 'crmId'],
   addContact: ['firstName', 'lastName', 'email', 'phone'],
 } as const;
 

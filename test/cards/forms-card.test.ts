@@ -256,3 +256,12 @@ describe('cards: forms', () => {
     expect(cardProblems(card)).to.deep.equal([]);
   });
 });
+
+describe('cards: forms share one order', () => {
+  it('Edit engagement shows its fields in the order of the Accept form', () => {
+    const order = (name: FormName, scenario: string) => inputsOf(form(name, find(scenario))).map((input) => input['id'] as string);
+    const edit = order('editEngagement', 'inbox Active/Accepted');
+    expect(edit).to.deep.equal(order('accept', 'inbox New/Pending').filter((id) => edit.includes(id)));
+    expect(edit).to.deep.equal([...FORM_FIELDS.editEngagement]);
+  });
+});
