@@ -3,7 +3,7 @@
 // here is card text, so outside text comes back markdown-escaped (cards/markdown.ts).
 
 import type { Contact, Referral } from '../referrals/model.js';
-import { countryName, formatMoney, t, type Locale } from './i18n.js';
+import { countryName, formatMoney, hasMessage, t, type Locale } from './i18n.js';
 import { escapeMarkdown } from './markdown.js';
 
 function present(part: unknown): part is string {
@@ -18,7 +18,9 @@ export function contactName(contact: Contact): string {
 export function contactLine(locale: Locale, contact: Contact): string {
   const parts = [contactName(contact), ...[contact.email, contact.phoneNumber].filter(present).map(escapeMarkdown)].filter(present);
   if (present(contact.contactPreference)) {
-    parts.push(t(locale, 'card.contactPreference', { preference: escapeMarkdown(contact.contactPreference) }));
+    const key = `contactPreference.${contact.contactPreference.trim().toLowerCase()}`;
+    const preference = hasMessage(key) ? t(locale, key) : escapeMarkdown(contact.contactPreference);
+    parts.push(t(locale, 'card.contactPreference', { preference }));
   }
   return parts.join(' · ');
 }

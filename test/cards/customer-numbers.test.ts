@@ -45,3 +45,13 @@ describe("the customer's numbers before Accept", () => {
     for (const value of [formatMoney('en', 120_000, 'EUR'), formatMoney('en', 10_000, 'EUR'), formatMoney('en', 50_000, 'EUR')]) expect(text).to.include(value);
   });
 });
+
+describe("the customer's contact preference", () => {
+  it('reads in the card\'s language ("предпочитает: телефон", not "Phone"); an unknown one as sent', () => {
+    const referral = (preference: string) =>
+      run('inbox', [], makeRfi({ customerProfile: { name: 'Contoso', team: [{ firstName: 'Chris', lastName: 'C', contactPreference: preference }] } }));
+    expect(shown(renderReferralCard(referral('Phone'), { locale: 'ru', now: at(1), policy: DEFAULT_POLICY }))).to.include('предпочитает: телефон');
+    expect(shown(renderReferralCard(referral('Email'), { locale: 'en', now: at(1), policy: DEFAULT_POLICY }))).to.include('prefers e-mail');
+    expect(shown(renderReferralCard(referral('Carrier pigeon'), { locale: 'en', now: at(1), policy: DEFAULT_POLICY }))).to.include('prefers Carrier pigeon');
+  });
+});
