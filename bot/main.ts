@@ -19,22 +19,27 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   installSafetyNet(log);
-  const app = await startApp(config, { log });
+  // Handlers before start-up: a SIGTERM while the store opens (a quick redeploy) waits for the
+  // start to finish and then stops gracefully, instead of Node's default exit mid-start.
+  const starting = startApp(config, { log });
   let signals = 0;
   const shutdown = (signal: NodeJS.Signals) => {
     signals += 1;
     if (signals > 1) process.exit(1);
     log.info('shutting down', { signal });
-    app.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error('shutdown failed', { error });
-        process.exit(1);
-      },
-    );
+    starting
+      .then((app) => app.stop())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error('shutdown failed', { error });
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  await starting;
 }
 
 main().catch((error: unknown) => {

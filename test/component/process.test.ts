@@ -2,7 +2,7 @@
 // SIGTERM with exit code 0, and loses nothing it acknowledged when killed in the middle of writes.
 
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { getReferral, postReferral, sampleRfi } from '../support/intake-client.js';
 import { removeDir, ROOT, startChildService, tempDataDir } from '../support/start-service.js';
@@ -72,6 +72,32 @@ describe('service process (component)', function () {
       expect(found).to.be.at.least(acknowledged);
       again.child.kill('SIGTERM');
       expect(await again.exited).to.equal(0);
+    } finally {
+      await removeDir(dataDir);
+    }
+  });
+
+  it('SIGTERM to `npm start` (as systemd or a container sends it) reaches the bot: it stops cleanly and frees its port', async () => {
+    const dataDir = await tempDataDir();
+    try {
+      const npm = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' } });
+      let output = '';
+      npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+      await waitUntil(() => /"msg":"listening"/.test(output), 20_000);
+      const port = Number(/"url":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(output)![1]);
+      npm.kill('SIGTERM');
+      await exited;
+      await waitUntil(() => output.includes('"msg":"stopped"'), 10_000);
+      const refused = await new Promise<boolean>((resolve) => {
+        const socket = net.connect(port, '127.0.0.1', () => {
+          socket.destroy();
+          resolve(false);
+        });
+        socket.once('error', () => resolve(true));
+      });
+      expect(refused, 'nothing listens on the port any more').to.equal(true);
     } finally {
       await removeDir(dataDir);
     }
