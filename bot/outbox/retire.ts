@@ -1,8 +1,9 @@
 // When Teams says the bot is no longer in a conversation (403 BotNotInConversationRoster /
 // ConversationBlockedByUser, 404 ConversationNotFound), or the conversation was marked inactive
 // elsewhere (the bot was uninstalled): mark it inactive, drop what was queued for it, move every
-// open referral whose card lived there to the route that takes it now (a fresh post) or leave it
-// unrouted (posted when a channel subscribes), and tell the managers. No RFI vanishes.
+// open referral whose card lived there to the route that takes it now (a fresh post, its pending
+// thread replies with it) or leave it unrouted (posted when a channel subscribes), and tell the
+// managers. No RFI vanishes.
 
 import type { OutboxItem, ReferralRecord, Store, StoreState } from '../../storage/store.js';
 import { isActiveTarget, routes, targets, userKey, type ConversationTarget } from '../use-cases/bot-state.js';
@@ -118,7 +119,8 @@ export async function retireTarget(deps: RetireDeps, key: string, reason: string
     const outcome = await store.updateDelivery(referral.id, (current) => {
       if (!current || !touches(current, key)) return { result: undefined };
       const outbox = current.outbox.filter((item) => item.target !== key);
-      const dropped = current.outbox.length - outbox.length;
+      const pendingReplies = current.outbox.filter((item) => item.target === key && item.kind === 'threadReply');
+      let dropped = current.outbox.length - outbox.length;
       let card = current.card;
       let move: { to?: string } | undefined;
       if (card?.target === key && isOpen(current)) {
@@ -126,6 +128,10 @@ export async function retireTarget(deps: RetireDeps, key: string, reason: string
         if (to && to !== key) {
           card = { target: to };
           outbox.push(outboxItem('postCard', to, { key: 'card' }, now));
+          // Reminders and notices not yet said go with the card, into its new thread (they wait for
+          // the post's activity id). Card updates do not: the fresh post already shows the latest state.
+          outbox.push(...pendingReplies.map((item) => outboxItem('threadReply', to, item.message, now)));
+          dropped -= pendingReplies.length;
           move = { to };
         } else {
           card = undefined;

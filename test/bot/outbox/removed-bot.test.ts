@@ -1,6 +1,7 @@
 // 403 BotNotInConversationRoster / ConversationBlockedByUser and 404 ConversationNotFound are not
-// retried: the conversation is marked inactive, what was queued for it is dropped, its open
-// referrals move to another route (or wait unrouted), and the managers are told.
+// retried: the conversation is marked inactive, its open referrals move to another route with
+// their pending thread replies (or wait unrouted), the rest queued for it is dropped, and the
+// managers are told.
 
 import { expect } from 'chai';
 import type { ConversationTarget } from '../../../bot/use-cases/bot-state.js';
@@ -99,6 +100,35 @@ describe('outbox: the bot was removed from a conversation (component)', function
     expect(outboxStatus(rig.app.store).unrouted).to.equal(1);
     const text = JSON.stringify(messagesTo(CHANNELS.apac)[0]!.body);
     expect(text).to.contain('Waiting for a channel: 1').and.to.contain('ConversationNotFound');
+  });
+
+  it('404 ConversationNotFound with another route: the card moves and its pending thread reply goes with it, into the new thread', async () => {
+    rig.app = await startTestService(rig.dataDir, SCALE);
+    await seed(
+      rig.app,
+      [channelTarget(rig.fake.url, CHANNELS.general, 'General'), channelTarget(rig.fake.url, CHANNELS.emea, 'EMEA')],
+      [route(CHANNELS.general), route(CHANNELS.emea, { country: ['DE'] })],
+    );
+    await takeIn(rig.app, [rfiFrom('moving-1', 'DE')]);
+    await waitUntil('the card in EMEA', () => postedReferralIds(rig.fake, CHANNELS.emea).length === 1 && outboxEmpty(rig.app!));
+
+    // The playground restarted (or the channel was deleted): EMEA is gone as the seller accepts.
+    rig.fake.fail(CHANNELS.emea, { status: 404, code: 'ConversationNotFound' }, Infinity);
+    const { applyCommand } = await import('../../../bot/use-cases/apply-command.js');
+    const accepted = await applyCommand(rig.app.commands, 'moving-1', {
+      type: 'accept',
+      actor: seller,
+      fields: { name: 'Fabrikam migration', dealValue: 50_000, currency: 'EUR', closingDateTime: '2027-06-30T00:00:00.000Z' },
+      contacts: [],
+    });
+    expect(accepted.ok).to.equal(true);
+    await waitUntil('the card and the reply in General', () => postedReferralIds(rig.fake, CHANNELS.general).length === 1 && outboxEmpty(rig.app!));
+
+    const record = await recordOf(rig.app, 'moving-1');
+    expect(record.card?.target).to.equal(`channel:${CHANNELS.general}`);
+    const replies = rig.fake.newMessages().filter((r) => r.isThreadReply && r.conversationId === `${CHANNELS.general};messageid=${record.card!.activityId}`);
+    expect(replies, 'the "accepted by" reply, in the new thread').to.have.length(1);
+    expect(JSON.stringify(replies[0]!.body)).to.include(seller.name);
   });
 
   it('a conversation marked inactive elsewhere (uninstall) has its open cards re-routed by the rescan', async () => {
