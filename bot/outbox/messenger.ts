@@ -8,6 +8,8 @@ import type { StoredReference } from '../use-cases/bot-state.js';
 export interface MessageContent {
   text?: string;
   attachments?: ReadonlyArray<{ contentType: string; content: unknown }>;
+  /** People @mentioned in `text`, each written there as `<at>name</at>` (Teams notifies them). */
+  mentions?: ReadonlyArray<{ id: string; name: string }>;
 }
 
 /** Sends to Teams; implemented by TeamsMessenger (and by fakes in unit tests). */

@@ -21,7 +21,11 @@ import { parseDigestParams } from '../timers/digest.js';
 export interface OutgoingMessage {
   text?: string;
   attachments?: ReturnType<typeof cardAttachment>[];
+  mentions?: { id: string; name: string }[];
 }
+
+/** Thread replies that ask the owner to act: Teams notifies only whom a message @mentions. */
+const OWNER_MUST_ACT: ReadonlySet<string> = new Set(['closeDatePassed']);
 
 export interface RenderContext {
   defaultLocale: Locale;
@@ -44,6 +48,12 @@ export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | unde
       if (!text) return undefined;
       if (item.kind === 'personal') {
         return { attachments: [cardAttachment(renderNotice(locale, { title: escapeMarkdown(record.referral.name), text, referralId: record.referral.id }))] };
+      }
+      const owner = record.referral.owner;
+      if (owner && OWNER_MUST_ACT.has(event.type)) {
+        // The name inside <at> must match the mention entity; angle brackets would end the tag.
+        const name = owner.name.replace(/[<>]/g, '');
+        return { text: `<at>${name}</at> ${text}`, mentions: [{ id: owner.id, name }] };
       }
       return { text };
     }

@@ -94,6 +94,13 @@ export class TeamsMessenger implements Messenger {
     const activity: Partial<Activity> = { type: 'message' };
     if (message.text !== undefined) activity.text = message.text;
     if (message.attachments !== undefined) activity.attachments = message.attachments.map((attachment) => ({ ...attachment }) as Attachment);
+    if (message.mentions !== undefined && message.mentions.length > 0) {
+      activity.entities = message.mentions.map((person) => ({
+        type: 'mention',
+        text: `<at>${person.name}</at>`,
+        mentioned: { id: person.id, name: person.name },
+      }));
+    }
     TurnContext.applyConversationReference(activity, structuredClone(reference) as Partial<ConversationReference>, false);
     activity.conversation = { ...activity.conversation!, id: conversationId };
     return activity;

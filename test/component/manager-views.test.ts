@@ -446,7 +446,9 @@ const isOpen = (s: Spec) => ['Pending', 'Received', 'Accepted'].includes(s.state
 const urgent = (a: Spec, b: Spec) => {
   const da = deadline(a);
   const db = deadline(b);
-  return Number(!da?.overdue) - Number(!db?.overdue) || (db?.at ?? -Infinity) - (da?.at ?? -Infinity);
+  // A customer waiting to be contacted (urgent and still New) comes first.
+  const asked = (s: Spec) => Number(!(s.urgent === true && (s.state === 'Pending' || s.state === 'Received')));
+  return asked(a) - asked(b) || Number(!da?.overdue) - Number(!db?.overdue) || (db?.at ?? -Infinity) - (da?.at ?? -Infinity);
 };
 const closedAgo = (s: Spec) => s.closed?.ago ?? Infinity;
 
