@@ -312,6 +312,9 @@ describe('Referral Desk in the Microsoft 365 Agents Playground (end to end)', fu
     expect(shown).to.include(text('en', 'card.title', { name: `${referral.customer} – cloud migration` }));
     expect(shown).to.include(statusLine('en', 'New', 'Pending'));
     expect(shown, 'contact details on a new referral').to.include(referral.contactEmail);
+    expect(shown, "the customer's estimated deal value, before anyone accepts")
+      .to.include(text('en', 'card.dealValue'))
+      .and.include(money('en', 50_000, 'EUR'));
   });
 
   it('2. Accept: the form, then the card shows Active with the deal value and close date, the thread names the actor, and another viewer sees the same card', async () => {
