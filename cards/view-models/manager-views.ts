@@ -36,9 +36,17 @@ function showButton(locale: Locale, referralId: string): ExecuteAction<ShowData>
   return showAction(referralId, t(locale, 'list.show')) as ExecuteAction<ShowData>;
 }
 
-/** "Customer" or "Customer · Engagement" when the engagement has its own name. */
+/**
+ * "Customer · Engagement", said once: the customer alone when the engagement has no name of its
+ * own, the engagement alone when its name already says who the customer is ("Fabrikam – cloud
+ * migration" for Fabrikam GmbH).
+ */
 function headline(customer: string, name: string): string {
-  return escapeMarkdown(name.trim() === '' || name === customer ? customer : `${customer} · ${name}`);
+  const engagement = name.trim();
+  if (engagement === '' || engagement === customer) return escapeMarkdown(customer);
+  const firstWord = customer.trim().split(/\s+/)[0] ?? '';
+  const namesCustomer = firstWord.length >= 3 && engagement.toLocaleLowerCase().includes(firstWord.toLocaleLowerCase());
+  return escapeMarkdown(namesCustomer ? engagement : `${customer} · ${engagement}`);
 }
 
 const DEADLINE_KEYS: Record<DeadlineKind, MessageKey> = {

@@ -55,3 +55,13 @@ describe("the customer's contact preference", () => {
     expect(shown(renderReferralCard(referral('Carrier pigeon'), { locale: 'en', now: at(1), policy: DEFAULT_POLICY }))).to.include('prefers Carrier pigeon');
   });
 });
+
+describe('list rows say the customer once', () => {
+  it('an engagement named after its customer shows alone; one with a name of its own after the customer', () => {
+    const named = { ...run('inbox', [], makeRfi({ id: 'n', name: 'Contoso – Teams rollout' })), id: 'named' };
+    const other = { ...run('inbox', [], makeRfi({ id: 'o', name: 'Teams rollout' })), id: 'other' };
+    const text = shown(renderList('en', listView([named, other], 'open', 'nobody', at(2), DEFAULT_POLICY), { scope: 's' }));
+    expect(text).to.include('Contoso – Teams rollout').and.not.include('Contoso Ltd · Contoso – Teams rollout');
+    expect(text).to.include('Contoso Ltd · Teams rollout');
+  });
+});
