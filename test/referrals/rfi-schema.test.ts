@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { RFI_MAX_DEPTH, UNKNOWN_FIELDS_MAX, validateRfi } from '../../referrals/rfi-schema.js';
 
 type Json = Record<string, any>;
+const fixture = (name: string): Json => JSON.parse(readFileSync(new URL(`../fixtures/partner-center/${name}`, import.meta.url), 'utf8')) as Json;
 const documented = (): Json => JSON.parse(readFileSync(new URL('../fixtures/partner-center/referral.json', import.meta.url), 'utf8')) as Json;
 
 describe('RFI schema', () => {
@@ -21,6 +22,14 @@ describe('RFI schema', () => {
     });
     expect(result.rfi.customerProfile.team?.[0]?.contactPreference).to.deep.equal({ locale: 'en-us', disableNotifications: false });
     expect(result.rfi['inviteContext']).to.deep.equal(documented()['inviteContext']);
+  });
+
+  it('takes in the "Get a referral by ID" example: @odata.context, 7-digit fractions, null statusReason, ids as a list', () => {
+    const result = validateRfi(fixture('referral-by-id.json'));
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.rfi.createdDateTime).to.equal('2018-10-29T21:24:52.040Z');
+    expect(result.rfi.customerProfile.address).to.include({ region: 'Washington', country: 'US' });
+    expect(result.rfi['@odata.context']).to.be.a('string');
   });
 
   it('keeps unknown fields at any depth up to the bound, and refuses a referral whose unknown fields exceed it', () => {
