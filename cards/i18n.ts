@@ -75,6 +75,13 @@ export function formatDate(locale: Locale, iso: string): string {
   return new Intl.DateTimeFormat(BCP47[locale], { dateStyle: 'medium', timeZone: 'UTC' }).format(ms);
 }
 
+/** A day as a short label ("24 Nov", "24 нояб."), in UTC: chart rows. */
+export function formatShortDate(locale: Locale, iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  return new Intl.DateTimeFormat(BCP47[locale], { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(ms);
+}
+
 /** A moment for plain-text messages (no {{DATE}} there): "21 Nov 2026, 10:00 UTC". */
 export function formatDateTimeUtc(locale: Locale, iso: string): string {
   const ms = Date.parse(iso);

@@ -6,6 +6,7 @@ import { renderList, renderStats, t, type StatsPeriod } from '../../cards/index.
 import type { Policy } from '../../referrals/policy.js';
 import { isListFilter, listView, type ListFilterName } from '../../referrals/queue-views.js';
 import { stats } from '../../referrals/stats.js';
+import { chartFigures } from '../../referrals/stats-charts.js';
 import type { ReferralRecord, Store } from '../../storage/store.js';
 import { mayView, type Viewer } from '../../referrals/permissions.js';
 import type { Clock } from '../clock.js';
@@ -92,8 +93,9 @@ export function managerViewCommands(deps: ManagerViewDeps): Record<'list' | 'sta
       const visible = (await recentAndOpenRecords(deps.store, from?.toISOString()))
         .filter((record) => mayViewRecord(record, context))
         .map((record) => record.referral);
-      const figures = stats(visible, { ...(from && { from }), now, respondWithinMs: deps.policy.respondWithinMs });
-      return [{ card: renderStats(context.locale, figures, { period: word, scope: scopeText(context) }) }];
+      const window = { ...(from && { from }), now, respondWithinMs: deps.policy.respondWithinMs };
+      const charts = chartFigures(visible, window);
+      return [{ card: renderStats(context.locale, stats(visible, window), { period: word, scope: scopeText(context), charts }) }];
     },
   };
 }

@@ -6,10 +6,22 @@
 import type { AttentionCategory, ChangeKind, DigestContent } from '../../referrals/digest-content.js';
 import type { Deadline, DeadlineKind, ListFilterName, ListRow, ListView } from '../../referrals/queue-views.js';
 import type { MoneyByCurrency, Stats } from '../../referrals/stats.js';
+import { PIPELINE_STAGES, type ChartFigures } from '../../referrals/stats-charts.js';
 import type { Substatus } from '../../referrals/model.js';
 import { SUBSTATUSES } from '../../referrals/model.js';
 import { showAction, type ExecuteAction, type ShowData } from '../actions.js';
-import { dateTimeToken, formatDate, formatDuration, formatMoney, formatNumber, formatPercent, t, type Locale, type MessageKey } from '../i18n.js';
+import {
+  dateTimeToken,
+  formatDate,
+  formatDuration,
+  formatShortDate,
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  t,
+  type Locale,
+  type MessageKey,
+} from '../i18n.js';
 import { STATUS_ICON, statusText } from '../formatters.js';
 import { escapeMarkdown } from '../markdown.js';
 import type { TextColor } from './referral.js';
@@ -112,6 +124,76 @@ export type StatsPeriod = '7d' | '30d' | '90d' | 'all';
 export interface StatsCardOptions {
   period: StatsPeriod;
   scope: string;
+  /** The figures of the two pictures (referrals/stats-charts.ts); no pictures without them. */
+  charts?: ChartFigures;
+}
+
+interface BarSegment {
+  /** A column weight: the bars of one chart share one scale, the longest is BAR_SCALE. */
+  width: number;
+  style: 'good' | 'accent' | 'warning' | 'default';
+}
+
+interface BarRow {
+  label: string;
+  segments: BarSegment[];
+  value: string;
+}
+
+const BAR_SCALE = 100;
+
+/** One bar of `parts` (value and colour each) on a scale where `max` fills the row; the rest is blank. */
+function bar(label: string, parts: readonly { value: number; style: BarSegment['style'] }[], max: number, value: string): BarRow {
+  const segments: BarSegment[] = [];
+  let used = 0;
+  for (const part of parts) {
+    if (part.value <= 0) continue;
+    const width = Math.max(1, Math.round((part.value / max) * BAR_SCALE));
+    segments.push({ width, style: part.style });
+    used += width;
+  }
+  if (used < BAR_SCALE) segments.push({ width: BAR_SCALE - used, style: 'default' });
+  return { label, segments, value };
+}
+
+/** The two pictures: received per week against answered in time, and the open pipeline by stage. */
+function chartsData(locale: Locale, charts: ChartFigures | undefined, respondWithinMs: number) {
+  const n = (value: number) => formatNumber(locale, value);
+  const weeks = charts?.weekly ?? [];
+  const weekMax = Math.max(0, ...weeks.map((week) => week.received));
+  const stageMax = charts ? Math.max(0, ...PIPELINE_STAGES.map((stage) => charts.stages[stage])) : 0;
+  const duration = formatDuration(locale, respondWithinMs);
+  return {
+    weekly: {
+      show: weekMax > 0,
+      heading: t(locale, 'stats.chart.weekly'),
+      legend: t(locale, 'stats.chart.weeklyLegend', { duration }),
+      rows: weeks.map((week) =>
+        bar(
+          formatShortDate(locale, week.weekStart),
+          [
+            { value: week.answeredWithin, style: 'good' },
+            { value: week.received - week.answeredWithin, style: 'accent' },
+          ],
+          weekMax || 1,
+          t(locale, 'stats.chart.weekValue', { received: n(week.received), answered: n(week.answeredWithin) }),
+        ),
+      ),
+    },
+    stages: {
+      show: stageMax > 0,
+      heading: t(locale, 'stats.chart.stages'),
+      legend: t(locale, 'stats.chart.stagesLegend'),
+      rows: PIPELINE_STAGES.map((stage) =>
+        bar(
+          `${STATUS_ICON[stage]} ${t(locale, `substatus.${stage}`)}`,
+          [{ value: charts?.stages[stage] ?? 0, style: stage === 'Accepted' ? 'good' : 'accent' }],
+          stageMax || 1,
+          n(charts?.stages[stage] ?? 0),
+        ),
+      ),
+    },
+  };
 }
 
 const NONE = '—';
@@ -187,6 +269,7 @@ export function statsCardData(locale: Locale, stats: Stats, options: StatsCardOp
       hasMore: stats.sellers.length > shown.length,
       moreText: t(locale, 'list.more', { count: stats.sellers.length - shown.length }),
     },
+    charts: chartsData(locale, options.charts, stats.respondWithinMs),
     note: t(locale, 'stats.note', { duration }),
   };
 }

@@ -594,8 +594,11 @@ describe('manager views: stats, list, my, export (component)', function () {
   }
 
   it('stats (default 30d) in personal chat: a manager sees every channel; a seller only what they own or acted on', async () => {
-    const manager = readStatsCard(cardOf(await ask('stats', maria, 'personal')));
+    const managerCard = cardOf(await ask('stats', maria, 'personal'));
+    const manager = readStatsCard(managerCard);
     expect(manager).to.deep.equal(expectedStats(MIX, 720));
+    // The pictures: received per week, and the open pipeline by stage.
+    expect(JSON.stringify(managerCard)).to.include('"id":"stats-weekly"').and.include('"id":"stats-stages"');
     const seller = readStatsCard(cardOf(await ask('stats all', bruno, 'personal')));
     expect(seller).to.deep.equal(
       expectedStats(

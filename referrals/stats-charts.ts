@@ -1,0 +1,65 @@
+// The figures behind the stats card's two pictures. Pure: the caller passes the referrals it may
+// show, the window and `now` (the same StatsWindow as referrals/stats.ts).
+//
+//   weekly    for each of the last CHART_WEEKS calendar weeks (Monday 00:00 UTC to Sunday) that
+//             overlap the window W, ending with the week of W's end:
+//               received        referrals whose receivedDateTime lies in that week and in W
+//               answeredWithin  of those, the ones whose response time (responseTimeMs, from
+//                               createdDateTime) is at most respondWithinMs
+//   stages    the open pipeline NOW, not windowed: how many referrals are New/Pending,
+//             New/Received (classic, evaluating) and Active/Accepted.
+
+import type { Referral, Substatus } from './model.js';
+import { DEFAULT_POLICY } from './policy.js';
+import { responseTimeMs, type StatsWindow } from './stats.js';
+
+export const CHART_WEEKS = 8;
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+
+export interface WeekFigures {
+  /** Monday 00:00 UTC of the week (ISO). */
+  weekStart: string;
+  received: number;
+  answeredWithin: number;
+}
+
+export const PIPELINE_STAGES = ['Pending', 'Received', 'Accepted'] as const satisfies readonly Substatus[];
+export type PipelineStage = (typeof PIPELINE_STAGES)[number];
+
+export interface ChartFigures {
+  weekly: WeekFigures[];
+  stages: Record<PipelineStage, number>;
+}
+
+/** Monday 00:00 UTC of the week that holds `ms`. */
+export function weekStartOf(ms: number): number {
+  const day = Math.floor(ms / DAY_MS) * DAY_MS;
+  const weekday = (new Date(day).getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
+  return day - weekday * DAY_MS;
+}
+
+export function chartFigures(referrals: readonly Referral[], window: StatsWindow): ChartFigures {
+  const from = window.from?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const to = (window.to ?? window.now).getTime();
+  const respondWithinMs = window.respondWithinMs ?? DEFAULT_POLICY.respondWithinMs;
+  const lastWeek = weekStartOf(to);
+  const weeks: number[] = [];
+  for (let i = CHART_WEEKS - 1; i >= 0; i--) {
+    const start = lastWeek - i * WEEK_MS;
+    if (start + WEEK_MS > from) weeks.push(start);
+  }
+  const weekly = new Map(weeks.map((start) => [start, { weekStart: new Date(start).toISOString(), received: 0, answeredWithin: 0 }]));
+  const stages: Record<PipelineStage, number> = { Pending: 0, Received: 0, Accepted: 0 };
+  for (const referral of referrals) {
+    const received = Date.parse(referral.receivedDateTime);
+    const week = weekly.get(weekStartOf(received));
+    if (week && received >= from && received <= to) {
+      week.received++;
+      const ms = responseTimeMs(referral);
+      if (ms !== undefined && ms <= respondWithinMs) week.answeredWithin++;
+    }
+    if (referral.status !== 'Closed' && (PIPELINE_STAGES as readonly string[]).includes(referral.substatus)) stages[referral.substatus as PipelineStage]++;
+  }
+  return { weekly: [...weekly.values()], stages };
+}

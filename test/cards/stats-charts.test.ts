@@ -1,0 +1,80 @@
+// The stats card's two pictures: received per week against answered in time, and the open
+// pipeline by stage. The figures are checked against a count done here by hand, the bars against
+// the figures, and the card against the official SDK at 1.5 and Teams' 28 KB card limit.
+
+import { expect } from 'chai';
+import { LOCALES, t } from '../../cards/i18n.js';
+import { renderStats } from '../../cards/render.js';
+import { chartFigures, CHART_WEEKS, weekStartOf } from '../../referrals/stats-charts.js';
+import { stats } from '../../referrals/stats.js';
+import { ACCEPT, BOB, cardProblems, elementsOf, HOUR, makeRfi, run, T0 } from './support.js';
+
+const DAY = 24 * HOUR;
+// T0 is Monday 2 March 2026, 09:00 UTC.
+const now = new Date(T0 + 20 * DAY);
+
+/** A referral sent and received `daysAgo` before now, answered `answerHours` later (undefined: not yet), by Accept or Decline. */
+function referral(id: string, daysAgo: number, answerHours?: number, accept = false) {
+  const sent = now.getTime() - daysAgo * DAY;
+  const answerAt = answerHours === undefined ? undefined : (sent + answerHours * HOUR - T0) / HOUR;
+  const answer = accept ? ACCEPT : ({ type: 'decline', actor: BOB, reason: 'NotACustomer' } as const);
+  const built = run('inbox', answerAt === undefined ? [] : [[answerAt, answer]], makeRfi({ id, createdDateTime: new Date(sent).toISOString() }));
+  return { ...built, id, receivedDateTime: new Date(sent).toISOString() };
+}
+
+describe('stats card: the pictures', () => {
+  const referrals = [
+    referral('a', 1, 2), // this week (Mon 16 Mar … now 22 Mar): answered in time
+    referral('b', 2, 30), // this week: answered late
+    referral('c', 3), // this week: not answered
+    referral('d', 8, 1, true), // last week: accepted in time, still open
+    referral('e', 9, 1), // last week: in time
+    referral('f', 30), // five weeks ago
+  ];
+
+  it('counts received and answered-in-time per calendar week, and the open pipeline by stage, as counted by hand', () => {
+    const figures = chartFigures(referrals, { now });
+    expect(figures.weekly).to.have.length(CHART_WEEKS);
+    const byWeek = Object.fromEntries(figures.weekly.map((week) => [week.weekStart.slice(0, 10), [week.received, week.answeredWithin]]));
+    const iso = (daysAgo: number) => new Date(weekStartOf(now.getTime() - daysAgo * DAY)).toISOString().slice(0, 10);
+    expect(byWeek[iso(1)]).to.deep.equal([3, 1]);
+    expect(byWeek[iso(8)]).to.deep.equal([2, 2]);
+    expect(byWeek[iso(30)]).to.deep.equal([1, 0]);
+    expect(figures.weekly.reduce((sum, week) => sum + week.received, 0)).to.equal(6);
+    expect(figures.stages).to.deep.equal({ Pending: 2, Received: 0, Accepted: 1 });
+    expect(new Date(figures.weekly[0]!.weekStart).getUTCDay(), 'weeks start on Monday').to.equal(1);
+  });
+
+  it('a 7-day window shows only the weeks it overlaps', () => {
+    const figures = chartFigures(referrals, { now, from: new Date(now.getTime() - 7 * DAY) });
+    expect(figures.weekly).to.have.length(2);
+    expect(figures.weekly.reduce((sum, week) => sum + week.received, 0)).to.equal(3);
+  });
+
+  for (const locale of LOCALES) {
+    it(`(${locale}) the card parses at 1.5, stays under 28 KB, and each bar is as long as its figure`, () => {
+      const window = { now };
+      const card = renderStats(locale, stats(referrals, window), { period: 'all', scope: 's', charts: chartFigures(referrals, window) });
+      expect(cardProblems(card)).to.deep.equal([]);
+      expect(Buffer.byteLength(JSON.stringify(card))).to.be.below(28 * 1024);
+      const weekly = elementsOf(card).find((e) => e['id'] === 'stats-weekly')!;
+      expect(JSON.stringify(weekly)).to.include(t(locale, 'stats.chart.weekly'));
+      const bars = (weekly['items'] as Record<string, any>[]).filter((item) => item['type'] === 'ColumnSet');
+      expect(bars).to.have.length(CHART_WEEKS);
+      const segments = (row: Record<string, any>) => row['columns'][1].items[0].columns as { width: number; style: string }[];
+      for (const row of bars) expect(segments(row).reduce((sum, s) => sum + s.width, 0)).to.equal(100);
+      // This week: 3 received (the longest bar, no blank), 1 in time (a third in green).
+      const thisWeek = segments(bars.at(-1)!);
+      expect(thisWeek.map((s) => s.style)).to.deep.equal(['good', 'accent']);
+      expect(thisWeek[0]!.width).to.equal(33);
+      const stages = elementsOf(card).find((e) => e['id'] === 'stats-stages')!;
+      expect(JSON.stringify(stages)).to.include(t(locale, 'substatus.Pending'));
+    });
+  }
+
+  it('with nothing received, no picture', () => {
+    const card = renderStats('en', stats([], { now }), { period: '7d', scope: 's', charts: chartFigures([], { now }) });
+    expect(cardProblems(card)).to.deep.equal([]);
+    expect(elementsOf(card).some((e) => e['id'] === 'stats-weekly' || e['id'] === 'stats-stages')).to.equal(false);
+  });
+});
