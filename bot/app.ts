@@ -67,7 +67,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     throw new StartupError(`DATA_DIR (${config.dataDir}) cannot be used: ${(error as Error).message}`, { cause: error });
   }
 
-  const deps: CommandDeps = { store, policy: config.policy, clock, plan: createPlanner(store) };
+  const deps: CommandDeps = { store, policy: config.policy, clock, plan: createPlanner(store), usdRates: config.usdRates };
   const adapter = createAdapter(config, log);
 
   // find-my-way's default 100-character limit on a path parameter would make GET /api/referrals/:id

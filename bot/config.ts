@@ -51,6 +51,8 @@ export interface Config {
   outboxMaxAttempts: number;
   /** Outbox delivery: longest wait between two attempts. OUTBOX_MAX_BACKOFF, default 5 min. */
   outboxMaxBackoffMs: number;
+  /** Units of each currency per 1 USD (USD_RATES, e.g. "EUR=0.92,GBP=0.79"): the pipeline total and the deal-registration threshold. */
+  usdRates: Record<string, number>;
 }
 
 export class ConfigError extends Error {
@@ -136,6 +138,23 @@ function port(env: Env): number {
   return value;
 }
 
+const CURRENCY_CODES = new Set(Intl.supportedValuesOf('currency'));
+
+/** USD_RATES: "EUR=0.92,GBP=0.79", units of a currency per 1 USD; empty = no conversion. */
+function usdRatesVar(env: Env): Record<string, number> {
+  const rates: Record<string, number> = {};
+  for (const item of list(env, 'USD_RATES')) {
+    const match = /^([A-Za-z]{3})\s*=\s*(\d+(?:\.\d+)?)$/.exec(item);
+    const code = match?.[1]?.toUpperCase();
+    const rate = Number(match?.[2]);
+    if (!match || !code || !CURRENCY_CODES.has(code) || !(rate > 0)) {
+      throw new ConfigError('USD_RATES', `"${item}" is not CODE=rate with an ISO 4217 code and a rate above 0 (example: EUR=0.92,GBP=0.79)`);
+    }
+    rates[code] = rate;
+  }
+  return rates;
+}
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function guidList(env: Env, name: string): string[] {
@@ -204,6 +223,7 @@ export function readConfig(env: Env = process.env): Config {
     sendTimeoutMs: durationVar(env, 'SEND_TIMEOUT', 'PT15S'),
     outboxMaxAttempts: positiveInteger(env, 'OUTBOX_MAX_ATTEMPTS', 8, 100),
     outboxMaxBackoffMs: durationVar(env, 'OUTBOX_MAX_BACKOFF', 'PT5M'),
+    usdRates: usdRatesVar(env),
   };
 }
 

@@ -40,7 +40,8 @@
 // Snapshot — NOW, not windowed:
 //   pipeline            per currency, the sum of details.dealValue of the open deals (Active /
 //                       Accepted), and how many open deals there are (`openDeals`, with or without
-//                       a value)
+//                       a value); totalUsd: Σ value / usdRates[currency] over the currencies with a
+//                       rate (USD at 1), null when none has; uncounted: the currencies without one
 //
 // Per seller — a row per person who appears below, keyed by AAD object id (name: the latest seen):
 //   accepted            referrals this person accepted (owner) with acceptedDateTime ∈ W
@@ -63,6 +64,8 @@ export interface StatsWindow {
   now: Date;
   /** The recommended response time (policy.respondWithinMs). Default 24 h. */
   respondWithinMs?: number;
+  /** Units of a currency per 1 USD, for the pipeline total (USD needs none). */
+  usdRates?: Readonly<Record<string, number>>;
 }
 
 export interface Ratio {
@@ -98,7 +101,14 @@ export interface Stats {
   expired: number;
   win: { won: number; lost: number; rate: number | null };
   wonValue: MoneyByCurrency;
-  pipeline: { openDeals: number; value: MoneyByCurrency };
+  pipeline: {
+    openDeals: number;
+    value: MoneyByCurrency;
+    /** Every currency of `value` converted to USD and added up; null when no currency could be. */
+    totalUsd: number | null;
+    /** Currencies of `value` left out of totalUsd: no rate for them. */
+    uncounted: string[];
+  };
   sellers: SellerStats[];
 }
 
@@ -149,6 +159,17 @@ function addMoney(totals: Map<string, number>, referral: Referral): void {
 
 function moneyList(totals: Map<string, number>): MoneyByCurrency {
   return [...totals].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([currency, value]) => ({ currency, value }));
+}
+
+function pipelineTotal(value: MoneyByCurrency, usdRates: Readonly<Record<string, number>>): { totalUsd: number | null; uncounted: string[] } {
+  let total: number | null = null;
+  const uncounted: string[] = [];
+  for (const amount of value) {
+    const rate = amount.currency === 'USD' ? 1 : usdRates[amount.currency];
+    if (rate === undefined || !(rate > 0)) uncounted.push(amount.currency);
+    else total = (total ?? 0) + amount.value / rate;
+  }
+  return { totalUsd: total, uncounted };
 }
 
 export function stats(referrals: readonly Referral[], window: StatsWindow): Stats {
@@ -245,7 +266,7 @@ export function stats(referrals: readonly Referral[], window: StatsWindow): Stat
     expired: acceptance.expired,
     win: { ...win, rate: ratio(win.won, win.won + win.lost) },
     wonValue: moneyList(wonValue),
-    pipeline: { openDeals, value: moneyList(pipelineValue) },
+    pipeline: { openDeals, value: moneyList(pipelineValue), ...pipelineTotal(moneyList(pipelineValue), window.usdRates ?? {}) },
     sellers: [...sellers]
       .map(([id, row]) => ({ id, name: row.name, accepted: row.accepted, won: row.won, lost: row.lost, medianResponseMs: median(row.responses) }))
       .filter((row) => row.accepted + row.won + row.lost > 0 || row.medianResponseMs !== null)

@@ -144,6 +144,7 @@ export async function handleCardAction(deps: CardActionDeps, verb: unknown, data
         flow: referral.flow,
         referral,
         ...(context.timeZone !== undefined && { timeZone: context.timeZone }),
+        ...(deps.commands.usdRates && { usdRates: deps.commands.usdRates }),
       });
       if (!parsedForm.ok) {
         return cardAnswer(renderForm(form, referral, formOptions(deps, context), { values: action.inputs, errors: parsedForm.errors }));
@@ -170,5 +171,10 @@ function visibleHere(record: ReferralRecord, context: ActionContext): boolean {
 }
 
 function formOptions(deps: CardActionDeps, context: ActionContext) {
-  return { locale: context.locale, now: deps.commands.clock(), ...(context.timeZone !== undefined && { timeZone: context.timeZone }) };
+  return {
+    locale: context.locale,
+    now: deps.commands.clock(),
+    ...(context.timeZone !== undefined && { timeZone: context.timeZone }),
+    ...(deps.commands.usdRates && { usdRates: deps.commands.usdRates }),
+  };
 }

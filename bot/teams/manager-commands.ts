@@ -16,6 +16,7 @@ export interface ManagerViewDeps {
   store: Store;
   policy: Policy;
   clock: Clock;
+  usdRates?: Readonly<Record<string, number>>;
 }
 
 export const STATS_PERIODS: Readonly<Record<StatsPeriod, number | undefined>> = {
@@ -93,7 +94,7 @@ export function managerViewCommands(deps: ManagerViewDeps): Record<'list' | 'sta
       const visible = (await recentAndOpenRecords(deps.store, from?.toISOString()))
         .filter((record) => mayViewRecord(record, context))
         .map((record) => record.referral);
-      const window = { ...(from && { from }), now, respondWithinMs: deps.policy.respondWithinMs };
+      const window = { ...(from && { from }), now, respondWithinMs: deps.policy.respondWithinMs, ...(deps.usdRates && { usdRates: deps.usdRates }) };
       const charts = chartFigures(visible, window);
       return [{ card: renderStats(context.locale, stats(visible, window), { period: word, scope: scopeText(context), charts }) }];
     },

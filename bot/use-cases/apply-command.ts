@@ -34,6 +34,8 @@ export interface CommandDeps {
   policy: Policy;
   clock: Clock;
   plan: MessagePlanner;
+  /** Units of a currency per 1 USD (USD_RATES): the deal-registration threshold and the pipeline total. */
+  usdRates?: Readonly<Record<string, number>>;
 }
 
 export type CommandResult =

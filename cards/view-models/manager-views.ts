@@ -215,6 +215,17 @@ function rateText(locale: Locale, count: number, of: number, share: number | nul
 
 const fact = (title: string, value: string) => ({ title, value });
 
+/** "≈ USD 180,000 in all" when the pipeline is in more than USD alone and rates (USD_RATES) allow a sum. */
+function pipelineTotalFacts(locale: Locale, stats: Stats) {
+  const { value, totalUsd, uncounted } = stats.pipeline;
+  // Only when a rate turned some other currency into USD: a "total" of the USD part alone says nothing.
+  const converted = value.some((amount) => amount.currency !== 'USD' && !uncounted.includes(amount.currency));
+  if (!converted || totalUsd === null) return [];
+  const total = t(locale, 'stats.pipelineTotalValue', { value: formatMoney(locale, Math.round(totalUsd), 'USD') });
+  const without = uncounted.length === 0 ? '' : ` ${t(locale, 'stats.pipelineTotalWithout', { currencies: uncounted.join(', ') })}`;
+  return [fact(t(locale, 'stats.pipelineTotal'), `${total}${without}`)];
+}
+
 export function statsCardData(locale: Locale, stats: Stats, options: StatsCardOptions) {
   const n = (value: number) => formatNumber(locale, value);
   const stateFacts = SUBSTATUSES.filter((substatus: Substatus) => stats.byState[substatus] > 0).map((substatus) =>
@@ -256,6 +267,7 @@ export function statsCardData(locale: Locale, stats: Stats, options: StatsCardOp
             ? NONE
             : t(locale, 'stats.pipelineValue', { value: moneyText(locale, stats.pipeline.value), count: n(stats.pipeline.openDeals) }),
         ),
+        ...pipelineTotalFacts(locale, stats),
       ],
     },
     sellers: {

@@ -62,6 +62,9 @@ describe('config', () => {
     ['INTAKE_API_KEY', { ...APP, INTAKE_API_KEY: '' }],
     ['ALLOWED_TENANTS', { ALLOWED_TENANTS: 'contoso' }],
     ['MANAGER_IDS', { MANAGER_IDS: 'boss' }],
+    ['USD_RATES', { USD_RATES: 'EUR:0.92' }],
+    ['USD_RATES', { USD_RATES: 'XYZ=1' }],
+    ['USD_RATES', { USD_RATES: 'EUR=0' }],
   ];
   for (const [variable, env] of bad) {
     it(`rejects a bad ${variable} with a message naming it (${JSON.stringify(env[variable] ?? '')})`, () => {
@@ -71,4 +74,9 @@ describe('config', () => {
         .that.includes(variable);
     });
   }
+
+  it('reads USD_RATES as units per USD, codes upper-cased', () => {
+    expect(readConfig({ USD_RATES: 'eur=0.92, GBP = 0.79' }).usdRates).to.deep.equal({ EUR: 0.92, GBP: 0.79 });
+    expect(readConfig({}).usdRates).to.deep.equal({});
+  });
 });

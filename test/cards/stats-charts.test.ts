@@ -78,3 +78,24 @@ describe('stats card: the pictures', () => {
     expect(elementsOf(card).some((e) => e['id'] === 'stats-weekly' || e['id'] === 'stats-stages')).to.equal(false);
   });
 });
+
+describe('stats card: the pipeline in USD', () => {
+  it('adds the open deals up in USD with USD_RATES, and names a currency it could not convert', () => {
+    const eur = { ...run('inbox', [[1, ACCEPT]], makeRfi({ id: 'eur' })), id: 'eur' };
+    const chf = {
+      ...run(
+        'inbox',
+        [[1, { ...ACCEPT, fields: { ...(ACCEPT as { fields: object }).fields, currency: 'CHF', dealValue: 500 } } as typeof ACCEPT]],
+        makeRfi({ id: 'chf' }),
+      ),
+      id: 'chf',
+    };
+    const window = { now, usdRates: { EUR: 0.5 } };
+    const card = renderStats('en', stats([eur, chf], window), { period: 'all', scope: 's' });
+    expect(cardProblems(card)).to.deep.equal([]);
+    const facts = elementsOf(card).find((e) => e['id'] === 'stats-outcomes')!['facts'] as { title: string; value: string }[];
+    expect(facts.find((f) => f.title === t('en', 'stats.pipelineTotal'))?.value).to.equal('≈ USD 100,000 in all (without CHF: no rate in USD_RATES)');
+    const withoutRates = renderStats('en', stats([eur, chf], { now }), { period: 'all', scope: 's' });
+    expect(JSON.stringify(withoutRates)).not.to.include(t('en', 'stats.pipelineTotal'));
+  });
+});

@@ -126,6 +126,9 @@ describe('referrals: stats', () => {
         { currency: 'EUR', value: 20_000 },
         { currency: 'GBP', value: 7_000 },
       ],
+      // No USD_RATES: nothing can be added up across currencies.
+      totalUsd: null,
+      uncounted: ['EUR', 'GBP'],
     });
     expect(figures.sellers).to.deep.equal([
       // Alice: accepted A, E, H, I; won A, I; first responses A 2 h, E 4 h, H 5 h, I 3 h → (3 + 4) / 2.
@@ -167,14 +170,23 @@ describe('referrals: stats', () => {
     expect(figures.acceptance.rate).to.equal(null);
     expect(figures.win.rate).to.equal(null);
     expect(figures.answeredWithin.share).to.equal(null);
-    expect(figures.pipeline).to.deep.equal({ openDeals: 0, value: [] });
+    expect(figures.pipeline).to.deep.equal({ openDeals: 0, value: [], totalUsd: null, uncounted: [] });
   });
 
   it('a deal without a currency counts as USD; one without a value adds nothing but is an open deal', () => {
     const noCurrency = tell(makeRfi({ id: 'X' }), d(0), [[d(0, 1), accept(ALICE, 300, undefined)]], NOW, inbox);
     const noValue = tell(makeRfi({ id: 'Y' }), d(0), [[d(0, 1), accept(ALICE, undefined, 'EUR')]], NOW, inbox);
     const figures = stats([noCurrency, noValue], { now: NOW });
-    expect(figures.pipeline).to.deep.equal({ openDeals: 2, value: [{ currency: 'USD', value: 300 }] });
+    expect(figures.pipeline).to.deep.equal({ openDeals: 2, value: [{ currency: 'USD', value: 300 }], totalUsd: 300, uncounted: [] });
+  });
+
+  it('with USD_RATES the open pipeline adds up in USD; a currency without a rate is named, not guessed', () => {
+    const eur = tell(makeRfi({ id: 'E1' }), d(0), [[d(0, 1), accept(ALICE, 9_200, 'EUR')]], NOW, inbox);
+    const usd = tell(makeRfi({ id: 'U1' }), d(0), [[d(0, 1), accept(ALICE, 1_000, 'USD')]], NOW, inbox);
+    const chf = tell(makeRfi({ id: 'C1' }), d(0), [[d(0, 1), accept(ALICE, 500, 'CHF')]], NOW, inbox);
+    const figures = stats([eur, usd, chf], { now: NOW, usdRates: { EUR: 0.92 } });
+    expect(figures.pipeline.totalUsd).to.be.closeTo(9_200 / 0.92 + 1_000, 1e-6);
+    expect(figures.pipeline.uncounted).to.deep.equal(['CHF']);
   });
 
   it('response time, first responder, median and nearest-rank percentile', () => {
