@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { LOCALES, t } from '../../cards/i18n.js';
 import { renderStats } from '../../cards/render.js';
 import { chartFigures, CHART_WEEKS, weekStartOf } from '../../referrals/stats-charts.js';
+import type { Command } from '../../referrals/commands.js';
 import { stats } from '../../referrals/stats.js';
 import { ACCEPT, BOB, cardProblems, elementsOf, HOUR, makeRfi, run, T0 } from './support.js';
 
@@ -82,14 +83,13 @@ describe('stats card: the pictures', () => {
 describe('stats card: the pipeline in USD', () => {
   it('adds the open deals up in USD with USD_RATES, and names a currency it could not convert', () => {
     const eur = { ...run('inbox', [[1, ACCEPT]], makeRfi({ id: 'eur' })), id: 'eur' };
-    const chf = {
-      ...run(
-        'inbox',
-        [[1, { ...ACCEPT, fields: { ...(ACCEPT as { fields: object }).fields, currency: 'CHF', dealValue: 500 } } as typeof ACCEPT]],
-        makeRfi({ id: 'chf' }),
-      ),
-      id: 'chf',
+    const acceptChf: Command = {
+      type: 'accept',
+      actor: BOB,
+      fields: { dealValue: 500, currency: 'CHF', closingDateTime: '2026-06-30T00:00:00.000Z' },
+      contacts: [],
     };
+    const chf = { ...run('inbox', [[1, acceptChf]], makeRfi({ id: 'chf' })), id: 'chf' };
     const window = { now, usdRates: { EUR: 0.5 } };
     const card = renderStats('en', stats([eur, chf], window), { period: 'all', scope: 's' });
     expect(cardProblems(card)).to.deep.equal([]);

@@ -3,11 +3,12 @@
 // a stranger's personal chat gets "not found", sees no customer data and changes nothing.
 
 import { expect } from 'chai';
-import { sendActivity, sendInvoke } from '../support/bot-client.js';
+import { sendInvoke } from '../support/bot-client.js';
+import { cardInEmea } from '../support/channel-card.js';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
-import { getReferral, postReferral, sampleRfi } from '../support/intake-client.js';
+import { getReferral } from '../support/intake-client.js';
 import { removeDir, startService, type TestService } from '../support/start-service.js';
-import { cardAction, channelMention, fixture, installationUpdate, type TeamsFixture } from '../support/teams-activities.js';
+import { cardAction, fixture, type TeamsFixture } from '../support/teams-activities.js';
 
 const { anna, bruno, maria } = fixture.users;
 const EMEA = fixture.team.emea;
@@ -36,13 +37,7 @@ describe('card actions are scoped to where the card is (component)', function ()
   beforeEach(async () => {
     fake = await startFakeConnector();
     service = await startService({ MANAGER_IDS: maria.aadObjectId });
-    await sendActivity(service.url, installationUpdate('add', { serviceUrl: fake.url }));
-    await sendActivity(service.url, channelMention('subscribe', { serviceUrl: fake.url, channel: EMEA }));
-    expect((await postReferral(service.url, sampleRfi('scoped', { createdDateTime: undefined }))).status).to.equal(201);
-    const post = await fake.waitFor((requests) =>
-      requests.find((r) => r.outcome === 'ok' && r.method === 'POST' && JSON.stringify(r.body).includes('"referralId":"scoped"')),
-    );
-    cardId = post.messageId as string;
+    cardId = await cardInEmea(service.url, fake, 'scoped');
     before = (await getReferral(service.url, 'scoped')).body as Record<string, unknown>;
     version = before['version'] as number;
   });

@@ -9,16 +9,17 @@ import { gzipSync } from 'node:zlib';
 import { parseCardAction } from '../../cards/actions.js';
 import { parseForm } from '../../referrals/forms.js';
 import { FORM_NAMES } from '../../referrals/form-fields.js';
-import { sendActivity, sendInvoke } from '../support/bot-client.js';
+import { sendInvoke } from '../support/bot-client.js';
+import { cardInEmea, recordFiles } from '../support/channel-card.js';
 import { filesUnder } from '../support/data-dir.js';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
 import { getReferral, postReferral, request, sampleRfi } from '../support/intake-client.js';
 import { removeDir, startService, type TestService } from '../support/start-service.js';
-import { cardAction, channelMention, fixture, installationUpdate } from '../support/teams-activities.js';
+import { cardAction } from '../support/teams-activities.js';
 
 const SEED = 20261203;
 let runs = 0;
-const recordFiles = async (service: TestService) => (await filesUnder(service.dataDir)).filter((name) => /^open\/[0-9a-f]{32}\.json$/.test(name));
+const storedRecords = async (service: TestService) => recordFiles(await filesUnder(service.dataDir));
 
 /** An RFI with one field (at any depth) replaced by an arbitrary JSON value, or removed. */
 const mutatedRfi = fc
@@ -80,12 +81,12 @@ describe('fuzz: outside input never breaks the service (component)', function ()
     it('a referral with any one field changed: 201/200 or a 400 that stores nothing; never a 5xx', async () => {
       await fc.assert(
         fc.asyncProperty(mutatedRfi, async (rfi) => {
-          const before = await recordFiles(service);
+          const before = await storedRecords(service);
           const res = await postReferral(service.url, rfi);
           expect(res.status, JSON.stringify(res.body)).to.be.oneOf([200, 201, 400]);
           if (res.status === 400) {
             expect(res.body.error).to.be.a('string');
-            expect(await recordFiles(service)).to.deep.equal(before);
+            expect(await storedRecords(service)).to.deep.equal(before);
             if (typeof rfi['id'] === 'string' && rfi['id'].length < 150) expect((await getReferral(service.url, rfi['id'])).status).to.be.oneOf([404, 400]);
           }
         }),
@@ -96,7 +97,7 @@ describe('fuzz: outside input never breaks the service (component)', function ()
     it('any bytes with any content type and encoding: a 4xx in the one error shape that stores nothing, or a referral; never a 5xx', async () => {
       await fc.assert(
         fc.asyncProperty(hostileBody, async ({ bytes, gzip, contentType, encoding }) => {
-          const before = await recordFiles(service);
+          const before = await storedRecords(service);
           const headers: Record<string, string> = {
             ...(contentType !== '' && { 'content-type': contentType }),
             ...(encoding && { 'content-encoding': encoding }),
@@ -105,7 +106,7 @@ describe('fuzz: outside input never breaks the service (component)', function ()
           expect(res.status).to.be.below(500);
           if (res.status >= 400) {
             expect(Object.keys(res.body as object)).to.include('error');
-            expect(await recordFiles(service)).to.deep.equal(before);
+            expect(await storedRecords(service)).to.deep.equal(before);
           }
         }),
         { numRuns: 300, seed: SEED },
@@ -147,13 +148,7 @@ describe('fuzz: outside input never breaks the service (component)', function ()
       before(async () => {
         fake = await startFakeConnector();
         service = await startService();
-        await sendActivity(service.url, installationUpdate('add', { serviceUrl: fake.url }));
-        await sendActivity(service.url, channelMention('subscribe', { serviceUrl: fake.url, channel: fixture.team.emea }));
-        expect((await postReferral(service.url, sampleRfi('fuzzed-card', { createdDateTime: undefined }))).status).to.equal(201);
-        const post = await fake.waitFor((requests) =>
-          requests.find((r) => r.outcome === 'ok' && r.method === 'POST' && JSON.stringify(r.body).includes('fuzzed-card')),
-        );
-        cardId = post.messageId as string;
+        cardId = await cardInEmea(service.url, fake, 'fuzzed-card');
       });
       after(async () => {
         await service.stop();

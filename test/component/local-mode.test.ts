@@ -6,10 +6,10 @@ import { expect } from 'chai';
 import { request as httpRequest } from 'node:http';
 import { sendInvoke } from '../support/bot-client.js';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
-import { getReferral, postReferral, request, sampleRfi } from '../support/intake-client.js';
+import { getReferral, request, sampleRfi } from '../support/intake-client.js';
 import { serviceForEachTest } from '../support/start-service.js';
-import { cardAction, channelMention, fixture, installationUpdate } from '../support/teams-activities.js';
-import { sendActivity } from '../support/bot-client.js';
+import { cardAction } from '../support/teams-activities.js';
+import { cardInEmea } from '../support/channel-card.js';
 
 /** A request with a Host header of our choosing (fetch does not let a caller set it). */
 function withHost(url: string, host: string, method = 'GET', body?: string): Promise<{ status: number; body: string }> {
@@ -85,12 +85,7 @@ describe('local mode (component)', () => {
     });
 
     it('"Won" on a New referral says it is not available while New, not that the referral is closed', async () => {
-      await sendActivity(service().url, installationUpdate('add', { serviceUrl: fake.url }));
-      await sendActivity(service().url, channelMention('subscribe', { serviceUrl: fake.url, channel: fixture.team.emea }));
-      expect((await postReferral(service().url, sampleRfi('won-on-new', { createdDateTime: undefined }))).status).to.equal(201);
-      const post = await fake.waitFor((requests) =>
-        requests.find((r) => r.outcome === 'ok' && r.method === 'POST' && JSON.stringify(r.body).includes('"referralId":"won-on-new"')),
-      );
+      const cardId = await cardInEmea(service().url, fake, 'won-on-new');
       const { version } = (await getReferral(service().url, 'won-on-new')).body as { version: number };
       const res = await sendInvoke(
         service().url,
@@ -98,7 +93,7 @@ describe('local mode (component)', () => {
           serviceUrl: fake.url,
           verb: 'submit',
           data: { referralId: 'won-on-new', version, form: 'won' },
-          cardActivityId: post.messageId as string,
+          cardActivityId: cardId,
         }),
       );
       const shown = JSON.stringify(res.body);
