@@ -9,6 +9,7 @@ import type { Store } from '../storage/store.js';
 import { createAdapter } from './teams/adapter.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
+import { getDisplayTimeZone, setDisplayTimeZone } from '../cards/index.js';
 import { DigestTimer } from './timers/digest.js';
 import { mountExportRoute } from './http/export-route.js';
 import { mountHealthRoute } from './http/health-route.js';
@@ -60,6 +61,9 @@ export interface App {
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
+  // Process-wide, like the locale catalogs; put back on stop for the next app in this process (tests).
+  const previousTimeZone = getDisplayTimeZone();
+  setDisplayTimeZone(config.displayTimeZone);
   const store = new LowdbStore({ dataDir: config.dataDir });
   try {
     await store.open();
@@ -160,6 +164,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       // Sends under way finish (bounded by SEND_TIMEOUT) and are recorded before the store closes.
       await sender.stop();
       await store.close();
+      setDisplayTimeZone(previousTimeZone);
       log.info('stopped');
     })());
   return { url, port, store, commands: deps, scheduler, sender, ...(digest && { digest }), stop };

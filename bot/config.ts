@@ -8,7 +8,7 @@ import dayjs from 'dayjs';
 import duration from 'dayjs/plugin/duration.js';
 import { FLOWS, type Flow } from '../referrals/model.js';
 import type { Policy } from '../referrals/policy.js';
-import { parseWorkingHours, WorkingHoursError, type WorkingHours } from '../referrals/working-hours.js';
+import { parseTimeZone, parseWorkingHours, WorkingHoursError, type WorkingHours } from '../referrals/working-hours.js';
 import { DigestScheduleError, parseDigestAt, type DigestSchedule } from '../referrals/digest-schedule.js';
 
 dayjs.extend(duration);
@@ -53,6 +53,8 @@ export interface Config {
   outboxMaxBackoffMs: number;
   /** Units of each currency per 1 USD (USD_RATES, e.g. "EUR=0.92,GBP=0.79"): the pipeline total and the deal-registration threshold. */
   usdRates: Record<string, number>;
+  /** The zone cards and messages show moments in: DISPLAY_TIME_ZONE, default WORKING_HOURS' zone, else DIGEST_AT's, else UTC. */
+  displayTimeZone: string;
 }
 
 export class ConfigError extends Error {
@@ -109,6 +111,18 @@ function digestAtVar(env: Env): DigestSchedule | undefined {
     return parseDigestAt(value);
   } catch (error) {
     if (error instanceof DigestScheduleError) throw new ConfigError('DIGEST_AT', error.message);
+    throw error;
+  }
+}
+
+/** DISPLAY_TIME_ZONE: an IANA name; empty = the zone the team already named for its hours or digest. */
+function displayTimeZoneVar(env: Env, fallback: string): string {
+  const value = text(env, 'DISPLAY_TIME_ZONE');
+  if (value === '') return fallback;
+  try {
+    return parseTimeZone(value);
+  } catch (error) {
+    if (error instanceof WorkingHoursError) throw new ConfigError('DISPLAY_TIME_ZONE', error.message);
     throw error;
   }
 }
@@ -224,6 +238,7 @@ export function readConfig(env: Env = process.env): Config {
     outboxMaxAttempts: positiveInteger(env, 'OUTBOX_MAX_ATTEMPTS', 8, 100),
     outboxMaxBackoffMs: durationVar(env, 'OUTBOX_MAX_BACKOFF', 'PT5M'),
     usdRates: usdRatesVar(env),
+    displayTimeZone: displayTimeZoneVar(env, workingHoursSpec?.timeZone ?? digestSchedule?.timeZone ?? 'UTC'),
   };
 }
 

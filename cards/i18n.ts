@@ -66,8 +66,8 @@ const BCP47: Record<Locale, string> = { en: 'en-GB', ru: 'ru-RU' };
 
 /**
  * A date-only value (a close date, stored at UTC midnight) in the reader's words: "31 Dec 2026",
- * "31 дек. 2026 г.". Formatted in UTC on purpose: Teams' {{DATE()}} would shift it to the reader's
- * zone and show the day before west of Greenwich.
+ * "31 дек. 2026 г.". Formatted in UTC on purpose, whatever the display zone: a whole day shown in
+ * a zone west of Greenwich would become the day before.
  */
 export function formatDate(locale: Locale, iso: string): string {
   const ms = Date.parse(iso);
@@ -82,22 +82,40 @@ export function formatShortDate(locale: Locale, iso: string): string {
   return new Intl.DateTimeFormat(BCP47[locale], { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(ms);
 }
 
-/** A moment for plain-text messages (no {{DATE}} there): "21 Nov 2026, 10:00 UTC". */
-export function formatDateTimeUtc(locale: Locale, iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso;
-  return `${new Intl.DateTimeFormat(BCP47[locale], { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(ms)} UTC`;
+/**
+ * The zone every moment is shown in (DISPLAY_TIME_ZONE, set once at start-up). Cards are rendered
+ * by the bot, not with Teams' {{DATE()}}: the client would format them in its own language, so a
+ * Russian card read in an English client showed English dates beside Russian close dates.
+ */
+let displayTimeZone = 'UTC';
+
+/** Sets the zone of formatDateTime(); the name must be one Intl knows (the config module checks). */
+export function setDisplayTimeZone(zone: string): void {
+  new Intl.DateTimeFormat('en', { timeZone: zone }); // throws RangeError on an unknown zone
+  displayTimeZone = zone;
+}
+
+export function getDisplayTimeZone(): string {
+  return displayTimeZone;
 }
 
 /**
- * Teams' own date/time functions for a TextBlock: rendered in each reader's zone and locale.
- * The official pattern takes no fractional seconds, so they are cut off.
+ * A moment in the reader's words, in the display zone and named so: "21 Nov 2026, 10:00 UTC",
+ * "21 нояб. 2026 г., 11:00 GMT+1". The date part is formatDate()'s, so one card reads one style.
  */
-export function dateTimeToken(iso: string): string {
+export function formatDateTime(locale: Locale, iso: string): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
-  const rfc3339 = new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  return `{{DATE(${rfc3339}, SHORT)}} {{TIME(${rfc3339})}}`;
+  return new Intl.DateTimeFormat(BCP47[locale], {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone: displayTimeZone,
+    timeZoneName: 'short',
+  }).format(ms);
 }
 
 export function formatNumber(locale: Locale, value: number): string {

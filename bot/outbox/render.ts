@@ -15,7 +15,7 @@ import {
 } from '../../cards/index.js';
 import type { Policy } from '../../referrals/policy.js';
 import type { OutboxItem, ReferralRecord, StoreState } from '../../storage/store.js';
-import { localeOf } from '../use-cases/bot-state.js';
+import { localeOf, notifiedOf, type Person } from '../use-cases/bot-state.js';
 import { parseDigestParams } from '../timers/digest.js';
 
 export interface OutgoingMessage {
@@ -24,8 +24,19 @@ export interface OutgoingMessage {
   mentions?: { id: string; name: string }[];
 }
 
-/** Thread replies that ask the owner to act: Teams notifies only whom a message @mentions. */
-const OWNER_MUST_ACT: ReadonlySet<string> = new Set(['closeDatePassed']);
+/**
+ * Thread replies that ask someone to act: Teams notifies only whom a message @mentions. The owner
+ * when there is one; for a referral nobody has taken yet, the people its channel named
+ * (`settings notify`).
+ */
+const SOMEONE_MUST_ACT: ReadonlySet<string> = new Set(['reminded', 'expiryWarned', 'closeDatePassed']);
+
+function withMentions(text: string, people: readonly Person[]): OutgoingMessage {
+  if (people.length === 0) return { text };
+  // The name inside <at> must match the mention entity; angle brackets would end the tag.
+  const named = people.map((person) => ({ id: person.id, name: person.name.replace(/[<>]/g, '') }));
+  return { text: `${named.map((person) => `<at>${person.name}</at>`).join(' ')} ${text}`, mentions: named };
+}
 
 export interface RenderContext {
   defaultLocale: Locale;
@@ -49,13 +60,9 @@ export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | unde
       if (item.kind === 'personal') {
         return { attachments: [cardAttachment(renderNotice(locale, { title: escapeMarkdown(record.referral.name), text, referralId: record.referral.id }))] };
       }
+      if (!SOMEONE_MUST_ACT.has(event.type)) return { text };
       const owner = record.referral.owner;
-      if (owner && OWNER_MUST_ACT.has(event.type)) {
-        // The name inside <at> must match the mention entity; angle brackets would end the tag.
-        const name = owner.name.replace(/[<>]/g, '');
-        return { text: `<at>${name}</at> ${text}`, mentions: [{ id: owner.id, name }] };
-      }
-      return { text };
+      return withMentions(text, owner ? [owner] : notifiedOf(state, item.target));
     }
     case 'welcome':
       return { attachments: [cardAttachment(renderWelcome(locale, context.policy.respondWithinMs))] };

@@ -12,7 +12,7 @@ import {
   type TeamsChannelData,
 } from 'botbuilder';
 import { t, type Locale } from '../../cards/index.js';
-import { channelKey, localeOf, userKey, type ConversationTarget, type StoredReference } from '../use-cases/bot-state.js';
+import { channelKey, localeOf, MAX_NOTIFIED, userKey, type ConversationTarget, type Person, type StoredReference } from '../use-cases/bot-state.js';
 import { errorAnswer, handleCardAction, type ActionContext } from './card-actions.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -100,6 +100,20 @@ export function targetFrom(activity: Activity, now: Date): ConversationTarget {
     active: true,
     updatedAt: now.toISOString(),
   };
+}
+
+/** The people a message @mentions, the bot itself left out; at most a screenful, each once, names bounded. */
+function mentionedPeople(activity: Activity): Person[] {
+  const people: Person[] = [];
+  for (const entity of activity.entities ?? []) {
+    const mentioned = (entity as { type?: unknown; mentioned?: { id?: unknown; name?: unknown } }).mentioned;
+    if (entity.type !== 'mention' || typeof mentioned?.id !== 'string' || mentioned.id === '' || mentioned.id.length > 200) continue;
+    if (mentioned.id === activity.recipient?.id) continue;
+    if (people.some((person) => person.id === mentioned.id) || people.length >= MAX_NOTIFIED) continue;
+    const name = typeof mentioned.name === 'string' && mentioned.name.trim() !== '' ? mentioned.name.trim().slice(0, 100) : mentioned.id;
+    people.push({ id: mentioned.id, name });
+  }
+  return people;
 }
 
 export class ReferralDeskBot extends TeamsActivityHandler {
@@ -192,6 +206,8 @@ export class ReferralDeskBot extends TeamsActivityHandler {
         locale,
         isManager: this.isManager(activity),
         actor: { id: activity.from.aadObjectId ?? activity.from.id, name: activity.from.name ?? activity.from.id },
+        mentioned: mentionedPeople(activity),
+        writer: { id: activity.from.id, name: activity.from.name ?? activity.from.id },
       },
     );
     for (const reply of replies) await context.sendActivity(toActivity(reply));

@@ -1,7 +1,7 @@
 // The managers' `status` command: pending and failed deliveries and inactive conversations, and
 // `status retry` to give failed messages a new chance now.
 
-import { escapeMarkdown, formatDateTimeUtc, formatDuration, t } from '../../cards/index.js';
+import { escapeMarkdown, formatDateTime, formatDuration, t } from '../../cards/index.js';
 import type { Store } from '../../storage/store.js';
 import type { Clock } from '../clock.js';
 import { inactiveReasonText } from '../outbox/inactive-reason.js';
@@ -44,7 +44,7 @@ export function statusCommand(deps: StatusCommandDeps): ExtraCommand {
         lines.push(
           t(locale, 'admin.status.inactiveItem', {
             name: escapeMarkdown(target.name),
-            since: formatDateTimeUtc(locale, target.since),
+            since: formatDateTime(locale, target.since),
             reason: inactiveReasonText(locale, target.reason),
           }),
         );

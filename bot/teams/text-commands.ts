@@ -16,9 +16,10 @@ import {
 } from '../../cards/index.js';
 import type { Actor } from '../../referrals/model.js';
 import { parseRouteFilters } from '../../referrals/routing.js';
-import { routes, targets, type ConversationTarget } from '../use-cases/bot-state.js';
+import { MAX_NOTIFIED, notifiedOf, routes, targets, type ConversationTarget, type Person } from '../use-cases/bot-state.js';
+import type { Store } from '../../storage/store.js';
 import { mayViewRecord } from './manager-commands.js';
-import { changeSettings, postUnrouted, subscribe, unsubscribe } from '../use-cases/subscriptions.js';
+import { addNotified, changeSettings, postUnrouted, subscribe, unsubscribe } from '../use-cases/subscriptions.js';
 import type { CommandDeps } from '../use-cases/apply-command.js';
 
 export type Reply = { text: string } | { card: AdaptiveCardJson };
@@ -32,6 +33,10 @@ export interface TextCommandContext {
   isManager: boolean;
   /** Who wrote the message (AAD object id, display name): for commands about "my" referrals. */
   actor?: Actor;
+  /** The people @mentioned in the message, the bot left out (`settings notify @name`). */
+  mentioned?: Person[];
+  /** The writer as a mention names them (their Teams user id), so "me" and "@me" are one person. */
+  writer?: Person;
 }
 
 /** An extra command: the context and the words after the command's name. */
@@ -65,6 +70,26 @@ function routeViews(deps: TextCommandDeps): RouteView[] {
     .filter((route) => all[route.target]?.active)
     .sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
   return live.map((route, index) => ({ channel: channelName(all[route.target]), filters: route.filters, isDefault: index === 0 }));
+}
+
+function namesOf(people: readonly Person[]): string {
+  return people.map((person) => escapeMarkdown(person.name)).join(', ');
+}
+
+/** `settings notify me | @name … | off`: who this channel's reminders about unanswered referrals mention. */
+async function settingsNotify(store: Store, args: string[], context: TextCommandContext): Promise<Reply[]> {
+  const { locale } = context;
+  if (context.scope !== 'channel') return [{ text: t(locale, 'command.notifyChannelOnly') }];
+  const word = args[0]?.toLowerCase();
+  if (word === 'off') {
+    await changeSettings(store, context.targetKey, { notify: [] });
+    return [{ text: t(locale, 'command.notifyOff') }];
+  }
+  const adding = word === 'me' ? (context.writer ? [context.writer] : []) : (context.mentioned ?? []);
+  if (adding.length === 0) return [{ text: t(locale, 'command.settingsUsage') }];
+  const next = await addNotified(store, context.targetKey, adding);
+  if (next === 'tooMany') return [{ text: t(locale, 'command.notifyTooMany', { max: MAX_NOTIFIED }) }];
+  return [{ text: t(locale, 'command.notifyAdded', { names: namesOf(next) }) }];
 }
 
 export async function runTextCommand(deps: TextCommandDeps, text: string, context: TextCommandContext): Promise<Reply[]> {
@@ -105,8 +130,11 @@ export async function runTextCommand(deps: TextCommandDeps, text: string, contex
     }
     case 'settings': {
       if (args.length === 0) {
-        return [{ text: t(locale, 'command.settingsShown', { language: t(locale, `language.${locale}`) }) }];
+        const notified = notifiedOf(store.readState(), context.targetKey);
+        const notify = notified.length > 0 ? namesOf(notified) : t(locale, 'command.notifyNobody');
+        return [{ text: t(locale, 'command.settingsShown', { language: t(locale, `language.${locale}`), notify }) }];
       }
+      if (args[0]?.toLowerCase() === 'notify') return settingsNotify(store, args.slice(1), context);
       const value = args[1]?.toLowerCase();
       if (args[0]?.toLowerCase() !== 'locale' || !isLocale(value)) return [{ text: t(locale, 'command.settingsUsage') }];
       await changeSettings(store, context.targetKey, { locale: value });

@@ -31,9 +31,20 @@ export interface ConversationTarget {
   updatedAt: string;
 }
 
+/** Someone to @mention: a Teams user id (as in a mention entity, or an AAD object id) and a display name. */
+export interface Person {
+  id: string;
+  name: string;
+}
+
 export interface ChannelSettings {
   locale?: Locale;
+  /** Who reminders about this channel's unanswered referrals @mention (`settings notify`). */
+  notify?: Person[];
 }
+
+/** At most this many people in a channel's notify list: a reminder mentioning a crowd notifies nobody in particular. */
+export const MAX_NOTIFIED = 20;
 
 export function channelKey(conversationId: string): string {
   // A channel thread's conversation id is "<channel id>;messageid=<root id>": the channel is the part before.
@@ -62,6 +73,13 @@ export function settingsOf(state: StoreState, key: string): ChannelSettings {
 
 export function isActiveTarget(state: StoreState, key: string): boolean {
   return target(state, key)?.active === true;
+}
+
+/** The people a channel's reminders about unanswered referrals mention (stored data: checked again). */
+export function notifiedOf(state: StoreState, key: string): Person[] {
+  const list = settingsOf(state, key).notify;
+  if (!Array.isArray(list)) return [];
+  return list.filter((person): person is Person => typeof person?.id === 'string' && typeof person?.name === 'string').slice(0, MAX_NOTIFIED);
 }
 
 /** The language a conversation reads: its setting, else the service default. */

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Route } from '../../referrals/routing.js';
 import type { Store, StoreState } from '../../storage/store.js';
-import { isActiveTarget, routes, targets, type ChannelSettings, type ConversationTarget } from './bot-state.js';
+import { isActiveTarget, MAX_NOTIFIED, notifiedOf, routes, targets, type ChannelSettings, type ConversationTarget, type Person } from './bot-state.js';
 import { outboxItem, planPost, routeFor } from '../outbox/planner.js';
 
 function sameTarget(a: ConversationTarget, b: ConversationTarget): boolean {
@@ -69,6 +69,18 @@ export async function unsubscribe(store: Store, channel: string): Promise<number
     const kept = routes(state).filter((route) => route.target !== channel);
     const removed = routes(state).length - kept.length;
     return removed > 0 ? { state: { ...state, routes: kept }, result: removed } : { result: 0 };
+  });
+}
+
+/** Adds people to a channel's notify list (each once), in one state write; refuses past MAX_NOTIFIED. */
+export async function addNotified(store: Store, key: string, people: readonly Person[]): Promise<Person[] | 'tooMany'> {
+  return store.updateState<Person[] | 'tooMany'>((state: StoreState) => {
+    const current = notifiedOf(state, key);
+    const next = [...current];
+    for (const person of people) if (!next.some((known) => known.id === person.id)) next.push({ id: person.id, name: person.name });
+    if (next.length > MAX_NOTIFIED) return { result: 'tooMany' };
+    const settings = state.settings as Record<string, ChannelSettings>;
+    return { state: { ...state, settings: { ...settings, [key]: { ...settings[key], notify: next } } }, result: next };
   });
 }
 

@@ -1,13 +1,13 @@
 // Words for what happened: the thread reply an event gets ("Accepted by … — USD 50,000, close by …"),
 // what changed since the version a stale card showed, and who already acted. Plain text (thread
-// replies are messages, not cards), so dates are formatted here rather than with {{DATE()}}.
+// replies are messages, not cards), dates in the same style as the cards (cards/i18n.ts).
 // Teams renders messages as markdown too: names and notes are escaped (cards/markdown.ts).
 
 import { isConflictingChange } from '../../referrals/staleness.js';
 import type { ReferralEvent } from '../../referrals/events.js';
 import type { EngagementFields, Referral } from '../../referrals/model.js';
 import type { Policy } from '../../referrals/policy.js';
-import { formatDate, formatDateTimeUtc, formatDuration, formatList, formatNumber, t, type Locale, type MessageKey } from '../i18n.js';
+import { formatDate, formatDateTime, formatDuration, formatList, formatNumber, t, type Locale, type MessageKey } from '../i18n.js';
 import { contactLine, statusText } from '../formatters.js';
 import { escapeMarkdown } from '../markdown.js';
 
@@ -76,7 +76,7 @@ export function threadReplyText(locale: Locale, event: ReferralEvent, referral: 
     case 'reminded':
       return t(locale, 'reply.reminder', { duration: formatDuration(locale, policy.respondWithinMs) });
     case 'expiryWarned':
-      return t(locale, 'reply.expiresSoon', { date: formatDateTimeUtc(locale, referral.expirationDateTime) });
+      return t(locale, 'reply.expiresSoon', { date: formatDateTime(locale, referral.expirationDateTime) });
     case 'urgencyChanged':
       return t(locale, 'reply.urgencyChanged', { duration: formatDuration(locale, policy.urgentForMs) });
     case 'expired':

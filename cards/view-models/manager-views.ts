@@ -11,7 +11,7 @@ import type { Substatus } from '../../referrals/model.js';
 import { SUBSTATUSES } from '../../referrals/model.js';
 import { showAction, type ExecuteAction, type ShowData } from '../actions.js';
 import {
-  dateTimeToken,
+  formatDateTime,
   formatDate,
   formatDuration,
   formatShortDate,
@@ -70,9 +70,9 @@ const DEADLINE_KEYS: Record<DeadlineKind, MessageKey> = {
   closed: 'card.closedAt',
 };
 
-/** "Respond by: {{DATE}} {{TIME}} (overdue)"; a close date as a plain date (it is a whole day). */
+/** "Respond by: 3 Mar 2026, 09:00 UTC (overdue)"; a close date as a plain date (it is a whole day). */
 export function deadlineText(locale: Locale, deadline: Deadline): string {
-  const when = deadline.kind === 'closeDate' ? formatDate(locale, deadline.at) : dateTimeToken(deadline.at);
+  const when = deadline.kind === 'closeDate' ? formatDate(locale, deadline.at) : formatDateTime(locale, deadline.at);
   return `${t(locale, DEADLINE_KEYS[deadline.kind])}: ${when}${deadline.overdue ? ` ${t(locale, 'card.overdue')}` : ''}`;
 }
 
@@ -335,7 +335,7 @@ export function digestCardData(locale: Locale, content: DigestContent, options: 
   const changes = content.changes.slice(0, DIGEST_SECTION_LIMIT);
   return {
     title: t(locale, 'digest.title'),
-    subtitle: t(locale, 'digest.subtitle', { date: dateTimeToken(options.slot), since: dateTimeToken(options.since) }),
+    subtitle: t(locale, 'digest.subtitle', { date: formatDateTime(locale, options.slot), since: formatDateTime(locale, options.since) }),
     attention: {
       show: attention.length > 0,
       heading: t(locale, 'digest.attentionHeading', { count: formatNumber(locale, attentionTotal) }),
@@ -343,7 +343,7 @@ export function digestCardData(locale: Locale, content: DigestContent, options: 
         const deadline =
           item.category === 'closeDatePassed' || (item.category === 'dueToday' && item.substatus === 'Accepted')
             ? formatDate(locale, item.at)
-            : dateTimeToken(item.at);
+            : formatDateTime(locale, item.at);
         const lines = [line(t(locale, ATTENTION_KEYS[item.category], { date: deadline }), item.category === 'dueToday' ? 'warning' : 'attention')];
         lines.push(
           line(
@@ -361,7 +361,11 @@ export function digestCardData(locale: Locale, content: DigestContent, options: 
       rows: changes.map((item): RowData => {
         let text = `${CHANGE_ICONS[item.kind]} ${t(locale, CHANGE_KEYS[item.kind], { actor: item.actor === undefined ? t(locale, 'digest.nobody') : escapeMarkdown(item.actor) })}`;
         if (item.dealValue !== undefined) text += ` · ${formatMoney(locale, item.dealValue, item.currency ?? 'USD')}`;
-        return { headline: headline(item.customer, item.name), lines: [line(text), line(dateTimeToken(item.at))], button: showButton(locale, item.id) };
+        return {
+          headline: headline(item.customer, item.name),
+          lines: [line(text), line(formatDateTime(locale, item.at))],
+          button: showButton(locale, item.id),
+        };
       }),
       hasMore: changesTotal > changes.length,
       moreText: t(locale, 'list.more', { count: changesTotal - changes.length }),

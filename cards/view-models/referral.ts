@@ -11,7 +11,7 @@ import { showsCustomerContacts, showsUrgentMarker } from '../../referrals/visibi
 import { cardRef, referralButtons, refreshAction, type ExecuteAction, type RefreshData } from '../actions.js';
 import { companySize, contactLine, location, money, requirementNames, STATUS_ICON, statusText } from '../formatters.js';
 import { escapeMarkdown, escapeOptional } from '../markdown.js';
-import { dateTimeToken, formatDate, formatDuration, t, type Locale, type MessageKey } from '../i18n.js';
+import { formatDateTime, formatDate, formatDuration, t, type Locale, type MessageKey } from '../i18n.js';
 
 export type TextColor = 'default' | 'accent' | 'good' | 'warning' | 'attention';
 
@@ -92,7 +92,7 @@ function fact(title: string, value: string | undefined): Fact | undefined {
 const facts = (...items: (Fact | undefined)[]): Fact[] => items.filter((item): item is Fact => item !== undefined);
 
 function timeLine(locale: Locale, label: MessageKey, iso: string, overdue = false): Line {
-  const text = `**${t(locale, label)}:** ${dateTimeToken(iso)}${overdue ? ` ${t(locale, 'card.overdue')}` : ''}`;
+  const text = `**${t(locale, label)}:** ${formatDateTime(locale, iso)}${overdue ? ` ${t(locale, 'card.overdue')}` : ''}`;
   return { text, color: overdue ? 'attention' : 'default' };
 }
 

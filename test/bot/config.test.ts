@@ -65,6 +65,8 @@ describe('config', () => {
     ['USD_RATES', { USD_RATES: 'EUR:0.92' }],
     ['USD_RATES', { USD_RATES: 'XYZ=1' }],
     ['USD_RATES', { USD_RATES: 'EUR=0' }],
+    ['DISPLAY_TIME_ZONE', { DISPLAY_TIME_ZONE: 'Mars/Olympus_Mons' }],
+    ['DISPLAY_TIME_ZONE', { DISPLAY_TIME_ZONE: '+01:00' }],
   ];
   for (const [variable, env] of bad) {
     it(`rejects a bad ${variable} with a message naming it (${JSON.stringify(env[variable] ?? '')})`, () => {
@@ -78,5 +80,16 @@ describe('config', () => {
   it('reads USD_RATES as units per USD, codes upper-cased', () => {
     expect(readConfig({ USD_RATES: 'eur=0.92, GBP = 0.79' }).usdRates).to.deep.equal({ EUR: 0.92, GBP: 0.79 });
     expect(readConfig({}).usdRates).to.deep.equal({});
+  });
+
+  it('shows moments in DISPLAY_TIME_ZONE, else the zone of WORKING_HOURS, else of DIGEST_AT, else UTC', () => {
+    expect(readConfig({}).displayTimeZone).to.equal('UTC');
+    expect(readConfig({ DIGEST_AT: '09:00 Mon-Fri Europe/Berlin' }).displayTimeZone).to.equal('Europe/Berlin');
+    expect(readConfig({ DIGEST_AT: '09:00 Mon-Fri Europe/Berlin', WORKING_HOURS: '09:00-18:00 Mon-Fri Europe/Moscow' }).displayTimeZone).to.equal(
+      'Europe/Moscow',
+    );
+    expect(readConfig({ WORKING_HOURS: '09:00-18:00 Mon-Fri Europe/Moscow', DISPLAY_TIME_ZONE: 'America/New_York' }).displayTimeZone).to.equal(
+      'America/New_York',
+    );
   });
 });

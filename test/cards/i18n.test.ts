@@ -1,19 +1,6 @@
 import { expect } from 'chai';
 import MarkdownIt from 'markdown-it';
-import {
-  catalog,
-  countryName,
-  currencyTitle,
-  dateTimeToken,
-  formatDate,
-  formatDateTimeUtc,
-  formatMoney,
-  hasMessage,
-  LOCALES,
-  resolveLocale,
-  t,
-  tKey,
-} from '../../cards/i18n.js';
+import { catalog, countryName, currencyTitle, formatDate, formatDateTime, formatMoney, hasMessage, LOCALES, resolveLocale, t, tKey } from '../../cards/i18n.js';
 import { TEMPLATE_NAMES, TEMPLATES } from '../../cards/render.js';
 import { FORM_ERRORS } from '../../referrals/form-fields.js';
 import { CLOSE_REASONS, STATUSES, SUBSTATUSES } from '../../referrals/model.js';
@@ -33,7 +20,6 @@ const SAME_IN_BOTH = new Set([
   'help.cmd.subscribe',
   'help.cmd.unsubscribe',
   'help.cmd.routes',
-  'help.cmd.settings',
   'help.cmd.list',
   'help.cmd.stats',
   'help.cmd.status',
@@ -216,7 +202,7 @@ describe('cards: i18n', () => {
   it('formats dates, money, countries and currencies per locale', () => {
     expect(formatDate('en', '2026-12-31T00:00:00.000Z')).to.equal('31 Dec 2026');
     expect(formatDate('ru', '2026-12-31T00:00:00.000Z')).to.equal('31 дек. 2026 г.');
-    expect(formatDateTimeUtc('en', '2026-11-21T10:00:00.000Z')).to.equal('21 Nov 2026, 10:00 UTC');
+    expect(formatDateTime('en', '2026-11-21T10:00:00.000Z')).to.equal('21 Nov 2026, 10:00 UTC');
     expect(formatMoney('en', 50_000, 'USD')).to.equal('USD 50,000');
     expect(formatMoney('ru', 50_000.5, 'EUR')).to.match(/^EUR 50\s000,5$/u);
     expect(countryName('en', 'de')).to.equal('Germany');
@@ -225,10 +211,5 @@ describe('cards: i18n', () => {
     expect(countryName('en', 'XX')).to.equal('XX');
     expect(currencyTitle('en', 'USD')).to.equal('USD — US Dollar');
     expect(currencyTitle('ru', 'RUB')).to.equal('RUB — российский рубль');
-  });
-
-  it("date tokens follow the renderer's pattern (no fractional seconds)", () => {
-    expect(dateTimeToken('2026-11-21T10:00:00.000Z')).to.equal('{{DATE(2026-11-21T10:00:00Z, SHORT)}} {{TIME(2026-11-21T10:00:00Z)}}');
-    expect(dateTimeToken('2026-11-21T12:00:00+02:00')).to.equal('{{DATE(2026-11-21T10:00:00Z, SHORT)}} {{TIME(2026-11-21T10:00:00Z)}}');
   });
 });

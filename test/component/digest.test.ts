@@ -150,8 +150,8 @@ describe('digest (component)', function () {
     const [, , third] = await waitForDigests(3);
     const thirdCard = JSON.stringify(third!.body.attachments[0].content);
     expect(thirdCard).to.include('Overdue');
-    // "changes since" Wednesday's slot (the last digest), not Thursday's.
-    expect(thirdCard).to.include('changes since {{DATE(2026-03-18T08:00:00Z, SHORT)}}');
+    // "changes since" Wednesday's slot (the last digest), not Thursday's, in DIGEST_AT's zone.
+    expect(thirdCard).to.include('changes since 18 Mar 2026, 09:00 CET');
     expect(digestPosts()).to.have.length(3);
   });
 });

@@ -11,7 +11,19 @@ import { saveFailureArtifacts } from './support/artifacts.js';
 import { PlaygroundPage, field, step, waitUntil, type ChannelName } from './support/playground-ui.js';
 import { getFreePort, makeRunDir, removeRunDir, startBot, startPlayground, type Bot, type Playground } from './support/processes.js';
 import { rfi, sendRfi, type TestRfi } from './support/referrals.js';
-import { botName, currentUserName, dateOnly, daysFromToday, money, normalize, prefix, text, type CalendarDate, type Locale } from './support/strings.js';
+import {
+  botName,
+  currentUserName,
+  dateOnly,
+  daysFromToday,
+  MOMENT,
+  money,
+  normalize,
+  prefix,
+  text,
+  type CalendarDate,
+  type Locale,
+} from './support/strings.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH']?.trim() || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -195,6 +207,8 @@ describe('Referral Desk in the Microsoft 365 Agents Playground (end to end)', fu
     const shown = await cardText(card);
     expect(shown, 'deal value on the card').to.include(money(locale, input.dealValue, input.currency));
     expect(shown, 'close date on the card').to.include(dateOnly(locale, input.closeDate));
+    expect(shown, "times in the card's language").to.match(MOMENT[locale]);
+    if (locale === 'ru') expect(shown, 'no English month on a Russian card').not.to.match(MOMENT.en);
     expect(shown, 'engagement name on the card').to.include(input.engagementName);
     expect(shown, 'owner on the card').to.include(ACTOR);
     if (input.crmId) expect(shown, 'CRM ID on the card').to.include(input.crmId);

@@ -270,6 +270,8 @@ export interface ChannelMessageOptions extends BaseOptions {
   id?: string;
   /** Mention the bot (default true: in a channel the bot only receives posts that @mention it). */
   mention?: boolean;
+  /** People @mentioned after the command, as Teams sends them (`<at>Name</at>` plus an entity each). */
+  mentions?: FixtureUser[];
 }
 
 /**
@@ -284,7 +286,9 @@ export function channelMention(command: string, o: ChannelMessageOptions): Json 
   const root = o.threadRootId ?? id;
   const mention = o.mention ?? true;
   const at = `<at>${fx.bot.name}</at>`;
-  const text = mention ? `${at} ${command}` : command;
+  const people = (o.mentions ?? []).map((user) => ({ type: 'mention', mentioned: { id: user.id, name: user.name }, text: `<at>${user.name}</at>` }));
+  const said = [command, ...people.map((person) => person.text)].join(' ');
+  const text = mention ? `${at} ${said}` : said;
   const html = mention
     ? `<p><span itemtype="http://schema.skype.com/Mention" itemscope="" itemid="0">${fx.bot.name}</span>&nbsp;${command}</p>`
     : `<p>${command}</p>`;
@@ -295,7 +299,7 @@ export function channelMention(command: string, o: ChannelMessageOptions): Json 
     text,
     textFormat: 'plain',
     attachments: [{ contentType: 'text/html', content: html }],
-    entities: [...(mention ? [{ type: 'mention', mentioned: { id: fx.bot.id, name: fx.bot.name }, text: at }] : []), ...base.entities],
+    entities: [...(mention ? [{ type: 'mention', mentioned: { id: fx.bot.id, name: fx.bot.name }, text: at }] : []), ...people, ...base.entities],
     conversation: { ...channelConversation(fx, `${channel.id};messageid=${root}`), name: channel.name },
     channelData: teamChannelData(fx, {
       teamsChannelId: channel.id,

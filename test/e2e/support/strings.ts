@@ -44,6 +44,15 @@ export function dateOnly(locale: Locale, date: CalendarDate): string {
   return normalize(new Intl.DateTimeFormat(BCP47[locale], { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.UTC(date.year, date.month - 1, date.day)));
 }
 
+/**
+ * How a moment reads on a card ("2 Dec 2026, 14:05 UTC" / "2 дек. 2026 г., 14:05 UTC"): written by
+ * the bot in the card's language (the playground would format {{DATE()}} in the browser's).
+ */
+export const MOMENT: Record<Locale, RegExp> = {
+  en: /\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept|Oct|Nov|Dec) \d{4}, \d\d:\d\d UTC\b/,
+  ru: /\d{1,2} (янв|февр|мар|апр|мая|июн|июл|авг|сент|окт|нояб|дек)\. \d{4} г\., \d\d:\d\d UTC\b/,
+};
+
 /** A day on the calendar (month 1–12). */
 export interface CalendarDate {
   year: number;
