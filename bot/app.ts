@@ -9,7 +9,7 @@ import type { Store } from '../storage/store.js';
 import { createAdapter } from './teams/adapter.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import { getDisplayTimeZone, setDisplayTimeZone } from '../cards/index.js';
+import { getDisplayTimeZone, getPartnerCenterReferralUrl, setDisplayTimeZone, setPartnerCenterReferralUrl } from '../cards/index.js';
 import { DigestTimer } from './timers/digest.js';
 import { mountExportRoute } from './http/export-route.js';
 import { mountHealthRoute } from './http/health-route.js';
@@ -26,6 +26,10 @@ import { statusCommand } from './teams/status-command.js';
 import { ReferralDeskBot } from './teams/activity-handler.js';
 import { TeamsMessenger } from './teams/messenger.js';
 import type { CommandDeps } from './use-cases/apply-command.js';
+import { PartnerCenterConnection } from './partner-center/connection.js';
+import { retryAllParked, retryParked } from './partner-center/writer.js';
+import { mountPartnerCenterEventsRoute } from './http/partner-center-events-route.js';
+import { connectCommand } from './teams/partner-center-command.js';
 
 const UNROUTED_SWEEP_MS = 5_000;
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -54,6 +58,8 @@ export interface App {
   sender: OutboxSender;
   /** The channel digest (DIGEST_AT), started once the store is open; undefined when DIGEST_AT is empty. */
   digest?: DigestTimer;
+  /** The Partner Center connection; undefined when PARTNER_CENTER_CLIENT_ID is empty. */
+  partnerCenter?: PartnerCenterConnection;
   /** Stops taking requests, lets those under way finish, waits for writes, closes the store. */
   stop(): Promise<void>;
 }
@@ -64,6 +70,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // Process-wide, like the locale catalogs; put back on stop for the next app in this process (tests).
   const previousTimeZone = getDisplayTimeZone();
   setDisplayTimeZone(config.displayTimeZone);
+  const previousReferralUrl = getPartnerCenterReferralUrl();
+  setPartnerCenterReferralUrl(config.partnerCenterReferralUrl);
   const store = new LowdbStore({ dataDir: config.dataDir });
   try {
     await store.open();
@@ -71,7 +79,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     throw new StartupError(`DATA_DIR (${config.dataDir}) cannot be used: ${(error as Error).message}`, { cause: error });
   }
 
-  const deps: CommandDeps = { store, policy: config.policy, clock, plan: createPlanner(store), usdRates: config.usdRates };
+  const deps: CommandDeps = {
+    store,
+    policy: config.policy,
+    clock,
+    plan: createPlanner(store),
+    usdRates: config.usdRates,
+    ...(config.partnerCenter && { writeToPartnerCenter: true }),
+  };
   const adapter = createAdapter(config, log);
 
   // find-my-way's default 100-character limit on a path parameter would make GET /api/referrals/:id
@@ -93,16 +108,55 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     ...options.sender,
     retry: { maxAttempts: config.outboxMaxAttempts, maxMs: config.outboxMaxBackoffMs, ...options.sender?.retry },
   });
+  const partnerCenter = config.partnerCenter
+    ? new PartnerCenterConnection({
+        config: config.partnerCenter,
+        dataDir: config.dataDir,
+        commands: deps,
+        clock,
+        log,
+        managerIds: config.managerIds,
+        onQueued: () => sender.wake(),
+      })
+    : undefined;
+  const retryFailed = async () => {
+    const count = (await sender.retryFailed()) + (partnerCenter ? await retryAllParked(store) : 0);
+    partnerCenter?.wake();
+    return count;
+  };
   const bot = new ReferralDeskBot({
     commands: deps,
     config,
     log,
-    extraCommands: { ...managerViewCommands(deps), status: statusCommand({ store, clock, retryFailed: () => sender.retryFailed() }) },
+    extraCommands: {
+      ...managerViewCommands(deps),
+      status: statusCommand({ store, clock, retryFailed, ...(partnerCenter && { partnerCenter: () => partnerCenter.status() }) }),
+      connect: connectCommand({
+        ...(partnerCenter && { connect: (onPrompt: Parameters<PartnerCenterConnection['connect']>[0]) => partnerCenter.connect(onPrompt) }),
+        onFailed: async (reason) => {
+          log.warn('partner center: sign-in did not finish', { reason });
+        },
+        log,
+      }),
+    },
+    ...(partnerCenter && {
+      retryPartnerCenter: async (referralId: string) => {
+        const count = await retryParked({ store }, referralId);
+        partnerCenter.wake();
+        return count;
+      },
+    }),
   });
   mountHealthRoute(server, () => {
     const { pending, failed, oldestPendingAgeMs, inactiveTargets } = sender.stats();
-    return { mode: config.localMode ? 'local' : 'authenticated', referrals: store.stats(), outbox: { pending, failed, oldestPendingAgeMs, inactiveTargets } };
+    return {
+      mode: config.localMode ? 'local' : 'authenticated',
+      referrals: store.stats(),
+      outbox: { pending, failed, oldestPendingAgeMs, inactiveTargets },
+      partnerCenter: partnerCenter ? { enabled: true, ...partnerCenter.status() } : { enabled: false },
+    };
   });
+  if (partnerCenter) mountPartnerCenterEventsRoute(server, { store, verifier: partnerCenter.verifier, clock, log, onRecorded: () => partnerCenter.wake() });
   // Before the intake routes: /api/referrals/export must not be taken for GET /api/referrals/:id.
   mountExportRoute(server, store, config.intakeApiKey);
   mountIntakeRoutes(server, deps, config.intakeApiKey);
@@ -139,6 +193,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     ? new DigestTimer({ store, policy: config.policy, schedule: config.digestSchedule, clock, log, onQueued: () => sender.wake() })
     : undefined;
   digest?.start();
+  await partnerCenter?.start();
   // Referrals wait unrouted while no channel takes them. Subscribe posts them at once; this sweep
   // also catches a re-install, a channel retired by the sender, and an RFI racing a first subscribe.
   const unroutedSweep = setInterval(() => {
@@ -155,6 +210,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       clearInterval(unroutedSweep);
       await scheduler.stop();
       await digest?.stop();
+      await partnerCenter?.stop();
       // Requests under way get a grace period to finish; a client that holds a connection open
       // past it does not keep the service from stopping.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -165,7 +221,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       await sender.stop();
       await store.close();
       setDisplayTimeZone(previousTimeZone);
+      setPartnerCenterReferralUrl(previousReferralUrl);
       log.info('stopped');
     })());
-  return { url, port, store, commands: deps, scheduler, sender, ...(digest && { digest }), stop };
+  return { url, port, store, commands: deps, scheduler, sender, ...(digest && { digest }), ...(partnerCenter && { partnerCenter }), stop };
 }

@@ -2,6 +2,7 @@
 // once, applies defaults, and fails fast with a message that names the offending variable.
 
 import { isLoopback } from './http/loopback.js';
+import { PartnerCenterConfigError, readPartnerCenterConfig, readReferralUrl, type PartnerCenterConfig } from './partner-center/config.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import dayjs from 'dayjs';
@@ -53,6 +54,10 @@ export interface Config {
   outboxMaxBackoffMs: number;
   /** Units of each currency per 1 USD (USD_RATES, e.g. "EUR=0.92,GBP=0.79"): the pipeline total and the deal-registration threshold. */
   usdRates: Record<string, number>;
+  /** The Partner Center connection (PARTNER_CENTER_*); undefined when PARTNER_CENTER_CLIENT_ID is empty. */
+  partnerCenter?: PartnerCenterConfig;
+  /** PARTNER_CENTER_REFERRAL_URL: "Open in Partner Center" on each card, {id} replaced. */
+  partnerCenterReferralUrl?: string;
   /** The zone cards and messages show moments in: DISPLAY_TIME_ZONE, default WORKING_HOURS' zone, else DIGEST_AT's, else UTC. */
   displayTimeZone: string;
 }
@@ -111,6 +116,17 @@ function digestAtVar(env: Env): DigestSchedule | undefined {
     return parseDigestAt(value);
   } catch (error) {
     if (error instanceof DigestScheduleError) throw new ConfigError('DIGEST_AT', error.message);
+    throw error;
+  }
+}
+
+function partnerCenterVars(env: Env, localMode: boolean): Pick<Config, 'partnerCenter' | 'partnerCenterReferralUrl'> {
+  try {
+    const partnerCenter = readPartnerCenterConfig(env, localMode, parseDuration);
+    const partnerCenterReferralUrl = readReferralUrl(env);
+    return { ...(partnerCenter && { partnerCenter }), ...(partnerCenterReferralUrl && { partnerCenterReferralUrl }) };
+  } catch (error) {
+    if (error instanceof PartnerCenterConfigError) throw new ConfigError(error.variable, error.message.slice(error.variable.length + 1));
     throw error;
   }
 }
@@ -239,6 +255,7 @@ export function readConfig(env: Env = process.env): Config {
     outboxMaxBackoffMs: durationVar(env, 'OUTBOX_MAX_BACKOFF', 'PT5M'),
     usdRates: usdRatesVar(env),
     displayTimeZone: displayTimeZoneVar(env, workingHoursSpec?.timeZone ?? digestSchedule?.timeZone ?? 'UTC'),
+    ...partnerCenterVars(env, localMode),
   };
 }
 

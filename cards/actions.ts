@@ -13,6 +13,7 @@
 //   cancel    { referralId, version }                      back to the current shared card
 //   refresh   { referralId, version }                      card refresh (automatic or manual)
 //   show      { referralId }                               post/return the current card of a referral
+//   retry     { referralId, version }                      save the referral's parked Partner Center writes again
 //
 // Input ids never use the reserved data keys (referralId, version, form, command).
 
@@ -23,7 +24,7 @@ import { availableCommands } from '../referrals/lifecycle.js';
 import type { Referral } from '../referrals/model.js';
 import { t, type Locale } from './i18n.js';
 
-export const VERBS = ['open', 'submit', 'do', 'cancel', 'refresh', 'show'] as const;
+export const VERBS = ['open', 'submit', 'do', 'cancel', 'refresh', 'show', 'retry'] as const;
 export type Verb = (typeof VERBS)[number];
 
 /** Commands a button performs without a form (classic flow). */
@@ -43,11 +44,12 @@ export type SubmitData = CardRef & { form: FormName };
 export type DoData = CardRef & { command: DoCommand };
 export type CancelData = CardRef;
 export type RefreshData = CardRef;
+export type RetryData = CardRef;
 export interface ShowData {
   referralId: string;
 }
 
-export type ActionData = OpenData | SubmitData | DoData | CancelData | RefreshData | ShowData;
+export type ActionData = OpenData | SubmitData | DoData | CancelData | RefreshData | ShowData | RetryData;
 
 /** A card action as the bot receives it (after parseCardAction). */
 export type CardAction =
@@ -56,7 +58,8 @@ export type CardAction =
   | { verb: 'do'; data: DoData }
   | { verb: 'cancel'; data: CancelData }
   | { verb: 'refresh'; data: RefreshData }
-  | { verb: 'show'; data: ShowData };
+  | { verb: 'show'; data: ShowData }
+  | { verb: 'retry'; data: RetryData };
 
 export type ActionStyle = 'default' | 'positive' | 'destructive';
 
@@ -98,6 +101,7 @@ export const cancelAction = (ref: CardRef, title: string): ExecuteAction<CancelD
 });
 export const refreshAction = (ref: CardRef): ExecuteAction<RefreshData> => execute('refresh', undefined, refreshData(ref));
 export const showAction = (referralId: string, title: string) => execute('show', title, showData(referralId));
+export const retryAction = (ref: CardRef, title: string): ExecuteAction<RetryData> => execute('retry', title, refreshData(ref));
 
 /** What a card button for a lifecycle command does: open a form, or run the command directly. */
 export type ButtonTarget = { verb: 'open'; form: FormName } | { verb: 'do'; command: DoCommand };
@@ -175,6 +179,8 @@ export function parseCardAction(verb: unknown, data: unknown): ParsedAction {
     case 'cancel':
       return { ok: true, action: { verb, data: cancelData(ref) } };
     case 'refresh':
+      return { ok: true, action: { verb, data: refreshData(ref) } };
+    case 'retry':
       return { ok: true, action: { verb, data: refreshData(ref) } };
   }
 }

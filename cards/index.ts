@@ -22,10 +22,13 @@ export { deadlineText, digestCardData, DIGEST_SECTION_LIMIT, listCardData, stats
 export { describeFilters, HELP_COMMANDS, helpCardData, noticeCardData, routesCardData, welcomeCardData, type RouteFilters } from './view-models/messages.js';
 export {
   closingEvent,
+  getPartnerCenterReferralUrl,
   interestedActor,
   MAX_REFRESH_USER_IDS,
   referralCardData,
   respondBy,
+  setPartnerCenterReferralUrl,
+  type PartnerCenterView,
   type ReferralCardData,
   type TextColor,
   type ViewOptions,

@@ -1,7 +1,7 @@
 // What may be asked of a referral: by the intake API, by a person on a card, or by a timer.
 // Each goes through decide() in lifecycle.ts.
 
-import type { Actor, CloseReason, Contact, DealRegistration, EngagementFields, Rfi } from './model.js';
+import type { Actor, CloseReason, Contact, DealRegistration, EngagementFields, ReferralSource, Rfi } from './model.js';
 
 /** A person's command. `asManager` lets a manager act on a referral someone else owns. */
 interface PersonCommand {
@@ -14,7 +14,9 @@ export type PersonCommandType = 'interested' | 'noThanks' | 'accept' | 'decline'
 export type TimerCommandType = 'remind' | 'warnExpiry' | 'changeUrgency' | 'expire' | 'skip' | 'remindCloseDate';
 
 export type Command =
-  | { type: 'takeIn'; rfi: Rfi }
+  | { type: 'takeIn'; rfi: Rfi; source?: ReferralSource }
+  /** Partner Center's current resource for a referral the bot has (webhook or poll). */
+  | { type: 'syncFromPartnerCenter'; resource: Rfi }
   | (PersonCommand & { type: 'interested' })
   | (PersonCommand & { type: 'noThanks' })
   | (PersonCommand & { type: 'accept'; fields: EngagementFields; contacts: Contact[] })

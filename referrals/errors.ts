@@ -17,7 +17,9 @@ export type LifecycleErrorCode =
   /** A timer asked before its due time, or whose reason is gone. */
   | 'NotDue'
   /** Asked from a card showing an older version, and what happened since conflicts with the command. */
-  | 'Stale';
+  | 'Stale'
+  /** A change from Partner Center that the referral already shows (or one behind it: our own write not yet there). */
+  | 'Unchanged';
 
 export class LifecycleError extends Error {
   constructor(

@@ -1,7 +1,7 @@
 // What happened to a referral: the entries of its history (the audit trail). The current state
 // is the fold of these (see evolve.ts); nothing else sets a status.
 
-import type { Actor, CloseReason, Contact, DealRegistration, EngagementFields, Flow, Rfi } from './model.js';
+import type { Actor, CloseReason, Contact, DealRegistration, EngagementFields, Flow, ReferralSource, Rfi, Status, Substatus } from './model.js';
 
 interface EventBase {
   /** ISO 8601 time of the event. */
@@ -10,7 +10,7 @@ interface EventBase {
 }
 
 export type ReferralEvent =
-  | (EventBase & { type: 'received'; rfi: Rfi; flow: Flow; expirationDateTime: string; urgent: boolean })
+  | (EventBase & { type: 'received'; rfi: Rfi; flow: Flow; expirationDateTime: string; urgent: boolean; source?: ReferralSource })
   | (EventBase & { type: 'interested'; actor: Actor; expirationDateTime: string })
   | (EventBase & { type: 'accepted'; actor: Actor; fields: EngagementFields; contacts: Contact[] })
   | (EventBase & { type: 'declined'; actor: Actor; reason: CloseReason; notes?: string })
@@ -24,6 +24,8 @@ export type ReferralEvent =
   | (EventBase & { type: 'expiryWarned' })
   | (EventBase & { type: 'urgencyChanged' })
   | (EventBase & { type: 'expired' })
-  | (EventBase & { type: 'closeDatePassed'; closingDateTime: string });
+  | (EventBase & { type: 'closeDatePassed'; closingDateTime: string })
+  /** Partner Center shows a later state, or newer engagement fields, than the bot (a colleague, Microsoft, its own expiry). */
+  | (EventBase & { type: 'changedInPartnerCenter'; status?: Status; substatus?: Substatus; statusReason?: string; changes?: EngagementFields });
 
 export type ReferralEventType = ReferralEvent['type'];

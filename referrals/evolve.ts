@@ -2,7 +2,7 @@
 // code that sets a status.
 
 import type { ReferralEvent } from './events.js';
-import type { EngagementFields, Referral, Rfi } from './model.js';
+import { CLOSE_REASONS, type EngagementFields, type Referral, type Rfi } from './model.js';
 
 /** Fields of the RFI that the model names; everything else goes to `extra`. */
 const KNOWN_RFI_FIELDS = new Set([
@@ -35,6 +35,7 @@ function fromRfi(event: Extract<ReferralEvent, { type: 'received' }>): Referral 
   for (const [key, value] of Object.entries(rfi)) if (!KNOWN_RFI_FIELDS.has(key)) extra[key] = value;
   return {
     id: rfi.id,
+    ...(event.source !== undefined && { source: event.source }),
     ...(rfi.engagementId !== undefined && { engagementId: rfi.engagementId }),
     name: rfi.name ?? rfi.customerProfile.name,
     status: 'New',
@@ -78,6 +79,21 @@ function firstResponse(referral: Referral, at: string): Pick<Referral, 'firstRes
 
 function closed(referral: Referral, at: string): Pick<Referral, 'status' | 'closedDateTime'> {
   return { status: 'Closed', closedDateTime: at };
+}
+
+function fromPartnerCenter(referral: Referral, event: Extract<ReferralEvent, { type: 'changedInPartnerCenter' }>): Referral {
+  const next = event.changes ? applyFields(referral, event.changes) : { ...referral };
+  if (!event.status || !event.substatus) return next;
+  const reason = CLOSE_REASONS.find((known) => known === event.statusReason);
+  return {
+    ...next,
+    status: event.status,
+    substatus: event.substatus,
+    ...(event.status === 'Active' && { acceptedDateTime: referral.acceptedDateTime ?? event.at }),
+    ...(event.status === 'Closed' && { closedDateTime: event.at }),
+    ...(reason !== undefined && { statusReason: reason }),
+    ...(reason === undefined && event.statusReason !== undefined && { statusReasonNotes: event.statusReason }),
+  };
 }
 
 function applyEvent(referral: Referral | undefined, event: ReferralEvent): Referral {
@@ -135,6 +151,8 @@ function applyEvent(referral: Referral | undefined, event: ReferralEvent): Refer
       return { ...referral, urgencyChangedAt: event.at };
     case 'expired':
       return { ...referral, ...closed(referral, event.at), substatus: 'Expired' };
+    case 'changedInPartnerCenter':
+      return fromPartnerCenter(referral, event);
     case 'reminded':
     case 'expiryWarned':
     case 'closeDatePassed':

@@ -4,7 +4,9 @@
 import { isTimerCommand, type Command } from './commands.js';
 import { LifecycleError, type LifecycleErrorCode } from './errors.js';
 import type { ReferralEvent } from './events.js';
-import type { Flow, Referral, Rfi, Status, Substatus } from './model.js';
+import type { Flow, Referral, ReferralSource, Rfi, Status, Substatus } from './model.js';
+import { applyEvents } from './evolve.js';
+import { partnerCenterChange } from './partner-center.js';
 import { addMs, type Policy } from './policy.js';
 import { mayAct } from './permissions.js';
 import { dueTimers } from './timers.js';
@@ -37,7 +39,7 @@ export function asksForContact(rfi: Rfi): boolean {
   return typeof cta === 'string' && cta.replace(/[\s_-]/g, '').toLowerCase() === 'contactme';
 }
 
-function takeIn(rfi: Rfi, now: Date, policy: Policy): ReferralEvent {
+function takeIn(rfi: Rfi, now: Date, policy: Policy, source: ReferralSource | undefined): ReferralEvent {
   const at = now.toISOString();
   const created = rfi.createdDateTime ?? at;
   const phaseLength = policy.flow === 'classic' ? policy.skipAfterMs : policy.expireAfterMs;
@@ -47,6 +49,7 @@ function takeIn(rfi: Rfi, now: Date, policy: Policy): ReferralEvent {
     rfi,
     flow: policy.flow,
     urgent: asksForContact(rfi),
+    ...(source !== undefined && { source }),
     // Partner Center's own expiry, when it sends one, is the truth; else the policy's.
     expirationDateTime: rfi.expirationDateTime ?? addMs(created, phaseLength),
   };
@@ -103,10 +106,20 @@ function timerEvent(referral: Referral, type: Command['type'], at: string): Refe
 export function decide(referral: Referral | undefined, command: Command, now: Date, policy: Policy): Decision {
   const at = now.toISOString();
   if (command.type === 'takeIn') {
-    return referral ? fail('AlreadyExists', command, referral) : { ok: true, events: [takeIn(command.rfi, now, policy)] };
+    if (referral) return fail('AlreadyExists', command, referral);
+    const received = takeIn(command.rfi, now, policy, command.source);
+    if (command.source !== 'partnerCenter') return { ok: true, events: [received] };
+    // Taken in late (accepted or closed in Partner Center already): the card starts where Partner Center is.
+    const caughtUp = partnerCenterChange(applyEvents(undefined, [received]), command.rfi, at);
+    return { ok: true, events: caughtUp ? [received, caughtUp] : [received] };
   }
   if (!referral) return fail('NotFound', command);
   if (referral.status === 'Closed') return fail('Closed', command, referral);
+
+  if (command.type === 'syncFromPartnerCenter') {
+    const change = partnerCenterChange(referral, command.resource, at);
+    return change ? { ok: true, events: [change] } : fail('Unchanged', command, referral);
+  }
 
   if (isTimerCommand(command)) {
     const due = dueTimers(referral, policy, now).some((timer) => timer.type === command.type);

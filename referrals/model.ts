@@ -29,6 +29,9 @@ export const CLOSE_REASONS = [
 ] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
 
+/** Where a referral came from: Partner Center itself (webhook, poll: decisions are written back) or the intake API. */
+export type ReferralSource = 'partnerCenter' | 'api';
+
 /** Who did something: a Teams user (AAD object id + display name), or the scheduler. */
 export interface Actor {
   id: string;
@@ -124,6 +127,8 @@ export interface EngagementFields {
 
 export interface Referral {
   id: string;
+  /** 'partnerCenter': taken in from Partner Center, so each decision is written back there. Absent: the intake API. */
+  source?: ReferralSource;
   engagementId?: string;
   name: string;
   status: Status;

@@ -75,14 +75,27 @@ const currency = z
   })
   .transform((value) => value.toUpperCase());
 
-/** Partner Center sends requirement items as names, or as {id, name?} objects (its documented example has ids only); the bot shows the name, else the id. */
+const SMALL_WORDS = new Set(['and', 'or', 'for', 'of', 'the', 'in', 'to', 'on', 'with']);
+
+/** An id such as "Microsoft365" or "DeploymentOrMigration" in words: "Microsoft 365", "Deployment or Migration". */
+export function readableId(id: string): string {
+  const words = id
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/([A-Za-z])(\d)/g, '$1 $2')
+    .replace(/(\d)([A-Za-z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/\s+/);
+  return words.map((word, index) => (index > 0 && SMALL_WORDS.has(word.toLowerCase()) ? word.toLowerCase() : word)).join(' ');
+}
+
+/** Partner Center sends requirement items as names, or as {id, name?} objects (its documented example has ids only); the bot shows the name, else the id in words. */
 const requirementItem = z
   .looseObject({ id: text(200).optional(), name: text(200).optional() }, { error: typeError('a string or an object with an id or a name') })
   .refine((item) => item.name !== undefined || item.id !== undefined, { message: 'must have an id or a name' });
 const requirementList = z
   .array(z.union([text(200), requirementItem]), { error: typeError('an array') })
   .max(100, 'must have at most 100 items')
-  .transform((items) => items.map((item) => (typeof item === 'string' ? item : (item.name ?? item.id)!)));
+  .transform((items) => items.map((item) => (typeof item === 'string' ? item : (item.name ?? readableId(item.id!)))));
 
 /** A string in older referrals; Partner Center's documented resource has {locale, disableNotifications}. */
 const contactPreference = z.union([

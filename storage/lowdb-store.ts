@@ -181,7 +181,8 @@ export class LowdbStore implements Store {
         if (!current || mutation.delivery === undefined) return { result: mutation.result };
         const { outbox } = mutation.delivery;
         const card = mutation.delivery.card === null ? undefined : (mutation.delivery.card ?? current.card);
-        return { record: { referral: current.referral, outbox, ...(card && { card }) }, result: mutation.result };
+        const partnerCenter = mutation.delivery.partnerCenter ?? current.partnerCenter;
+        return { record: { referral: current.referral, outbox, ...(card && { card }), ...(partnerCenter && { partnerCenter }) }, result: mutation.result };
       }),
     );
   }

@@ -3,9 +3,9 @@
 
 import type { ReferralRecord, ReferralSummary } from './store.js';
 
-/** Closed and nothing left to send: no reason to keep it in memory or on the hot path. */
+/** Closed and nothing left to send (to Teams or Partner Center): no reason to keep it in memory or on the hot path. */
 export function isArchivable(record: ReferralRecord): boolean {
-  return record.referral.status === 'Closed' && record.outbox.length === 0;
+  return record.referral.status === 'Closed' && record.outbox.length === 0 && (record.partnerCenter?.writes.length ?? 0) === 0;
 }
 
 export function summaryOf(record: ReferralRecord): ReferralSummary {

@@ -22,6 +22,8 @@ export type OutboxMessage =
   | { key: 'welcome' }
   /** A channel's digest for one slot. */
   | { key: 'digest'; params: DigestParams }
+  /** Managers' notice about the Partner Center connection: a sign-in is needed again, or someone signed in. */
+  | { key: 'notice.partnerCenter'; params: { kind: 'signInNeeded' | 'signedIn'; reason?: string; account?: string } }
   /** Managers' notice that the bot lost a channel; `reason` is a code, put in words when rendered. */
   | { key: 'notice.channelRemoved'; params: { channel: string; reason: string; moved: number; unrouted: number } };
 
@@ -50,6 +52,30 @@ export interface OutboxItem {
   state: 'pending' | 'failed';
 }
 
+/** A decision waiting to be written to Partner Center: queued in the write of the decision itself. */
+export interface PartnerCenterWrite {
+  /** Unique and stable: sent as client-request-id, so Partner Center's logs tie the attempts together. */
+  id: string;
+  /** The history event this write carries (referrals/partner-center.ts turns it into a JSON Patch). */
+  eventIndex: number;
+  createdAt: string;
+  attempts: number;
+  notBefore?: string;
+  lastError?: string;
+  /** pending: will be tried; failed: parked (shown on the card with a retry button). */
+  state: 'pending' | 'failed';
+}
+
+/** What the bot knows of a referral in Partner Center. */
+export interface PartnerCenterLink {
+  /** The eTag of the version last read or written (If-Match of the next write). */
+  eTag?: string;
+  writes: PartnerCenterWrite[];
+  /** The resource as Partner Center last sent it, ids and all. */
+  resource?: Record<string, unknown>;
+  syncedAt?: string;
+}
+
 /** Where a referral's card lives once posted. */
 export interface CardPost {
   target: string;
@@ -63,6 +89,8 @@ export interface ReferralRecord {
   referral: Referral;
   outbox: OutboxItem[];
   card?: CardPost;
+  /** Only for referrals taken in from Partner Center. */
+  partnerCenter?: PartnerCenterLink;
 }
 
 /** The outcome of a command's read-decide-write: the record to write (omit to write nothing) and a result. */
@@ -76,6 +104,8 @@ export interface Delivery {
   outbox: OutboxItem[];
   /** Where the card lives now; omitted: unchanged; null: nowhere (unrouted, it waits for a channel). */
   card?: CardPost | null;
+  /** The Partner Center link (writes sent or parked, the new eTag); omitted: unchanged. */
+  partnerCenter?: PartnerCenterLink;
 }
 
 /** The outcome of a delivery write: the new delivery state (omit to write nothing) and a result. */

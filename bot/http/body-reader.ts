@@ -155,3 +155,45 @@ export function jsonBody(limits: BodyLimits): RequestHandler {
     );
   };
 }
+
+/**
+ * A handler that reads the raw body bytes into `req.body` (a Buffer), bounded, never decompressed:
+ * for a route that must check a signature over exactly the bytes sent before it parses anything.
+ */
+export function rawBody(maxBytes: number): RequestHandler {
+  return (req: Request, res: Response, next: Next) => {
+    const read = async () => {
+      const declared = Number(req.header('content-length'));
+      if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+      return readBytes(req, decoderFor(req.header('content-encoding'), { maxBytes, maxDepth: 0, compressed: false }), maxBytes);
+    };
+    read().then(
+      (bytes) => {
+        req.body = bytes;
+        next();
+      },
+      (error: unknown) => {
+        if (!(error instanceof BodyError)) return next(error as Error);
+        if (!req.complete) res.setHeader('connection', 'close');
+        sendError(res, error.status, error.message);
+        next(false);
+      },
+    );
+  };
+}
+
+/** Parses raw bytes already read (rawBody) with the same checks as jsonBody; an error message, or the value. */
+export function parseJsonBytes(
+  bytes: Buffer,
+  contentType: string | undefined,
+  maxDepth: number,
+): { ok: true; value: unknown } | { ok: false; status: number; message: string } {
+  try {
+    checkContentType(contentType);
+    const parsed = parseJsonText(decodeUtf8(bytes), maxDepth);
+    return parsed.ok ? { ok: true, value: parsed.value } : { ok: false, status: 400, message: parsed.message };
+  } catch (error) {
+    if (error instanceof BodyError) return { ok: false, status: error.status, message: error.message };
+    throw error;
+  }
+}

@@ -22,6 +22,7 @@ const CARD_CHANGING: ReadonlySet<ReferralEvent['type']> = new Set([
   'contactAdded',
   'urgencyChanged',
   'expired',
+  'changedInPartnerCenter',
 ]);
 
 export function outboxItem(kind: OutboxItem['kind'], targetKey: string, message: OutboxItem['message'], now: Date): OutboxItem {

@@ -49,9 +49,16 @@ export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | unde
   const locale = localeOf(state, item.target, context.defaultLocale);
   const message = item.message;
   switch (message.key) {
-    case 'card':
+    case 'card': {
       if (!record) return undefined;
-      return { attachments: [cardAttachment(renderReferralCard(record.referral, { locale, now: context.now, policy: context.policy }))] };
+      // A parked Partner Center write keeps the card refreshing, so its owner and managers see it (and the retry button) even when closed.
+      const parked = record.partnerCenter?.writes.some((write) => write.state === 'failed') === true;
+      return {
+        attachments: [
+          cardAttachment(renderReferralCard(record.referral, { locale, now: context.now, policy: context.policy, ...(parked && { refresh: true }) })),
+        ],
+      };
+    }
     case 'event': {
       if (!record) return undefined;
       const event = record.referral.history[Number(message.params.index)];
@@ -72,6 +79,14 @@ export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | unde
       if (!digest || (digest.content.attention.length === 0 && digest.content.changes.length === 0)) return undefined;
       const { slot, since, content, attentionTotal, changesTotal } = digest;
       return { attachments: [cardAttachment(renderDigest(locale, content, { slot, since, attentionTotal, changesTotal }))] };
+    }
+    case 'notice.partnerCenter': {
+      const { params } = message;
+      const text =
+        params.kind === 'signedIn'
+          ? t(locale, 'partnerCenter.signedIn', { account: escapeMarkdown(String(params.account ?? '')) })
+          : t(locale, 'partnerCenter.signInNeeded', { reason: escapeMarkdown(String(params.reason ?? '')) });
+      return { attachments: [cardAttachment(renderNotice(locale, { title: t(locale, 'partnerCenter.title'), text }))] };
     }
     case 'notice.channelRemoved': {
       const { params } = message;

@@ -27,6 +27,8 @@ export interface BotDeps {
   log: Logger;
   /** Extra text commands (e.g. the managers' `status`). */
   extraCommands?: TextCommandDeps['extra'];
+  /** The card's "retry saving in Partner Center" (absent: the connection is off). */
+  retryPartnerCenter?: (referralId: string) => Promise<number>;
 }
 
 type Scope = 'channel' | 'personal' | 'groupChat';
@@ -236,7 +238,12 @@ export class ReferralDeskBot extends TeamsActivityHandler {
       ...(typeof activity.localTimezone === 'string' && activity.localTimezone !== '' && { timeZone: activity.localTimezone }),
     };
     try {
-      const answer = await handleCardAction({ commands: this.deps.commands }, verb, value.action.data, actionContext);
+      const answer = await handleCardAction(
+        { commands: this.deps.commands, ...(this.deps.retryPartnerCenter && { retryPartnerCenter: this.deps.retryPartnerCenter }) },
+        verb,
+        value.action.data,
+        actionContext,
+      );
       return { status: answer.statusCode, body: answer };
     } catch (error) {
       this.deps.log.error('card action failed', { error, verb: typeof verb === 'string' ? verb : undefined });

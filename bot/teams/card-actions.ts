@@ -17,6 +17,7 @@ import {
   t,
   type AdaptiveCardJson,
   type Locale,
+  type PartnerCenterView,
 } from '../../cards/index.js';
 import type { Command } from '../../referrals/commands.js';
 import { type FormName } from '../../referrals/form-fields.js';
@@ -48,6 +49,8 @@ export interface ActionContext {
 
 export interface CardActionDeps {
   commands: CommandDeps;
+  /** Puts a referral's parked Partner Center writes back in line; returns how many (absent: connection off). */
+  retryPartnerCenter?: (referralId: string) => Promise<number>;
 }
 
 function cardAnswer(card: AdaptiveCardJson): InvokeAnswer {
@@ -62,21 +65,32 @@ export function errorAnswer(statusCode: 400 | 404 | 500, code: string, message: 
   return { statusCode, type: ERROR_CONTENT_TYPE, value: { code, message } };
 }
 
-function sharedCard(deps: CardActionDeps, referral: Referral, context: ActionContext, notice?: string, attention = false): InvokeAnswer {
+/** What the owner and managers see of the referral's Partner Center writes; nothing for anyone else. */
+function partnerCenterView(record: ReferralRecord, context: ActionContext): PartnerCenterView | undefined {
+  const writes = record.partnerCenter?.writes ?? [];
+  if (writes.length === 0 || !mayAct(record.referral, context.actor.id, context.isManager)) return undefined;
+  const parked = writes.find((write) => write.state === 'failed');
+  return { waiting: writes.length, ...(parked && { notSaved: parked.lastError ?? '—' }) };
+}
+
+function sharedCard(deps: CardActionDeps, record: ReferralRecord, context: ActionContext, notice?: string, attention = false): InvokeAnswer {
+  const partnerCenter = partnerCenterView(record, context);
   return cardAnswer(
-    renderReferralCard(referral, {
+    renderReferralCard(record.referral, {
       locale: context.locale,
       now: deps.commands.clock(),
       policy: deps.commands.policy,
       ...(notice !== undefined && { notice, noticeColor: attention ? 'attention' : 'accent' }),
+      ...(partnerCenter && { partnerCenter, refresh: true }),
     }),
   );
 }
 
-function ownerOnly(deps: CardActionDeps, referral: Referral, context: ActionContext): InvokeAnswer {
+function ownerOnly(deps: CardActionDeps, record: ReferralRecord, context: ActionContext): InvokeAnswer {
+  const referral = record.referral;
   return sharedCard(
     deps,
-    referral,
+    record,
     context,
     t(context.locale, 'command.onlyOwnerOrManager', { owner: referral.owner ? escapeMarkdown(referral.owner.name) : '—' }),
     true,
@@ -86,15 +100,16 @@ function ownerOnly(deps: CardActionDeps, referral: Referral, context: ActionCont
 /** The answer after a command was tried: the new card, or the current one with why nothing changed. */
 async function runCommand(deps: CardActionDeps, record: ReferralRecord, command: Command, version: number, context: ActionContext): Promise<InvokeAnswer> {
   const result = await applyCommand(deps.commands, record.referral.id, command, { expectedVersion: version });
-  if (result.ok) return sharedCard(deps, result.record.referral, context);
-  const current = result.record?.referral ?? record.referral;
+  if (result.ok) return sharedCard(deps, result.record, context);
+  const latest = result.record ?? record;
+  const current = latest.referral;
   switch (result.error.code) {
     case 'Stale':
-      return sharedCard(deps, current, context, staleNotice(current, result.staleSince ?? [], context.locale), true);
+      return sharedCard(deps, latest, context, staleNotice(current, result.staleSince ?? [], context.locale), true);
     case 'NotOwner':
-      return ownerOnly(deps, current, context);
+      return ownerOnly(deps, latest, context);
     default:
-      return sharedCard(deps, current, context, alreadyActedText(context.locale, current), true);
+      return sharedCard(deps, latest, context, alreadyActedText(context.locale, current), true);
   }
 }
 
@@ -108,7 +123,7 @@ export async function handleCardAction(deps: CardActionDeps, verb: unknown, data
   const store = deps.commands.store;
   if (!parsed.ok) {
     const record = parsed.referralId !== undefined ? await store.get(parsed.referralId) : undefined;
-    if (record && visibleHere(record, context)) return sharedCard(deps, record.referral, context, t(context.locale, 'command.unknownAction'), true);
+    if (record && visibleHere(record, context)) return sharedCard(deps, record, context, t(context.locale, 'command.unknownAction'), true);
     return errorAnswer(400, parsed.reason === 'unknownVerb' ? 'UnknownVerb' : 'BadRequest', t(context.locale, 'command.unknownAction'));
   }
   const { action } = parsed;
@@ -120,25 +135,32 @@ export async function handleCardAction(deps: CardActionDeps, verb: unknown, data
     case 'show':
     case 'cancel':
     case 'refresh':
-      return sharedCard(deps, referral, context);
+      return sharedCard(deps, record, context);
+    case 'retry': {
+      if (!mayAct(referral, context.actor.id, context.isManager)) return ownerOnly(deps, record, context);
+      const count = deps.retryPartnerCenter ? await deps.retryPartnerCenter(referral.id) : 0;
+      const latest = (await store.get(referral.id)) ?? record;
+      const notice = t(context.locale, count > 0 ? 'partnerCenter.retried' : 'partnerCenter.nothingToRetry', { count });
+      return sharedCard(deps, latest, context, notice);
+    }
     case 'open': {
       const stale = conflictingChangesSince(referral, action.data.version);
-      if (stale.length > 0) return sharedCard(deps, referral, context, staleNotice(referral, stale, context.locale), true);
-      if (!availableForms(referral).includes(action.data.form)) return sharedCard(deps, referral, context, alreadyActedText(context.locale, referral), true);
-      if (!mayAct(referral, context.actor.id, context.isManager)) return ownerOnly(deps, referral, context);
+      if (stale.length > 0) return sharedCard(deps, record, context, staleNotice(referral, stale, context.locale), true);
+      if (!availableForms(referral).includes(action.data.form)) return sharedCard(deps, record, context, alreadyActedText(context.locale, referral), true);
+      if (!mayAct(referral, context.actor.id, context.isManager)) return ownerOnly(deps, record, context);
       return cardAnswer(renderForm(action.data.form, referral, formOptions(deps, context)));
     }
     case 'do': {
       if (!availableDoCommands(referral).includes(action.data.command)) {
-        return sharedCard(deps, referral, context, alreadyActedText(context.locale, referral), true);
+        return sharedCard(deps, record, context, alreadyActedText(context.locale, referral), true);
       }
       const command: Command = { type: action.data.command, actor: context.actor, asManager: context.isManager };
       return runCommand(deps, record, command, action.data.version, context);
     }
     case 'submit': {
       const form: FormName = action.data.form;
-      if (!availableForms(referral).includes(form)) return runStaleOrUnavailable(deps, referral, action.data.version, context);
-      if (!mayAct(referral, context.actor.id, context.isManager)) return ownerOnly(deps, referral, context);
+      if (!availableForms(referral).includes(form)) return runStaleOrUnavailable(deps, record, action.data.version, context);
+      if (!mayAct(referral, context.actor.id, context.isManager)) return ownerOnly(deps, record, context);
       const parsedForm = parseForm(form, action.inputs, {
         now: deps.commands.clock(),
         flow: referral.flow,
@@ -155,15 +177,10 @@ export async function handleCardAction(deps: CardActionDeps, verb: unknown, data
   }
 }
 
-function runStaleOrUnavailable(deps: CardActionDeps, referral: Referral, version: number, context: ActionContext): InvokeAnswer {
+function runStaleOrUnavailable(deps: CardActionDeps, record: ReferralRecord, version: number, context: ActionContext): InvokeAnswer {
+  const referral = record.referral;
   const stale = conflictingChangesSince(referral, version);
-  return sharedCard(
-    deps,
-    referral,
-    context,
-    stale.length > 0 ? staleNotice(referral, stale, context.locale) : alreadyActedText(context.locale, referral),
-    true,
-  );
+  return sharedCard(deps, record, context, stale.length > 0 ? staleNotice(referral, stale, context.locale) : alreadyActedText(context.locale, referral), true);
 }
 
 function visibleHere(record: ReferralRecord, context: ActionContext): boolean {

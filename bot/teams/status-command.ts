@@ -1,7 +1,8 @@
 // The managers' `status` command: pending and failed deliveries and inactive conversations, and
 // `status retry` to give failed messages a new chance now.
 
-import { escapeMarkdown, formatDateTime, formatDuration, t } from '../../cards/index.js';
+import { escapeMarkdown, formatDateTime, formatDuration, t, type Locale } from '../../cards/index.js';
+import type { ConnectionStatus } from '../partner-center/connection.js';
 import type { Store } from '../../storage/store.js';
 import type { Clock } from '../clock.js';
 import { inactiveReasonText } from '../outbox/inactive-reason.js';
@@ -12,6 +13,26 @@ export interface StatusCommandDeps {
   store: Store;
   clock: Clock;
   retryFailed: () => Promise<number>;
+  /** The Partner Center connection's state, when it is on. */
+  partnerCenter?: () => ConnectionStatus;
+}
+
+function partnerCenterLines(locale: Locale, status: ConnectionStatus): string[] {
+  const never = t(locale, 'admin.partnerCenter.never');
+  const lines = [
+    status.needsSignIn
+      ? t(locale, 'admin.partnerCenter.needsSignIn', { reason: escapeMarkdown(status.needsSignIn) })
+      : t(locale, 'admin.partnerCenter.signedIn', { account: escapeMarkdown(status.signedInAs ?? '?') }),
+    t(locale, 'admin.partnerCenter.activity', {
+      webhook: status.lastWebhookAt ? formatDateTime(locale, status.lastWebhookAt) : never,
+      poll: status.lastPollAt ? formatDateTime(locale, status.lastPollAt) : never,
+      events: status.eventsWaiting,
+      pending: status.pendingWrites,
+      failed: status.failedWrites,
+    }),
+  ];
+  if (status.lastPollError) lines.push(t(locale, 'admin.partnerCenter.pollError', { error: escapeMarkdown(status.lastPollError) }));
+  return lines;
 }
 
 export function statusCommand(deps: StatusCommandDeps): ExtraCommand {
@@ -50,7 +71,10 @@ export function statusCommand(deps: StatusCommandDeps): ExtraCommand {
         );
       }
     }
-    if (status.pending === 0 && status.failed === 0 && status.inactiveTargets.length === 0) lines.push(t(locale, 'admin.status.allGood'));
+    const link = deps.partnerCenter?.();
+    if (link) lines.push(...partnerCenterLines(locale, link));
+    const linkGood = !link || (!link.needsSignIn && link.failedWrites === 0);
+    if (status.pending === 0 && status.failed === 0 && status.inactiveTargets.length === 0 && linkGood) lines.push(t(locale, 'admin.status.allGood'));
     return [{ text: lines.join('\n\n') }];
   };
 }

@@ -10,7 +10,9 @@ import { decide } from '../../referrals/lifecycle.js';
 import type { Referral } from '../../referrals/model.js';
 import type { Policy } from '../../referrals/policy.js';
 import { conflictingChangesSince } from '../../referrals/staleness.js';
-import type { CardPost, OutboxItem, ReferralRecord, Store } from '../../storage/store.js';
+import { randomUUID } from 'node:crypto';
+import { partnerCenterPatch } from '../../referrals/partner-center.js';
+import type { CardPost, OutboxItem, PartnerCenterLink, ReferralRecord, Store } from '../../storage/store.js';
 import type { Clock } from '../clock.js';
 
 /** What a change must send: decided inside the same write, so a crash cannot separate the two. */
@@ -36,6 +38,8 @@ export interface CommandDeps {
   plan: MessagePlanner;
   /** Units of a currency per 1 USD (USD_RATES): the deal-registration threshold and the pipeline total. */
   usdRates?: Readonly<Record<string, number>>;
+  /** The Partner Center connection is on: decisions on referrals from Partner Center queue a write there. */
+  writeToPartnerCenter?: boolean;
 }
 
 export type CommandResult =
@@ -46,6 +50,30 @@ export type CommandResult =
 export interface CommandOptions {
   /** The referral version the actor's card showed: checked inside the write, so two clicks cannot both apply. */
   expectedVersion?: number;
+  /** What Partner Center just said of this referral (its resource and eTag), kept in the same write. */
+  fromPartnerCenter?: Pick<PartnerCenterLink, 'eTag' | 'resource' | 'syncedAt'>;
+}
+
+/** The Partner Center writes the new events cause, after those already queued. */
+function linkAfter(
+  current: ReferralRecord | undefined,
+  referral: Referral,
+  events: readonly ReferralEvent[],
+  deps: CommandDeps,
+  options: CommandOptions,
+  now: Date,
+) {
+  const link: PartnerCenterLink | undefined = current?.partnerCenter ?? (referral.source === 'partnerCenter' ? { writes: [] } : undefined);
+  if (!link) return undefined;
+  const writes = [...link.writes];
+  if (deps.writeToPartnerCenter && referral.source === 'partnerCenter') {
+    const firstIndex = referral.history.length - events.length;
+    events.forEach((event, offset) => {
+      if (partnerCenterPatch(event))
+        writes.push({ id: randomUUID(), eventIndex: firstIndex + offset, createdAt: now.toISOString(), attempts: 0, state: 'pending' });
+    });
+  }
+  return { ...link, ...options.fromPartnerCenter, writes };
 }
 
 export function applyCommand(deps: CommandDeps, id: string, command: Command, options: CommandOptions = {}): Promise<CommandResult> {
@@ -63,10 +91,12 @@ export function applyCommand(deps: CommandDeps, id: string, command: Command, op
     const referral = applyEvents(current?.referral, decision.events);
     const planned = await deps.plan({ before: current, referral, events: decision.events, command, now });
     const card = planned.card ?? current?.card;
+    const partnerCenter = linkAfter(current, referral, decision.events, deps, options, now);
     const record: ReferralRecord = {
       referral,
       outbox: [...(current?.outbox ?? []), ...planned.outbox],
       ...(card && { card }),
+      ...(partnerCenter && { partnerCenter }),
     };
     return { record, result: { ok: true, record, events: decision.events } };
   });

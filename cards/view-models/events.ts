@@ -83,6 +83,14 @@ export function threadReplyText(locale: Locale, event: ReferralEvent, referral: 
       return t(locale, 'reply.expired');
     case 'closeDatePassed':
       return t(locale, 'reply.closeDatePassed', { date: formatDate(locale, event.closingDateTime) });
+    case 'changedInPartnerCenter': {
+      const parts: string[] = [];
+      if (event.status && event.substatus) {
+        parts.push(t(locale, 'status.line', { status: t(locale, `status.${event.status}`), substatus: t(locale, `substatus.${event.substatus}`) }));
+      }
+      if (event.changes && Object.keys(event.changes).length > 0) parts.push(changedFields(locale, event.changes));
+      return t(locale, 'reply.changedInPartnerCenter', { changes: parts.join('; ') });
+    }
   }
 }
 

@@ -8,7 +8,7 @@ import type { Actor, Referral } from '../../referrals/model.js';
 import type { Policy } from '../../referrals/policy.js';
 import { responseTimeMs } from '../../referrals/stats.js';
 import { showsCustomerContacts, showsUrgentMarker } from '../../referrals/visibility.js';
-import { cardRef, referralButtons, refreshAction, type ExecuteAction, type RefreshData } from '../actions.js';
+import { cardRef, referralButtons, refreshAction, retryAction, type ExecuteAction, type RefreshData } from '../actions.js';
 import { companySize, contactLine, location, money, requirementNames, STATUS_ICON, statusText } from '../formatters.js';
 import { escapeMarkdown, escapeOptional } from '../markdown.js';
 import { formatDateTime, formatDate, formatDuration, t, type Locale, type MessageKey } from '../i18n.js';
@@ -29,6 +29,26 @@ export interface ReferralCardOptions extends ViewOptions {
   /** A line at the top of this view: why the actor sees it ("this card was out of date: …"). */
   notice?: string;
   noticeColor?: TextColor;
+  /** What this viewer is told of the referral's Partner Center writes (the owner and managers only). */
+  partnerCenter?: PartnerCenterView;
+}
+
+export interface PartnerCenterView {
+  /** Why a write was parked ("not saved in Partner Center: …"), in Partner Center's words. */
+  notSaved?: string;
+  /** Writes still on their way. */
+  waiting: number;
+}
+
+/** PARTNER_CENTER_REFERRAL_URL, set once at start-up: every card links to the referral there. */
+let referralLink: string | undefined;
+
+export function setPartnerCenterReferralUrl(template: string | undefined): void {
+  referralLink = template;
+}
+
+export function getPartnerCenterReferralUrl(): string | undefined {
+  return referralLink;
 }
 
 /** Teams' limit on `refresh.userIds`. */
@@ -58,6 +78,8 @@ export interface ReferralCardData {
   outcome: { show: boolean; heading: string; text: string; facts: Fact[]; lines: Line[] };
   actions: ExecuteAction[];
   hasActions: boolean;
+  partnerCenter: { show: boolean; text: string; color: TextColor };
+  link: { show: boolean; title: string; url: string };
   footer: string;
   refresh: { action: ExecuteAction<RefreshData>; userIds: string[] | null } | null;
 }
@@ -71,6 +93,7 @@ export function closingEvent(referral: Referral): ReferralEvent | undefined {
   for (let i = referral.history.length - 1; i >= 0; i--) {
     const event = referral.history[i];
     if (event && ['declined', 'skipped', 'won', 'lost', 'expired'].includes(event.type)) return event;
+    if (event?.type === 'changedInPartnerCenter' && event.status === 'Closed') return event;
   }
   return undefined;
 }
@@ -226,7 +249,9 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
     if (referral.statusReasonNotes) outcomeFacts.push({ title: t(locale, 'card.reasonNotes'), value: escapeMarkdown(referral.statusReasonNotes) });
     outcomeFacts.push({
       title: t(locale, 'card.closedBy'),
-      value: closedBy?.actor ? escapeMarkdown(closedBy.actor.name) : t(locale, 'card.closedAutomatically'),
+      value: closedBy?.actor
+        ? escapeMarkdown(closedBy.actor.name)
+        : t(locale, closedBy?.type === 'changedInPartnerCenter' ? 'card.closedInPartnerCenter' : 'card.closedAutomatically'),
     });
     // Response time: sent by the customer (createdDateTime) → first person action (referrals/stats.ts responseTimeMs).
     const response = responseTimeMs(referral);
@@ -246,7 +271,15 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
     if (referral.closedDateTime) outcomeLines.push(timeLine(locale, 'card.closedAt', referral.closedDateTime));
   }
 
+  const pc = options.partnerCenter;
   const actions = open ? referralButtons(referral, locale) : [];
+  if (pc?.notSaved !== undefined) actions.push(retryAction(cardRef(referral), t(locale, 'action.retryPartnerCenter')));
+  const pcText =
+    pc?.notSaved !== undefined
+      ? t(locale, 'partnerCenter.notSaved', { reason: escapeMarkdown(pc.notSaved) })
+      : pc && pc.waiting > 0
+        ? t(locale, 'partnerCenter.waiting', { count: pc.waiting })
+        : '';
   const wantsRefresh = options.refresh ?? open;
   const userIds = refreshUserIds(options.refreshUserIds);
 
@@ -284,6 +317,12 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
     },
     actions,
     hasActions: actions.length > 0,
+    partnerCenter: { show: pcText !== '', text: pcText, color: pc?.notSaved !== undefined ? 'attention' : 'default' },
+    link: {
+      show: referralLink !== undefined,
+      title: t(locale, 'action.openInPartnerCenter'),
+      url: referralLink === undefined ? '' : referralLink.replace('{id}', encodeURIComponent(referral.id)),
+    },
     footer: t(locale, 'card.referralId', { id: escapeMarkdown(referral.id) }),
     refresh: wantsRefresh ? { action: refreshAction(cardRef(referral)), userIds } : null,
   };

@@ -24,6 +24,8 @@ const SAME_IN_BOTH = new Set([
   'help.cmd.stats',
   'help.cmd.status',
   'help.cmd.my',
+  // A product's name.
+  'partnerCenter.title',
 ]);
 
 /** Properties whose string values a reader sees. */

@@ -56,6 +56,8 @@ export function command(type: CommandType, actor: Actor = ALICE, asManager?: boo
   switch (type) {
     case 'takeIn':
       return { type, rfi: makeRfi() };
+    case 'syncFromPartnerCenter':
+      return { type, resource: { ...makeRfi(), status: 'Closed', substatus: 'Won' } };
     case 'interested':
     case 'noThanks':
       return { type, ...person };

@@ -16,8 +16,8 @@ describe('RFI schema', () => {
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
     expect(result.rfi.details?.requirements).to.deep.include({
       industries: ['Manufacturing'],
-      products: ['Dynamics365Enterprise'],
-      services: ['DeploymentOrMigration'],
+      products: ['Dynamics 365 Enterprise'],
+      services: ['Deployment or Migration'],
       solutions: ['Dynamics 365 for Field Service'],
     });
     expect(result.rfi.customerProfile.team?.[0]?.contactPreference).to.deep.equal({ locale: 'en-us', disableNotifications: false });

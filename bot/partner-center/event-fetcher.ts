@@ -1,0 +1,83 @@
+// Drains the webhook events recorded by the events route (docs/architecture.md#partner-center):
+// fetches each referral by id from the Referrals API and adopts it. An event leaves the inbox only
+// once its referral is taken in (or Partner Center says it does not exist); while nobody is signed
+// in, events wait.
+
+import { backoffDelay } from '../outbox/backoff.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import type { CommandDeps } from '../use-cases/apply-command.js';
+import { adoptResource } from './adopt-resource.js';
+import type { PartnerCenterApi } from './api-client.js';
+import { linkState, withLinkState, type InboxEvent } from './link-state.js';
+import { SignInNeededError } from './sign-in.js';
+
+const RETRY = { maxAttempts: 1_000, baseMs: 1_000, maxMs: 300_000 };
+
+export interface FetcherDeps {
+  commands: CommandDeps;
+  api: PartnerCenterApi;
+  clock: Clock;
+  log: Logger;
+  /** Called when a fetch found nobody signed in (the connection tells the managers). */
+  onSignInNeeded: (error: SignInNeededError) => void;
+}
+
+type Outcome = { done: true } | { done: false; waitMs?: number; error: string };
+
+async function fetchOne(deps: FetcherDeps, event: InboxEvent): Promise<Outcome> {
+  const answer = await deps.api.getReferral(event.referralId);
+  if (answer.status === 404) {
+    deps.log.warn('partner center: an event names a referral Partner Center does not have', { referralId: event.referralId, event: event.eventName });
+    return { done: true };
+  }
+  if (answer.status !== 200 || typeof answer.body !== 'object' || answer.body === null) {
+    return { done: false, ...(answer.retryAfterMs !== undefined && { waitMs: answer.retryAfterMs }), error: `GET answered ${answer.status}` };
+  }
+  const adopted = await adoptResource(deps.commands, answer.body as Record<string, unknown>, answer.eTag, deps.clock());
+  if (adopted.outcome === 'invalid') {
+    // Retrying cannot make it valid; the problems say which field, never the customer's data.
+    deps.log.error('partner center: a referral failed validation and was not taken in', {
+      referralId: event.referralId,
+      problems: adopted.problems.slice(0, 10),
+    });
+    return { done: true };
+  }
+  deps.log.info('partner center: referral taken in', { referralId: event.referralId, outcome: adopted.outcome, event: event.eventName });
+  return { done: true };
+}
+
+/** One pass over the due events; returns when the next one is due. */
+export async function fetchEvents(deps: FetcherDeps): Promise<number | undefined> {
+  const store = deps.commands.store;
+  for (;;) {
+    const now = deps.clock().getTime();
+    const due = linkState(store.readState()).inbox.find((event) => !event.notBefore || Date.parse(event.notBefore) <= now);
+    if (!due) break;
+    let outcome: Outcome;
+    try {
+      outcome = await fetchOne(deps, due);
+    } catch (error) {
+      if (error instanceof SignInNeededError) {
+        deps.onSignInNeeded(error);
+        return undefined; // woken again after a sign-in
+      }
+      outcome = { done: false, error: (error as Error).message };
+    }
+    await store.updateState((state) => {
+      const link = linkState(state);
+      const index = link.inbox.findIndex((event) => event.referralId === due.referralId);
+      if (index === -1) return { result: undefined };
+      const inbox = [...link.inbox];
+      if (outcome.done) inbox.splice(index, 1);
+      else {
+        const attempts = inbox[index]!.attempts + 1;
+        const wait = backoffDelay(attempts, RETRY, outcome.waitMs);
+        inbox[index] = { ...inbox[index]!, attempts, lastError: outcome.error, notBefore: new Date(deps.clock().getTime() + wait).toISOString() };
+      }
+      return { state: withLinkState(state, { ...link, inbox }), result: undefined };
+    });
+  }
+  const next = linkState(store.readState()).inbox.map((event) => Date.parse(event.notBefore ?? '') || 0);
+  return next.length === 0 ? undefined : Math.max(0, Math.min(...next) - deps.clock().getTime());
+}

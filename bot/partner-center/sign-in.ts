@@ -1,0 +1,148 @@
+// Delegated sign-in to Partner Center (docs/architecture.md#partner-center): a manager signs in
+// once with the device code flow (MFA happens in their browser), and every call takes a token
+// with acquireTokenSilent, which refreshes it. When the refresh token dies the connection says
+// so (needsSignIn) and callers hold their work; nothing is dropped.
+
+import { InteractionRequiredAuthError, LogLevel, PublicClientApplication, type AccountInfo } from '@azure/msal-node';
+import type { Logger } from '../logger.js';
+import type { PartnerCenterConfig } from './config.js';
+import { EncryptedTokenCache } from './token-cache.js';
+
+export const REFERRALS_SCOPE = 'https://api.partner.microsoft.com/user_impersonation';
+export const WEBHOOKS_SCOPE = 'https://api.partnercenter.microsoft.com/user_impersonation';
+
+/** There is no usable sign-in: a person must sign in (again). `reason` is safe to show and log. */
+export class SignInNeededError extends Error {
+  constructor(readonly reason: string) {
+    super(`Partner Center sign-in needed: ${reason}`);
+    this.name = 'SignInNeededError';
+  }
+}
+
+export interface DeviceCodePrompt {
+  verificationUri: string;
+  userCode: string;
+  /** The authority's own sentence ("To sign in, use a web browser to open …"). */
+  message: string;
+  expiresInSeconds: number;
+}
+
+export interface SignInState {
+  /** Who is signed in (their user name), when a sign-in is kept. */
+  account?: string;
+  /** Why calls wait for a new sign-in, when they do. */
+  needsSignIn?: string;
+}
+
+export interface TokenSource {
+  token(scope?: string, options?: { forceRefresh?: boolean }): Promise<string>;
+  state(): SignInState;
+}
+
+/** AADSTS codes and MSAL errors that only a new interactive sign-in cures, in words for the managers. */
+function signInReason(error: unknown): string | undefined {
+  if (error instanceof InteractionRequiredAuthError) {
+    const text = `${error.errorCode} ${error.errorMessage}`;
+    if (/AADSTS700082/.test(text)) return 'the sign-in expired after 90 days without use';
+    if (/AADSTS50173|AADSTS50133|revoked/i.test(text)) return 'the sign-in was revoked (password change or administrator)';
+    if (/AADSTS50076|AADSTS50079|multi-factor|mfa/i.test(text)) return 'multi-factor authentication is required again';
+    return `the sign-in is no longer valid (${error.errorCode || 'interaction_required'})`;
+  }
+  const code = (error as { errorCode?: unknown } | undefined)?.errorCode;
+  if (code === 'invalid_grant') return 'the sign-in is no longer valid (invalid_grant)';
+  return undefined;
+}
+
+export class PartnerCenterSignIn implements TokenSource {
+  readonly #app: PublicClientApplication;
+  readonly #cache: EncryptedTokenCache;
+  readonly #log: Logger;
+  #state: SignInState = {};
+
+  constructor(config: PartnerCenterConfig, dataDir: string, log: Logger) {
+    this.#log = log;
+    this.#cache = new EncryptedTokenCache(dataDir, config.tokenKey);
+    const authority = new URL(`${config.authority}/${config.tenantId}`);
+    this.#app = new PublicClientApplication({
+      auth: {
+        clientId: config.clientId,
+        authority: authority.toString(),
+        // A known authority skips instance discovery (a call to login.microsoftonline.com even for a private cloud or a test authority).
+        knownAuthorities: [authority.host],
+      },
+      cache: { cachePlugin: this.#cache },
+      system: {
+        loggerOptions: {
+          // MSAL's own lines may carry request details; only warnings, and never with PII.
+          piiLoggingEnabled: false,
+          logLevel: LogLevel.Warning,
+          loggerCallback: (_level, message) => log.warn('partner center sign-in', { detail: message.slice(0, 300) }),
+        },
+      },
+    });
+  }
+
+  get persistent(): boolean {
+    return this.#cache.persistent;
+  }
+
+  state(): SignInState {
+    return { ...this.#state };
+  }
+
+  async #account(): Promise<AccountInfo | undefined> {
+    const accounts = await this.#app.getAllAccounts();
+    return accounts[0];
+  }
+
+  /** Reads the kept sign-in (at start and for `status`): who it is, without calling the authority. */
+  async load(): Promise<SignInState> {
+    const account = await this.#account();
+    if (account) this.#state = { ...this.#state, account: account.username };
+    else if (!this.#state.needsSignIn) this.#state = { needsSignIn: 'nobody has signed in yet' };
+    return this.state();
+  }
+
+  /** The device code flow: `onPrompt` gets the URL and code at once; resolves when the person has signed in. */
+  async signIn(onPrompt: (prompt: DeviceCodePrompt) => void | Promise<void>, scope = REFERRALS_SCOPE): Promise<string> {
+    const result = await this.#app.acquireTokenByDeviceCode({
+      scopes: [scope],
+      deviceCodeCallback: (response) => {
+        void onPrompt({
+          verificationUri: response.verificationUri,
+          userCode: response.userCode,
+          message: response.message,
+          expiresInSeconds: response.expiresIn,
+        });
+      },
+    });
+    const username = result?.account?.username;
+    if (!result || !username) throw new Error('the sign-in finished without an account');
+    // Keep one account: a second manager's sign-in replaces the first.
+    for (const other of await this.#app.getAllAccounts()) {
+      if (other.homeAccountId !== result.account!.homeAccountId) await this.#app.getTokenCache().removeAccount(other);
+    }
+    this.#state = { account: username };
+    this.#log.info('partner center: signed in', { account: username });
+    return username;
+  }
+
+  async token(scope = REFERRALS_SCOPE, options: { forceRefresh?: boolean } = {}): Promise<string> {
+    const account = await this.#account();
+    if (!account) {
+      this.#state = { needsSignIn: 'nobody has signed in yet' };
+      throw new SignInNeededError(this.#state.needsSignIn!);
+    }
+    try {
+      const result = await this.#app.acquireTokenSilent({ account, scopes: [scope], forceRefresh: options.forceRefresh === true });
+      if (this.#state.needsSignIn || this.#state.account !== account.username) this.#state = { account: account.username };
+      return result.accessToken;
+    } catch (error) {
+      const reason = signInReason(error);
+      if (reason === undefined) throw error;
+      if (this.#state.needsSignIn !== reason) this.#log.warn('partner center: sign-in needed', { reason, account: account.username });
+      this.#state = { account: account.username, needsSignIn: reason };
+      throw new SignInNeededError(reason);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+// One background loop: runs a pass, then sleeps until the pass says (or until woken). Passes never
+// overlap; stop() waits for the one under way. Shared by the Partner Center fetcher, writer and poll.
+
+import type { Logger } from '../logger.js';
+
+/** A pass returns how long to sleep before the next one (undefined: until woken). */
+export type Pass = () => Promise<number | undefined>;
+
+export class WorkerLoop {
+  readonly #name: string;
+  readonly #pass: Pass;
+  readonly #log: Logger;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #stopped = true;
+
+  constructor(name: string, pass: Pass, log: Logger) {
+    this.#name = name;
+    this.#pass = pass;
+    this.#log = log;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.wake();
+  }
+
+  /** Runs a pass soon; a wake during a pass runs another right after it. */
+  wake(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#run(), 0);
+  }
+
+  #run(): void {
+    this.#timer = undefined;
+    this.#running = (async () => {
+      let sleep: number | undefined = 1_000;
+      try {
+        sleep = await this.#pass();
+      } catch (error) {
+        this.#log.error(`partner center: ${this.#name} failed`, { error });
+        sleep = 5_000;
+      }
+      this.#running = undefined;
+      if (this.#stopped) return;
+      if (this.#again) {
+        this.#again = false;
+        sleep = 0;
+      }
+      if (sleep !== undefined) {
+        this.#timer = setTimeout(() => this.#run(), Math.max(0, Math.min(sleep, 2_147_000_000)));
+        this.#timer.unref();
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#running;
+  }
+}
