@@ -3,6 +3,9 @@
 // reconcile poll). It tells managers once per outage when a sign-in is needed, and reports its
 // state to `status` and /healthz.
 
+import { watch, type FSWatcher } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { Store } from '../../storage/store.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
@@ -50,6 +53,7 @@ export class PartnerCenterConnection {
   readonly #writer: WorkerLoop;
   readonly #poll: WorkerLoop;
   #unsubscribe: (() => void) | undefined;
+  #watcher: FSWatcher | undefined;
 
   constructor(deps: ConnectionDeps) {
     this.#deps = deps;
@@ -83,6 +87,13 @@ export class PartnerCenterConnection {
       if (record.partnerCenter?.writes.some((write) => write.state === 'pending')) this.#writer.wake();
     });
     if (typeof off === 'function') this.#unsubscribe = off;
+    // `npm run partner-center -- login` signs in from another process: its write of the token cache wakes the loops.
+    await mkdir(path.dirname(this.signIn.cacheFile), { recursive: true, mode: 0o700 });
+    this.#watcher = watch(path.dirname(this.signIn.cacheFile), () => {
+      this.wake();
+      this.#poll.wake();
+    });
+    this.#watcher.on('error', (error) => this.#deps.log.warn('partner center: cannot watch the token cache', { error }));
     this.#fetcher.start();
     this.#writer.start();
     this.#poll.start();
@@ -157,6 +168,7 @@ export class PartnerCenterConnection {
 
   async stop(): Promise<void> {
     this.#unsubscribe?.();
+    this.#watcher?.close();
     await Promise.all([this.#fetcher.stop(), this.#writer.stop(), this.#poll.stop()]);
   }
 }

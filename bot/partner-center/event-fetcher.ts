@@ -12,6 +12,9 @@ import type { PartnerCenterApi } from './api-client.js';
 import { linkState, withLinkState, type InboxEvent } from './link-state.js';
 import { SignInNeededError } from './sign-in.js';
 
+/** While nobody is signed in, how often the kept sign-in is looked at again (a login from the terminal also wakes the loops). */
+export const SIGN_IN_RECHECK_MS = 60_000;
+
 const RETRY = { maxAttempts: 1_000, baseMs: 1_000, maxMs: 300_000 };
 
 export interface FetcherDeps {
@@ -60,7 +63,7 @@ export async function fetchEvents(deps: FetcherDeps): Promise<number | undefined
     } catch (error) {
       if (error instanceof SignInNeededError) {
         deps.onSignInNeeded(error);
-        return undefined; // woken again after a sign-in
+        return SIGN_IN_RECHECK_MS; // or sooner: a sign-in wakes the fetcher
       }
       outcome = { done: false, error: (error as Error).message };
     }

@@ -86,6 +86,10 @@ export class PartnerCenterSignIn implements TokenSource {
     return this.#cache.persistent;
   }
 
+  get cacheFile(): string {
+    return this.#cache.file;
+  }
+
   state(): SignInState {
     return { ...this.#state };
   }

@@ -15,6 +15,7 @@ import type { CommandDeps } from '../use-cases/apply-command.js';
 import { adoptResource } from './adopt-resource.js';
 import type { ApiAnswer, PartnerCenterApi } from './api-client.js';
 import { SignInNeededError } from './sign-in.js';
+import { SIGN_IN_RECHECK_MS } from './event-fetcher.js';
 
 export interface WriterDeps {
   commands: CommandDeps;
@@ -162,7 +163,7 @@ export async function writePending(deps: WriterDeps): Promise<number | undefined
         } catch (error) {
           if (error instanceof SignInNeededError) {
             deps.onSignInNeeded(error);
-            return undefined; // held until a sign-in wakes the writer
+            return SIGN_IN_RECHECK_MS; // held; a sign-in wakes the writer sooner
           }
           result = { kind: 'retry', error: (error as Error).message.slice(0, 200), counts: true };
         }

@@ -1,0 +1,125 @@
+// The Partner Center component tests' rig: the fake Partner Center, the fake Teams connector, the
+// real bot in a child process (NODE_EXTRA_CA_CERTS must be there at its start for the HTTPS
+// authority), and `npm run partner-center -- login` as the manager runs it.
+
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
+import { sendActivity } from '../../support/bot-client.js';
+import { startFakeConnector, type FakeConnector } from '../../support/fake-connector.js';
+import { startFakePartnerCenter, type FakePartnerCenter } from '../../support/fake-partner-center/index.js';
+import { removeDir, ROOT, startChildService, tempDataDir, type ChildService } from '../../support/start-service.js';
+import { channelMention, fixture, installationUpdate } from '../../support/teams-activities.js';
+
+export const TOKEN_KEY = 'test-token-key-0123456789abcdef0123456789';
+export const MANAGER = fixture.manager;
+export const EMEA = fixture.team.emea;
+
+/** Partner Center's own "get a referral by id" example, with times of today (its 2018 dates expired long ago). */
+export function documentedReferral(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const doc = JSON.parse(readFileSync(new URL('../../fixtures/partner-center/referral-by-id.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  const now = Date.now();
+  return {
+    ...doc,
+    id,
+    createdDateTime: new Date(now - 3_600_000).toISOString(),
+    updatedDateTime: new Date(now - 3_600_000).toISOString(),
+    expirationDateTime: new Date(now + 14 * 86_400_000).toISOString(),
+    ...overrides,
+  };
+}
+
+export interface Rig {
+  pc: FakePartnerCenter;
+  teams: FakeConnector;
+  dataDir: string;
+  bot?: ChildService;
+  env: Record<string, string>;
+}
+
+export async function startRig(env: Record<string, string> = {}): Promise<Rig> {
+  const pc = await startFakePartnerCenter();
+  const teams = await startFakeConnector();
+  const dataDir = await tempDataDir();
+  return {
+    pc,
+    teams,
+    dataDir,
+    env: {
+      ...pc.env,
+      DATA_DIR: dataDir,
+      PARTNER_CENTER_TOKEN_KEY: TOKEN_KEY,
+      PARTNER_CENTER_POLL_EVERY: 'PT1H',
+      MANAGER_IDS: MANAGER.aadObjectId,
+      ...env,
+    },
+  };
+}
+
+export async function stopRig(rig: Rig | undefined): Promise<void> {
+  if (!rig) return;
+  if (rig.bot && rig.bot.child.exitCode === null) {
+    rig.bot.child.kill('SIGTERM');
+    await rig.bot.exited;
+  }
+  await rig.teams.close();
+  await rig.pc.close();
+  await removeDir(rig.dataDir);
+}
+
+export async function startBot(rig: Rig): Promise<ChildService> {
+  rig.bot = await startChildService(rig.env);
+  return rig.bot;
+}
+
+/** Installs the bot in the team and subscribes EMEA, as a seller would. */
+export async function subscribeEmea(rig: Rig): Promise<void> {
+  expect((await sendActivity(rig.bot!.url, installationUpdate('add', { serviceUrl: rig.teams.url }))).status).to.equal(200);
+  expect((await sendActivity(rig.bot!.url, channelMention('subscribe', { serviceUrl: rig.teams.url, channel: EMEA }))).status).to.equal(200);
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run partner-center -- <args>` with the bot's environment; `onOutput` sees stdout as it comes. */
+export function runCli(rig: Rig, args: string[], onOutput?: (text: string) => void): Promise<CliRun> {
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'scripts/partner-center.ts', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', ...rig.env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    onOutput?.(stdout);
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** The manager signs in from a terminal: the device code is shown, approved in the "browser", and the command confirms. */
+export async function login(rig: Rig): Promise<CliRun> {
+  const run = await runCli(rig, ['login'], (text) => {
+    if (/enter the code/.test(text)) rig.pc.authority.approve();
+  });
+  expect(run.code, run.stderr).to.equal(0);
+  return run;
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function health(rig: Rig): Promise<Record<string, any>> {
+  const response = await fetch(`${rig.bot!.url}/healthz`);
+  return (await response.json()) as Record<string, any>;
+}
