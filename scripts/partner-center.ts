@@ -109,6 +109,6 @@ main().then(
   () => process.exit(0),
   (error: unknown) => {
     const code = (error as { errorCode?: unknown })?.errorCode;
-    fail(`partner-center: ${typeof code === 'string' ? code : (error as Error)?.message ?? String(error)}`);
+    fail(`partner-center: ${typeof code === 'string' ? code : ((error as Error)?.message ?? String(error))}`);
   },
 );

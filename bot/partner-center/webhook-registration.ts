@@ -71,7 +71,8 @@ export class WebhookRegistrationApi {
   async testEvent(): Promise<string> {
     const answer = await this.#call('POST', '/validationEvents');
     const id = (answer.body as { CorrelationId?: unknown } | undefined)?.CorrelationId;
-    if ((answer.status !== 200 && answer.status !== 201) || typeof id !== 'string') throw new RegistrationError(`validationEvents answered ${answer.status}`, answer.status);
+    if ((answer.status !== 200 && answer.status !== 201) || typeof id !== 'string')
+      throw new RegistrationError(`validationEvents answered ${answer.status}`, answer.status);
     return id;
   }
 

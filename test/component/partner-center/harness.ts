@@ -5,11 +5,12 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { sendActivity } from '../../support/bot-client.js';
+import { sendActivity, sendInvoke } from '../../support/bot-client.js';
+import { getReferral } from '../../support/intake-client.js';
 import { startFakeConnector, type FakeConnector } from '../../support/fake-connector.js';
 import { startFakePartnerCenter, type FakePartnerCenter } from '../../support/fake-partner-center/index.js';
 import { removeDir, ROOT, startChildService, tempDataDir, type ChildService } from '../../support/start-service.js';
-import { channelMention, fixture, installationUpdate } from '../../support/teams-activities.js';
+import { cardAction, channelMention, fixture, installationUpdate, type FixtureUser } from '../../support/teams-activities.js';
 
 export const TOKEN_KEY = 'test-token-key-0123456789abcdef0123456789';
 export const MANAGER = fixture.manager;
@@ -122,4 +123,63 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
 export async function health(rig: Rig): Promise<Record<string, any>> {
   const response = await fetch(`${rig.bot!.url}/healthz`);
   return (await response.json()) as Record<string, any>;
+}
+
+/** Takes `resource` into Partner Center and tells the bot with a signed webhook; returns the card's activity id in EMEA. */
+export async function referralFromPartnerCenter(rig: Rig, resource: Record<string, unknown>): Promise<string> {
+  const id = String(resource['id']);
+  rig.pc.api.put(resource);
+  const answer = await rig.pc.deliver(rig.bot!.url, rig.pc.event('referral-created', id));
+  expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+  const post = await waitFor(`the card of ${id}`, () =>
+    rig.teams.posts().find((request) => request.conversationId === EMEA.id && JSON.stringify(request.body).includes(`"referralId":"${id}"`)),
+  );
+  return post.messageId!;
+}
+
+export async function storedReferral(rig: Rig, id: string): Promise<Record<string, any>> {
+  const response = await getReferral(rig.bot!.url, id);
+  expect(response.status).to.equal(200);
+  return response.body as Record<string, any>;
+}
+
+/** A card action from `from` on the card `cardId`, with the version the bot has now unless given. */
+export async function act(rig: Rig, cardId: string, verb: string, data: Record<string, unknown>, from: FixtureUser = fixture.users['anna']!) {
+  const id = String(data['referralId']);
+  const version = data['version'] ?? (await storedReferral(rig, id)).version;
+  const answer = await sendInvoke(
+    rig.bot!.url,
+    cardAction({ serviceUrl: rig.teams.url, verb, data: { ...data, version }, cardActivityId: cardId, from, channel: EMEA }),
+  );
+  expect(answer.status).to.equal(200);
+  return answer.body!;
+}
+
+export function inDays(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Accept with the form's inputs, as Teams submits them. */
+export function accept(rig: Rig, cardId: string, id: string, from?: FixtureUser) {
+  return act(
+    rig,
+    cardId,
+    'submit',
+    {
+      referralId: id,
+      form: 'accept',
+      engagementName: 'Contoso field service',
+      dealValue: '20000',
+      currency: 'USD',
+      closeDate: inDays(30),
+      notes: 'Rollout in Q3',
+      crmId: 'CRM-7',
+    },
+    from,
+  );
+}
+
+/** PATCHes Partner Center answered 200 for `id`, their bodies. */
+export function appliedPatches(rig: Rig, id: string) {
+  return rig.pc.api.patches(id).filter((request) => request.status === 200);
 }

@@ -146,7 +146,8 @@ export class FakeAuthority {
       });
     }
     const body = await form(req);
-    if (body.get('client_id') !== this.#options.clientId) return this.#json(res, 400, { error: 'unauthorized_client', error_description: 'AADSTS700016: unknown client' });
+    if (body.get('client_id') !== this.#options.clientId)
+      return this.#json(res, 400, { error: 'unauthorized_client', error_description: 'AADSTS700016: unknown client' });
     if (match[2]!.endsWith('devicecode')) {
       const deviceCode = randomUUID();
       const userCode = randomUUID().slice(0, 8).toUpperCase();

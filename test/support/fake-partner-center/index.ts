@@ -19,7 +19,12 @@ export { FakeReferralsApi } from './referrals-api.js';
 
 export const FAKE_CLIENT_ID = '0f5c6c3e-1f7b-4d7e-9a51-6c1d2e3f4a5b';
 export const FAKE_TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
-export const FAKE_MANAGER: FakeUser = { oid: 'a1b2c3d4-0000-4000-8000-00000000000b', tid: FAKE_TENANT_ID, username: 'maria@partner.example', name: 'Maria Manager' };
+export const FAKE_MANAGER: FakeUser = {
+  oid: 'a1b2c3d4-0000-4000-8000-00000000000b',
+  tid: FAKE_TENANT_ID,
+  username: 'maria@partner.example',
+  name: 'Maria Manager',
+};
 
 export interface SignedEvent {
   headers: Record<string, string>;

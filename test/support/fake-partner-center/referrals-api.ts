@@ -46,6 +46,8 @@ export class FakeReferralsApi {
   readonly #faults: Fault[] = [];
   readonly requests: RecordedApiRequest[] = [];
   #tick = 0;
+  /** PATCH requests are left unanswered: 'before' applying them, or 'after' (the change is made, the answer lost). */
+  #hold: 'before' | 'after' | undefined;
   url = '';
 
   constructor(private readonly validToken: (token: string) => boolean) {
@@ -93,6 +95,11 @@ export class FakeReferralsApi {
     this.#faults.push({ times: 1, ...fault });
   }
 
+  /** From now on PATCHes get no answer (a crash or a timeout between the bot and Partner Center). */
+  holdPatches(mode: 'before' | 'after' | undefined): void {
+    this.#hold = mode;
+  }
+
   patches(id?: string): RecordedApiRequest[] {
     return this.requests.filter((request) => request.method === 'PATCH' && (id === undefined || request.path.endsWith(`/${encodeURIComponent(id)}`)));
   }
@@ -114,7 +121,14 @@ export class FakeReferralsApi {
     } catch {
       body = text;
     }
-    const record: RecordedApiRequest = { method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, ...(body !== undefined && { body }), status: 0 };
+    const record: RecordedApiRequest = {
+      method: req.method ?? '',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      ...(body !== undefined && { body }),
+      status: 0,
+    };
     this.requests.push(record);
     record.status = this.#answer(req, res, url, body);
   }
@@ -122,11 +136,18 @@ export class FakeReferralsApi {
   #answer(req: IncomingMessage, res: ServerResponse, url: URL, body: unknown): number {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!token || !this.validToken(token)) return this.#send(res, 401, { code: 'Unauthorized', description: 'The access token is missing or invalid.' });
-    const fault = this.#faults.find((candidate) => (!candidate.method || candidate.method === req.method) && (!candidate.path || url.pathname.includes(candidate.path)));
+    const fault = this.#faults.find(
+      (candidate) => (!candidate.method || candidate.method === req.method) && (!candidate.path || url.pathname.includes(candidate.path)),
+    );
     if (fault) {
       fault.times = (fault.times ?? 1) - 1;
       if (fault.times <= 0) this.#faults.splice(this.#faults.indexOf(fault), 1);
-      return this.#send(res, fault.status, { code: String(fault.status), description: 'injected by the test' }, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
+      return this.#send(
+        res,
+        fault.status,
+        { code: String(fault.status), description: 'injected by the test' },
+        fault.retryAfter ? { 'retry-after': fault.retryAfter } : {},
+      );
     }
     if (url.pathname === '/v1.0/engagements/referrals' && req.method === 'GET') return this.#list(res, url);
     const match = /^\/v1\.0\/engagements\/referrals\/([^/]+)$/.exec(url.pathname);
@@ -136,6 +157,7 @@ export class FakeReferralsApi {
     if (!current) return this.#send(res, 404, { code: 'NotFound', description: `no referral ${id}` });
     if (req.method === 'GET') return this.#send(res, 200, current, { etag: current.eTag });
     if (req.method !== 'PATCH') return this.#send(res, 405, { code: 'MethodNotAllowed' });
+    if (this.#hold === 'before') return 0; // never answered, never applied
     const ifMatch = req.headers['if-match'];
     if (ifMatch !== undefined && ifMatch !== current.eTag) return this.#send(res, 412, { code: 'PreconditionFailed', description: 'The eTag does not match.' });
     if (current['status'] === 'Closed') return this.#send(res, 400, { code: 'InvalidTransition', description: 'a closed referral cannot change' });
@@ -157,6 +179,7 @@ export class FakeReferralsApi {
       return this.#send(res, 400, { code: 'InvalidTransition', description: `${String(current['status'])} cannot become ${String(next['status'])}` });
     }
     const saved = this.put(next);
+    if (this.#hold === 'after') return 0; // applied, the answer never sent
     if (req.headers['prefer'] === 'return=representation') return this.#send(res, 200, saved, { etag: saved.eTag });
     return this.#send(res, 204, undefined, { etag: saved.eTag });
   }

@@ -31,13 +31,20 @@ async function keyPem(key: webcrypto.CryptoKeyPair): Promise<string> {
 
 let serial = 1;
 
-async function issue(subject: string, issuer: Issued | undefined, options: { ca?: boolean; san?: boolean; notBefore?: Date; notAfter?: Date }): Promise<Issued> {
+async function issue(
+  subject: string,
+  issuer: Issued | undefined,
+  options: { ca?: boolean; san?: boolean; notBefore?: Date; notAfter?: Date },
+): Promise<Issued> {
   const key = await keys();
   const notBefore = options.notBefore ?? new Date(Date.now() - DAY);
   const notAfter = options.notAfter ?? new Date(Date.now() + 30 * DAY);
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(options.ca === true, undefined, true),
-    new x509.KeyUsagesExtension(options.ca ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+    new x509.KeyUsagesExtension(
+      options.ca ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+      true,
+    ),
     await x509.SubjectKeyIdentifierExtension.create(key.publicKey),
   ];
   if (options.san) {
@@ -61,7 +68,15 @@ async function issue(subject: string, issuer: Issued | undefined, options: { ca?
         signingKey: issuer.key.privateKey,
         extensions: [...extensions, await x509.AuthorityKeyIdentifierExtension.create(issuer.key.publicKey)],
       })
-    : await x509.X509CertificateGenerator.createSelfSigned({ serialNumber, name: subject, notBefore, notAfter, signingAlgorithm: ALGORITHM, keys: key, extensions });
+    : await x509.X509CertificateGenerator.createSelfSigned({
+        serialNumber,
+        name: subject,
+        notBefore,
+        notAfter,
+        signingAlgorithm: ALGORITHM,
+        keys: key,
+        extensions,
+      });
   return { pem: `${cert.toString('pem').trim()}\n`, keyPem: await keyPem(key), key, cert };
 }
 
