@@ -2,7 +2,9 @@
 // 200, and the referral fetched by id and posted as a card; the docs' own example shows right.
 // Real service in a child process; fake Partner Center (HTTPS authority, API, signer); fake Teams.
 
+import { createPrivateKey, sign } from 'node:crypto';
 import { expect } from 'chai';
+import type { SignedEvent } from '../../support/fake-partner-center/index.js';
 import { getReferral } from '../../support/intake-client.js';
 import { documentedReferral, EMEA, health, login, startBot, startRig, stopRig, subscribeEmea, waitFor, type Rig } from './harness.js';
 
@@ -38,5 +40,150 @@ describe('Partner Center webhook in (component)', function () {
     const status = await health(rig);
     expect(status.partnerCenter).to.include({ enabled: true, signedInAs: 'maria@partner.example', eventsWaiting: 0 });
     expect(status.partnerCenter.lastWebhookAt).to.be.a('string');
+  });
+});
+
+describe('Partner Center webhook in: what is refused (component)', function () {
+  this.timeout(60_000);
+  let rig: Rig;
+  const id = 'pc-hostile-1';
+
+  before(async () => {
+    rig = await startRig();
+    await startBot(rig);
+    await login(rig);
+    // Partner Center holds the referral only in the last test: whatever the bot fetched before would show.
+  });
+  after(() => stopRig(rig));
+
+  function fetches(): number {
+    // Referral fetches (the poll's list requests are not what an event causes).
+    return rig.pc.api.requests.filter((request) => request.method === 'GET' && request.path !== '/v1.0/engagements/referrals').length;
+  }
+
+  type Case = [name: string, make: () => SignedEvent, status: number];
+  const resign = (body: Buffer, event: SignedEvent): SignedEvent => {
+    const signature = sign('sha256', body, createPrivateKey(rig.pc.pki.signer.keyPem)).toString('base64');
+    return { body, headers: { ...event.headers, authorization: `Signature ${signature}` } };
+  };
+  const cases: Case[] = [
+    ['no signature at all', () => ({ ...rig.pc.event('referral-created', id), headers: { 'content-type': 'application/json' } }), 401],
+    [
+      'no Authorization header',
+      () => {
+        const event = rig.pc.event('referral-created', id);
+        const { authorization: _a, ...headers } = event.headers;
+        return { ...event, headers };
+      },
+      401,
+    ],
+    [
+      'a signature algorithm other than rsa-sha256',
+      () => {
+        const event = rig.pc.event('referral-created', id);
+        return { ...event, headers: { ...event.headers, 'x-ms-signature-algorithm': 'hmac-sha256' } };
+      },
+      401,
+    ],
+    [
+      'a body changed after signing',
+      () => {
+        const event = rig.pc.event('referral-created', id);
+        return { ...event, body: Buffer.from(event.body.toString().replace('referral-created', 'referral-updated')) };
+      },
+      401,
+    ],
+    [
+      'a signature that is not base64',
+      () => {
+        const event = rig.pc.event('referral-created', id);
+        return { ...event, headers: { ...event.headers, authorization: 'Signature not*base64!' } };
+      },
+      401,
+    ],
+    [
+      'a certificate URL outside the allowed prefixes',
+      () => {
+        const event = rig.pc.event('referral-created', id);
+        return { ...event, headers: { ...event.headers, 'x-ms-certificate-url': 'http://127.0.0.1:9/evil/pcnotifications.cer' } };
+      },
+      401,
+    ],
+    [
+      'a certificate URL that climbs out of the prefix',
+      () => {
+        const event = rig.pc.event('referral-created', id);
+        return { ...event, headers: { ...event.headers, 'x-ms-certificate-url': `${rig.pc.certBase}/cert/../elsewhere/pcnotifications.cer` } };
+      },
+      401,
+    ],
+    ['a certificate URL that redirects', () => rig.pc.event('referral-created', id, { certName: 'redirect.cer' }), 401],
+    ['a certificate URL that answers 404', () => rig.pc.event('referral-created', id, { certName: 'missing.cer' }), 401],
+    [
+      'signed by a certificate of another organisation',
+      () => rig.pc.event('referral-created', id, { signer: rig.pc.pki.otherOrganisation, certName: 'other-organisation.cer' }),
+      401,
+    ],
+    [
+      'signed by a certificate that chains to no trusted root',
+      () => rig.pc.event('referral-created', id, { signer: rig.pc.pki.untrusted, certName: 'untrusted.cer' }),
+      401,
+    ],
+    ['signed by an expired certificate', () => rig.pc.event('referral-created', id, { signer: rig.pc.pki.expired, certName: 'expired.cer' }), 401],
+    ['signed with a key that is not the certificate’s', () => rig.pc.event('referral-created', id, { signer: rig.pc.pki.otherOrganisation }), 401],
+    ['signed, but not JSON', () => resign(Buffer.from('EventName=referral-created'), rig.pc.event('referral-created', id)), 400],
+    ['signed, but not an envelope', () => resign(Buffer.from(JSON.stringify({ ResourceUri: 'x' })), rig.pc.event('referral-created', id)), 400],
+    [
+      'signed, but the ResourceUri names no referral',
+      () =>
+        resign(
+          Buffer.from(JSON.stringify({ EventName: 'referral-created', ResourceUri: 'https://api.partnercenter.microsoft.com/engagements/v1/customers/42' })),
+          rig.pc.event('referral-created', id),
+        ),
+      400,
+    ],
+    [
+      'signed, but the referral id is not one',
+      () =>
+        resign(
+          Buffer.from(
+            JSON.stringify({ EventName: 'referral-created', ResourceUri: 'https://api.partnercenter.microsoft.com/engagements/v1/referrals/%E2%80%AEevil' }),
+          ),
+          rig.pc.event('referral-created', id),
+        ),
+      400,
+    ],
+  ];
+  for (const [name, make, status] of cases) {
+    it(`${name} → ${status}, nothing fetched, nothing stored`, async () => {
+      const before = fetches();
+      const answer = await rig.pc.deliver(rig.bot!.url, make());
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(status);
+      expect(answer.body).to.have.property('error').that.is.a('string');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(fetches()).to.equal(before);
+      expect((await health(rig)).partnerCenter.eventsWaiting).to.equal(0);
+      expect((await getReferral(rig.bot!.url, id)).status).to.equal(404);
+    });
+  }
+
+  it('an event it does not know (test-created) → 200, ignored, nothing fetched', async () => {
+    const before = fetches();
+    const answer = await rig.pc.deliver(rig.bot!.url, rig.pc.event('test-created', id));
+    expect(answer.status).to.equal(200);
+    expect(answer.body).to.deep.include({ ignored: 'test-created' });
+    expect(fetches()).to.equal(before);
+  });
+
+  it('x-ms-signature instead of Authorization is taken; an event delivered again changes nothing twice', async () => {
+    rig.pc.api.put(documentedReferral(id));
+    const first = await rig.pc.deliver(rig.bot!.url, rig.pc.event('referral-created', id, { headerStyle: 'x-ms-signature' }));
+    expect(first.status).to.equal(200);
+    await waitFor('taken in', async () => (await getReferral(rig.bot!.url, id)).status === 200);
+    const version = (await getReferral(rig.bot!.url, id)).body.version;
+    const again = await rig.pc.deliver(rig.bot!.url, rig.pc.event('referral-created', id));
+    expect(again.status).to.equal(200);
+    await waitFor('the event fetched', async () => (await health(rig)).partnerCenter.eventsWaiting === 0);
+    expect((await getReferral(rig.bot!.url, id)).body.version).to.equal(version);
   });
 });
