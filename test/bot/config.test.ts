@@ -10,6 +10,8 @@ const APP = {
   INTAKE_API_KEY: 'intake-key',
 };
 
+const PC = { PARTNER_CENTER_CLIENT_ID: '0f5c6c3e-1f7b-4d7e-9a51-6c1d2e3f4a5b' };
+
 describe('config', () => {
   it('defaults: local mode on loopback, port 3978, inbox flow, Partner Center durations', () => {
     const config = readConfig({});
@@ -67,6 +69,19 @@ describe('config', () => {
     ['USD_RATES', { USD_RATES: 'EUR=0' }],
     ['DISPLAY_TIME_ZONE', { DISPLAY_TIME_ZONE: 'Mars/Olympus_Mons' }],
     ['DISPLAY_TIME_ZONE', { DISPLAY_TIME_ZONE: '+01:00' }],
+    ['PARTNER_CENTER_CLIENT_ID', { PARTNER_CENTER_CLIENT_ID: 'referral-desk' }],
+    ['PARTNER_CENTER_TENANT_ID', { ...PC, PARTNER_CENTER_TENANT_ID: 'contoso.onmicrosoft' }],
+    ['PARTNER_CENTER_AUTHORITY', { ...PC, PARTNER_CENTER_AUTHORITY: 'http://127.0.0.1:9000' }],
+    ['PARTNER_CENTER_API_URL', { ...PC, PARTNER_CENTER_API_URL: 'http://api.partner.example' }],
+    ['PARTNER_CENTER_API_URL', { ...PC, PARTNER_CENTER_API_URL: 'https://user:pw@api.partner.example' }],
+    ['PARTNER_CENTER_WEBHOOKS_API_URL', { ...PC, PARTNER_CENTER_WEBHOOKS_API_URL: 'not a url' }],
+    ['PARTNER_CENTER_POLL_EVERY', { ...PC, PARTNER_CENTER_POLL_EVERY: '15m' }],
+    ['PARTNER_CENTER_CERT_URL_PREFIXES', { ...PC, PARTNER_CENTER_CERT_URL_PREFIXES: 'https://3psostorageacct.blob.core.windows.net/cert' }],
+    ['PARTNER_CENTER_CERT_URL_PREFIXES', { ...PC, PARTNER_CENTER_CERT_URL_PREFIXES: 'http://certs.example/cert/' }],
+    ['PARTNER_CENTER_TOKEN_KEY', { ...APP, ...PC }],
+    ['PARTNER_CENTER_TOKEN_KEY', { ...PC, PARTNER_CENTER_TOKEN_KEY: 'short' }],
+    ['PARTNER_CENTER_REFERRAL_URL', { PARTNER_CENTER_REFERRAL_URL: 'https://partner.microsoft.com/referrals' }],
+    ['PARTNER_CENTER_REFERRAL_URL', { PARTNER_CENTER_REFERRAL_URL: 'http://partner.example/{id}' }],
   ];
   for (const [variable, env] of bad) {
     it(`rejects a bad ${variable} with a message naming it (${JSON.stringify(env[variable] ?? '')})`, () => {
@@ -91,5 +106,21 @@ describe('config', () => {
     expect(readConfig({ WORKING_HOURS: '09:00-18:00 Mon-Fri Europe/Moscow', DISPLAY_TIME_ZONE: 'America/New_York' }).displayTimeZone).to.equal(
       'America/New_York',
     );
+  });
+
+  it('the Partner Center connection is off without PARTNER_CENTER_CLIENT_ID, with the documented defaults when on', () => {
+    expect(readConfig({}).partnerCenter).to.equal(undefined);
+    expect(readConfig({ ...PC }).partnerCenter).to.deep.equal({
+      clientId: PC.PARTNER_CENTER_CLIENT_ID,
+      tenantId: 'organizations',
+      authority: 'https://login.microsoftonline.com',
+      apiUrl: 'https://api.partner.microsoft.com',
+      webhooksApiUrl: 'https://api.partnercenter.microsoft.com',
+      pollEveryMs: 15 * 60_000,
+      certUrlPrefixes: ['https://3psostorageacct.blob.core.windows.net/cert/'],
+    });
+    const on = readConfig({ ...APP, ...PC, PARTNER_CENTER_TOKEN_KEY: 'k'.repeat(32), PARTNER_CENTER_API_URL: 'http://127.0.0.1:8080/' }).partnerCenter!;
+    expect(on).to.include({ tokenKey: 'k'.repeat(32), apiUrl: 'http://127.0.0.1:8080' });
+    expect(readConfig({ PARTNER_CENTER_REFERRAL_URL: 'https://partner.microsoft.com/dashboard/referrals/{id}' }).partnerCenterReferralUrl).to.include('{id}');
   });
 });

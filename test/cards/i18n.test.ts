@@ -24,6 +24,7 @@ const SAME_IN_BOTH = new Set([
   'help.cmd.stats',
   'help.cmd.status',
   'help.cmd.my',
+  'help.cmd.connect',
   // A product's name.
   'partnerCenter.title',
 ]);

@@ -124,6 +124,13 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions =
     };
   };
 
+  api.onTestEvent = async (url) => {
+    const signed = event('test-created', 'test');
+    const response = await fetch(url, { method: 'POST', headers: signed.headers, body: signed.body });
+    await response.arrayBuffer();
+    return response.status;
+  };
+
   return {
     pki,
     authority,

@@ -48,6 +48,11 @@ export class FakeReferralsApi {
   #tick = 0;
   /** PATCH requests are left unanswered: 'before' applying them, or 'after' (the change is made, the answer lost). */
   #hold: 'before' | 'after' | undefined;
+  /** The tenant's webhook registration (/webhooks/v1/registration): one URL for the events. */
+  registration: { WebhookUrl: string; WebhookEvents: string[] } | undefined;
+  /** Sends a signed "test-created" event to the registered URL (wired by the fake's index). */
+  onTestEvent: ((url: string) => Promise<number>) | undefined;
+  readonly #testEvents = new Map<string, string>();
   url = '';
 
   constructor(private readonly validToken: (token: string) => boolean) {
@@ -149,6 +154,7 @@ export class FakeReferralsApi {
         fault.retryAfter ? { 'retry-after': fault.retryAfter } : {},
       );
     }
+    if (url.pathname.startsWith('/webhooks/v1/registration')) return this.#registration(req, res, url, body);
     if (url.pathname === '/v1.0/engagements/referrals' && req.method === 'GET') return this.#list(res, url);
     const match = /^\/v1\.0\/engagements\/referrals\/([^/]+)$/.exec(url.pathname);
     if (!match) return this.#send(res, 404, { code: 'NotFound', description: 'no such resource' });
@@ -182,6 +188,31 @@ export class FakeReferralsApi {
     if (this.#hold === 'after') return 0; // applied, the answer never sent
     if (req.headers['prefer'] === 'return=representation') return this.#send(res, 200, saved, { etag: saved.eTag });
     return this.#send(res, 204, undefined, { etag: saved.eTag });
+  }
+
+  #registration(req: IncomingMessage, res: ServerResponse, url: URL, body: unknown): number {
+    if (url.pathname === '/webhooks/v1/registration') {
+      if (req.method === 'GET') return this.registration ? this.#send(res, 200, this.registration) : this.#send(res, 404, { code: 'NotFound' });
+      const given = body as { WebhookUrl?: unknown; WebhookEvents?: unknown } | undefined;
+      if (typeof given?.WebhookUrl !== 'string' || !Array.isArray(given.WebhookEvents)) return this.#send(res, 400, { code: 'BadRequest' });
+      if (req.method === 'POST' && this.registration) return this.#send(res, 409, { code: 'Conflict', description: 'already registered' });
+      if (req.method === 'PUT' && !this.registration) return this.#send(res, 404, { code: 'NotFound' });
+      this.registration = { WebhookUrl: given.WebhookUrl, WebhookEvents: given.WebhookEvents.map(String) };
+      return this.#send(res, 200, { SubscriberId: 'fake-subscriber', ...this.registration });
+    }
+    if (url.pathname === '/webhooks/v1/registration/validationEvents' && req.method === 'POST') {
+      if (!this.registration || !this.onTestEvent) return this.#send(res, 404, { code: 'NotFound' });
+      const correlationId = randomUUID();
+      this.#testEvents.set(correlationId, 'pending');
+      void this.onTestEvent(this.registration.WebhookUrl).then(
+        (status) => this.#testEvents.set(correlationId, status === 200 ? 'completed' : `failed: ${status}`),
+        () => this.#testEvents.set(correlationId, 'failed: unreachable'),
+      );
+      return this.#send(res, 200, { CorrelationId: correlationId });
+    }
+    const status = /^\/webhooks\/v1\/registration\/validationEvents\/([^/]+)$/.exec(url.pathname);
+    const known = status && this.#testEvents.get(decodeURIComponent(status[1]!));
+    return known ? this.#send(res, 200, { Status: known }) : this.#send(res, 404, { code: 'NotFound' });
   }
 
   #list(res: ServerResponse, url: URL): number {

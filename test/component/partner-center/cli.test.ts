@@ -1,0 +1,73 @@
+// `npm run partner-center -- login | status | register-webhook <url> | test-event` as an operator
+// runs them on the server, against the fake Partner Center: the device code sign-in kept for the
+// bot, a registration that never silently replaces another one, and a test event.
+
+import { expect } from 'chai';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { login, runCli, startRig, stopRig, TOKEN_KEY, type Rig } from './harness.js';
+
+describe('npm run partner-center (component)', function () {
+  this.timeout(60_000);
+  let rig: Rig;
+  before(async () => {
+    rig = await startRig();
+  });
+  after(() => stopRig(rig));
+
+  it('status before anyone signed in says how to sign in, and fails', async () => {
+    const run = await runCli(rig, ['status']);
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.include('Not signed in').and.include('npm run partner-center -- login');
+  });
+
+  it('login shows the authority’s device code message, then who signed in; the kept sign-in is sealed', async () => {
+    const run = await login(rig);
+    expect(run.stdout).to.match(/To sign in, use a web browser to open the page https:\/\/microsoft\.com\/devicelogin and enter the code \w+/);
+    expect(run.stdout).to.include('Signed in to Partner Center as maria@partner.example');
+    const file = await readFile(path.join(rig.dataDir, 'partner-center', 'token-cache.json'), 'utf8');
+    expect(file).not.to.include('fake-rt-').and.not.to.include('fake-at-').and.not.to.include(TOKEN_KEY);
+    expect(run.stdout + run.stderr).not.to.match(/fake-(rt|at)-/);
+    expect(rig.pc.authority.grants).to.include('device_code');
+  });
+
+  it('register-webhook registers the events URL; another URL already there is named and kept unless --replace', async () => {
+    rig.pc.api.registration = { WebhookUrl: 'https://crm.example/connector', WebhookEvents: ['referral-created'] };
+    const refused = await runCli(rig, ['register-webhook', 'https://bot.partner.example']);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.include('https://crm.example/connector').and.include('--replace');
+    expect(rig.pc.api.registration.WebhookUrl).to.equal('https://crm.example/connector');
+
+    const replaced = await runCli(rig, ['register-webhook', 'https://bot.partner.example', '--replace']);
+    expect(replaced.code, replaced.stderr).to.equal(0);
+    expect(replaced.stdout)
+      .to.include('Registered https://bot.partner.example/api/partner-center/events')
+      .and.include('Replaced https://crm.example/connector');
+    expect(rig.pc.api.registration).to.deep.equal({
+      WebhookUrl: 'https://bot.partner.example/api/partner-center/events',
+      WebhookEvents: ['referral-created', 'referral-updated'],
+    });
+
+    const again = await runCli(rig, ['register-webhook', 'https://bot.partner.example/api/partner-center/events']);
+    expect(again.stdout).to.include('Already registered');
+    const plain = await runCli(rig, ['register-webhook', 'http://bot.partner.example']);
+    expect(plain.code).to.equal(2);
+  });
+
+  it('status names the account and the registration; test-event reports Partner Center’s delivery status', async () => {
+    const status = await runCli(rig, ['status']);
+    expect(status.code, status.stderr).to.equal(0);
+    expect(status.stdout).to.include('Signed in as maria@partner.example').and.include('Webhook: https://bot.partner.example/api/partner-center/events');
+    const test = await runCli(rig, ['test-event']);
+    expect(test.code, test.stderr).to.equal(0);
+    expect(test.stdout)
+      .to.match(/correlation id [0-9a-f-]{36}/)
+      .and.match(/Delivery status: /);
+  });
+
+  it('an unknown command prints the usage and exits 2', async () => {
+    const run = await runCli(rig, ['logout']);
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.include('usage: npm run partner-center -- login | status');
+  });
+});
