@@ -3,9 +3,12 @@
 // bot, a registration that never silently replaces another one, and a test event.
 
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { ROOT } from '../../support/start-service.js';
 import path from 'node:path';
-import { login, runCli, startRig, stopRig, TOKEN_KEY, type Rig } from './harness.js';
+import { login, runCli, startRig, stopRig, TOKEN_KEY, waitFor, type Rig } from './harness.js';
 
 describe('npm run partner-center (component)', function () {
   this.timeout(60_000);
@@ -71,3 +74,38 @@ describe('npm run partner-center (component)', function () {
     expect(run.stderr).to.include('usage: npm run partner-center -- login | status');
   });
 });
+
+describe('npm run partner-center:sim (component)', function () {
+  this.timeout(60_000);
+
+  it('starts a local Partner Center and the bot signed in to it; Enter sends a referral by signed webhook, and the bot takes it in', async () => {
+    const port = await freePort();
+    const sim = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'scripts/partner-center-sim.ts', '--no-playground'], {
+      cwd: ROOT,
+      env: { PATH: process.env['PATH'] ?? '', PORT: String(port), LOG_LEVEL: 'warn' },
+    });
+    let output = '';
+    sim.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    sim.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitFor('the simulator ready', () => output.includes('press Enter here'), 40_000);
+      expect(output).to.include('the bot is signed in as maria@partner.example');
+      sim.stdin.write('\n');
+      const id = await waitFor('a referral sent', () => /sent referral-created for (\S+) .*answered 200/.exec(output)?.[1]);
+      await waitFor('taken in by the bot', async () => (await fetch(`http://127.0.0.1:${port}/api/referrals/${id}`)).status === 200);
+    } finally {
+      sim.kill('SIGTERM');
+      await new Promise((resolve) => sim.once('exit', resolve));
+    }
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

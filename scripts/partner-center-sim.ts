@@ -1,0 +1,120 @@
+// npm run partner-center:sim [-- --no-playground]: Referral Desk connected to a local Partner Center,
+// with no Partner Center account (docs/playground.md#partner-center). Starts the fake Partner Center
+// the tests use (sign-in authority, Referrals API, webhook signer), the bot pointed at it (its own
+// DATA_DIR, data/partner-center-sim), signs the bot in, and the Agents Playground. Press Enter to
+// have "Partner Center" send a new referral by webhook; every write the bot makes there is printed.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { demoReferrals } from './demo.js';
+import { FAKE_MANAGER, startFakePartnerCenter } from '../test/support/fake-partner-center/index.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const PORT = process.env['PORT'] ?? '3978';
+const DATA_DIR = path.join(ROOT, 'data', 'partner-center-sim');
+const withPlayground = !process.argv.includes('--no-playground');
+
+function say(line: string): void {
+  process.stdout.write(`[partner-center:sim] ${line}\n`);
+}
+
+function node(args: string[], env: NodeJS.ProcessEnv, inherit = true): ChildProcess {
+  return spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', ...args], { cwd: ROOT, env, stdio: inherit ? 'inherit' : 'pipe' });
+}
+
+async function main(): Promise<void> {
+  if (existsSync(path.join(ROOT, '.env'))) process.loadEnvFile(path.join(ROOT, '.env'));
+  const pc = await startFakePartnerCenter({ autoApprove: true });
+  // A new key each run: the sign-in of an earlier run is thrown away with it.
+  await rm(path.join(DATA_DIR, 'partner-center'), { recursive: true, force: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...pc.env,
+    PORT,
+    DATA_DIR,
+    PARTNER_CENTER_TOKEN_KEY: randomBytes(32).toString('base64'),
+    PARTNER_CENTER_POLL_EVERY: 'PT1M',
+  };
+  const children: ChildProcess[] = [];
+  const stop = async () => {
+    for (const child of children) child.kill('SIGTERM');
+    await pc.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+
+  const bot = node(['bot/main.ts'], env);
+  children.push(bot);
+  bot.once('exit', (code) => {
+    say(`the bot exited (${code}); stopping`);
+    void stop();
+  });
+  const botUrl = `http://127.0.0.1:${PORT}`;
+  for (let i = 0; ; i++) {
+    if (
+      await fetch(`${botUrl}/healthz`).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      break;
+    if (i > 200) throw new Error(`the bot did not answer on ${botUrl}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const login = node(['scripts/partner-center.ts', 'login'], env);
+  const loggedIn = await new Promise<number | null>((resolve) => login.once('exit', resolve));
+  if (loggedIn !== 0) throw new Error('the sign-in to the local Partner Center failed');
+  say(`Partner Center (local): API ${pc.api.url}, sign-in ${pc.authority.url}; the bot is signed in as ${FAKE_MANAGER.username}.`);
+
+  if (withPlayground) {
+    const playground = spawn(
+      path.join(ROOT, 'node_modules', '.bin', 'agentsplayground'),
+      ['-c', 'msteams', '-e', `${botUrl}/api/messages`, '--disable-telemetry'],
+      {
+        cwd: ROOT,
+        env,
+        stdio: 'inherit',
+      },
+    );
+    children.push(playground);
+  }
+
+  let seen = 0;
+  setInterval(() => {
+    const patches = pc.api.requests.filter((request) => request.method === 'PATCH');
+    for (const request of patches.slice(seen)) {
+      const operations = (request.body as Array<{ path: string; value: unknown }>)
+        .map((operation) => `${operation.path}=${JSON.stringify(operation.value)}`)
+        .join(' ');
+      say(`Partner Center received PATCH ${decodeURIComponent(request.path.split('/').pop() ?? '')} (${request.status}): ${operations}`);
+    }
+    seen = patches.length;
+  }, 500).unref();
+
+  let sent = 0;
+  const send = async () => {
+    const samples = demoReferrals();
+    const resource: Record<string, unknown> = {
+      ...samples[sent % samples.length]!,
+      id: `pc-sim-${Date.now().toString(36)}`,
+      status: 'New',
+      substatus: 'Pending',
+    };
+    sent++;
+    pc.api.put(resource);
+    const answer = await pc.deliver(botUrl, pc.event('referral-created', String(resource['id'])));
+    say(`Partner Center sent referral-created for ${String(resource['id'])} (${String(resource['name'])}): the bot answered ${answer.status}.`);
+  };
+  say('Open the playground, pick the EMEA channel and send "@Referral Desk subscribe". Then press Enter here: Partner Center sends a referral.');
+  createInterface({ input: process.stdin }).on('line', () => void send().catch((error: unknown) => say(`sending failed: ${(error as Error).message}`)));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[partner-center:sim] ${(error as Error).message}\n`);
+  process.exit(1);
+});
