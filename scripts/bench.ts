@@ -100,3 +100,32 @@ console.log(
 );
 console.log(`  429s received                        ${delivery.throttled} (goal 0)`);
 console.log(`  duplicates / losses                  ${delivery.duplicates} / ${delivery.losses} (goal 0 / 0)`);
+
+// Partner Center: the real bot against the fake Partner Center, with a small and a large history
+// already there (taken in by the first poll before anything is measured).
+interface PartnerCenterFigures {
+  referrals: number;
+  webhookP50: number;
+  webhookP95: number;
+  pollPerChangedMs: number;
+  pollPages: number;
+}
+const PC_SMALL = 100;
+const PC_LARGE = 5000;
+function partnerCenterFigures(count: number): PartnerCenterFigures {
+  process.stdout.write(`\npartner-center-bench.ts: ${count} referrals already in Partner Center…\n`);
+  return JSON.parse(
+    runStep('partner-center-bench.ts', ['--referrals', String(count)])
+      .trim()
+      .split('\n')
+      .pop()!,
+  ) as PartnerCenterFigures;
+}
+const pcSmall = partnerCenterFigures(PC_SMALL);
+const pcLarge = partnerCenterFigures(PC_LARGE);
+printRatioTable(`Partner Center: ${PC_LARGE} vs ${PC_SMALL} referrals already in Partner Center`, `${PC_SMALL}`, `${PC_LARGE}`, [
+  { metric: 'signed webhook → card posted p50', small: pcSmall.webhookP50, large: pcLarge.webhookP50, unit: 'ms' },
+  { metric: 'signed webhook → card posted p95', small: pcSmall.webhookP95, large: pcLarge.webhookP95, unit: 'ms', goal: 'ratio ≤ 2' },
+  { metric: 'reconcile poll per changed referral', small: pcSmall.pollPerChangedMs, large: pcLarge.pollPerChangedMs, unit: 'ms', goal: 'ratio ≤ 1.5' },
+  { metric: 'pages listed per poll', small: pcSmall.pollPages, large: pcLarge.pollPages, unit: '' },
+]);

@@ -1,5 +1,5 @@
 // What a change must send, decided inside the same store write as the change (write before you
-// tell): a new RFI's card goes to its route's channel; every later event updates that card for
+// tell): a new RFI's card goes to its route's channel (unless it arrives closed); every later event updates that card for
 // everyone and gets a reply in its thread; a passed close date also reaches the owner personally.
 
 import { randomUUID } from 'node:crypto';
@@ -42,6 +42,8 @@ export function planPost(channel: string, now: Date): PlannedMessages {
 export function planChange(change: ChangeToPlan, state: StoreState): PlannedMessages {
   const { referral, events, now } = change;
   if (events.some((event) => event.type === 'received')) {
+    // Taken in already closed (Partner Center's history): nothing for anyone to do, so no card; `show` finds it.
+    if (referral.status === 'Closed') return { outbox: [] };
     const channel = routeFor(referral, state);
     return channel ? planPost(channel, now) : { outbox: [] };
   }

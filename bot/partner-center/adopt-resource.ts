@@ -4,6 +4,7 @@
 // in the same write; when the core has nothing to change, only they are recorded.
 
 import { validateRfi, type FieldProblem } from '../../referrals/rfi-schema.js';
+import { isArchivable } from '../../storage/record-rules.js';
 import { applyCommand, type CommandDeps } from '../use-cases/apply-command.js';
 
 export type AdoptOutcome =
@@ -24,7 +25,8 @@ export async function adoptResource(deps: CommandDeps, resource: Record<string, 
   if (synced.ok) return { outcome: 'updated', id: rfi.id };
   if (synced.error.code !== 'Unchanged' && synced.error.code !== 'Closed') throw synced.error;
   await deps.store.updateDelivery(rfi.id, (current) => {
-    if (!current) return { result: undefined };
+    // A closed referral with nothing left to send is (or is about to be) archived: history, not to be touched.
+    if (!current || isArchivable(current)) return { result: undefined };
     const link = current.partnerCenter ?? { writes: [] };
     return { delivery: { outbox: current.outbox, partnerCenter: { ...link, ...seen } }, result: undefined };
   });

@@ -32,6 +32,7 @@ export interface PollResult {
 
 export async function pollOnce(deps: ReconcileDeps): Promise<PollResult> {
   const store = deps.commands.store;
+  const started = performance.now();
   const mark = linkState(store.readState()).highWater;
   const since = mark ? new Date(Date.parse(mark) - OVERLAP_MS).toISOString() : undefined;
   let highWater = mark;
@@ -64,8 +65,9 @@ export async function pollOnce(deps: ReconcileDeps): Promise<PollResult> {
     else delete updated.lastPollError;
     return { state: withLinkState(state, updated), result: undefined };
   });
+  const durationMs = Math.round((performance.now() - started) * 10) / 10;
   if (error) deps.log.warn('partner center: poll incomplete', { error, pages: result.pages });
-  else if (result.changed > 0) deps.log.info('partner center: poll took in changes', { ...result });
+  else if (result.changed > 0) deps.log.info('partner center: poll took in changes', { ...result, durationMs });
   return result;
 }
 

@@ -84,6 +84,25 @@ describe('Partner Center changes and the connection (component)', function () {
     expect(rig.teams.posts().filter((request) => JSON.stringify(request.body).includes('pc-missed'))).to.have.length(1);
   });
 
+  it('referrals already closed in Partner Center: taken in as history with no card, and polls that list them again keep working', async () => {
+    rig = await startRig({ PARTNER_CENTER_POLL_EVERY: 'PT1S' });
+    await startBot(rig);
+    await subscribeEmea(rig);
+    rig.pc.api.put(documentedReferral('pc-history', { status: 'Closed', substatus: 'Expired' }));
+    await login(rig);
+    await waitFor('archived', async () => (await health(rig!)).referrals.archived === 1);
+    // Every poll lists it again for a minute (the overlap that catches late writes in Partner Center).
+    const lists = () => rig!.pc.api.requests.filter((request) => request.path === '/v1.0/engagements/referrals').length;
+    const seen = lists();
+    await waitFor('two more polls', () => lists() >= seen + 2);
+    expect((await health(rig)).partnerCenter.lastPollError).to.equal(undefined);
+    rig.pc.api.put(documentedReferral('pc-after-history'));
+    await waitFor('the next referral still taken in', () => rig!.teams.posts().find((request) => JSON.stringify(request.body).includes('pc-after-history')));
+    const historyPosts = rig.teams.posts().filter((request) => JSON.stringify(request.body).includes('pc-history'));
+    expect(historyPosts).to.have.length(0);
+    expect((await storedReferral(rig, 'pc-history')).substatus).to.equal('Expired');
+  });
+
   it('the refresh token dies: managers are told in chat, the Accept waits; after "connect partner-center" in chat it is written', async () => {
     rig = await startRig();
     await startBot(rig);

@@ -76,9 +76,14 @@ export class FakeReferralsApi {
     return new Date(this.#tick).toISOString();
   }
 
-  /** Adds (or replaces) a referral as Partner Center holds it; returns its eTag. */
-  put(resource: Record<string, unknown>): Referral {
-    const updated: Referral = { ...structuredClone(resource), id: String(resource['id']), eTag: `"${randomUUID()}"`, updatedDateTime: this.#now() };
+  /** Adds (or replaces) a referral as Partner Center holds it, changed now (or at `changedAt`: an old history). */
+  put(resource: Record<string, unknown>, changedAt?: string): Referral {
+    const updated: Referral = {
+      ...structuredClone(resource),
+      id: String(resource['id']),
+      eTag: `"${randomUUID()}"`,
+      updatedDateTime: changedAt ?? this.#now(),
+    };
     this.#referrals.set(updated.id, updated);
     return updated;
   }
