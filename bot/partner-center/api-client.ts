@@ -99,15 +99,24 @@ export class PartnerCenterApi {
   }
 
   /** One page of referrals changed at or after `updatedSince` (oldest change first), or the page `nextLink` names. */
-  async listChanged(updatedSince: string | undefined, nextLink?: string): Promise<ListPage & { answer: ApiAnswer }> {
+  listChanged(updatedSince: string | undefined, nextLink?: string): Promise<ListPage & { answer: ApiAnswer }> {
+    const query = new URLSearchParams({ $orderby: 'updatedDateTime asc', pagesize: '100' });
+    if (updatedSince) query.set('$filter', `updatedDateTime ge ${updatedSince}`);
+    return this.#listPage(query, nextLink);
+  }
+
+  /** One page of the referrals in `status`, with only the query options Partner Center documents (the poll's fallback). */
+  listByStatus(status: 'New' | 'Active', nextLink?: string): Promise<ListPage & { answer: ApiAnswer }> {
+    return this.#listPage(new URLSearchParams({ $filter: `status eq '${status}'`, pagesize: '100' }), nextLink);
+  }
+
+  async #listPage(query: URLSearchParams, nextLink: string | undefined): Promise<ListPage & { answer: ApiAnswer }> {
     let url: string;
     if (nextLink) {
       // The token goes only where the API lives, whatever a page says.
       if (new URL(nextLink).origin !== this.#origin) throw new PartnerCenterApiError('@odata.nextLink points outside PARTNER_CENTER_API_URL');
       url = nextLink;
     } else {
-      const query = new URLSearchParams({ $orderby: 'updatedDateTime asc', pagesize: '100' });
-      if (updatedSince) query.set('$filter', `updatedDateTime ge ${updatedSince}`);
       url = `${this.#base}/v1.0/engagements/referrals?${query.toString().replace(/\+/g, '%20')}`;
     }
     const answer = await this.#call(url, { method: 'GET' });

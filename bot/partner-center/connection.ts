@@ -39,6 +39,7 @@ export interface ConnectionStatus {
   lastWebhookAt?: string;
   lastPollAt?: string;
   lastPollError?: string;
+  pollMode?: 'changes' | 'openWork';
   eventsWaiting: number;
   pendingWrites: number;
   failedWrites: number;
@@ -160,6 +161,7 @@ export class PartnerCenterConnection {
       ...(link.lastWebhookAt && { lastWebhookAt: link.lastWebhookAt }),
       ...(link.lastPollAt && { lastPollAt: link.lastPollAt }),
       ...(link.lastPollError && { lastPollError: link.lastPollError }),
+      ...(link.pollMode && { pollMode: link.pollMode }),
       eventsWaiting: link.inbox.length,
       pendingWrites,
       failedWrites,

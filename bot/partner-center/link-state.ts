@@ -21,6 +21,8 @@ export interface LinkState {
   lastWebhookAt?: string;
   lastPollAt?: string;
   lastPollError?: string;
+  /** How the poll asks: changes since the mark, or (Partner Center refused that query) open work by status. */
+  pollMode?: 'changes' | 'openWork';
   /** The reason managers were last told to sign in again (so they are told once per outage). */
   toldSignInNeeded?: string;
 }
@@ -31,7 +33,8 @@ export const INBOX_MAX = 10_000;
 export function linkState(state: StoreState): LinkState {
   const raw = state['partnerCenter'] as Partial<LinkState> | undefined;
   const inbox = Array.isArray(raw?.inbox) ? raw.inbox.filter((event): event is InboxEvent => typeof event?.referralId === 'string') : [];
-  return { ...(typeof raw === 'object' && raw !== null ? raw : {}), inbox };
+  const { pollMode, ...rest } = typeof raw === 'object' && raw !== null ? raw : {};
+  return { ...rest, inbox, ...((pollMode === 'changes' || pollMode === 'openWork') && { pollMode }) };
 }
 
 export function withLinkState(state: StoreState, link: LinkState): StoreState {

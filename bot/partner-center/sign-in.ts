@@ -138,8 +138,11 @@ export class PartnerCenterSignIn implements TokenSource {
       throw new SignInNeededError(this.#state.needsSignIn!);
     }
     try {
-      const result = await this.#app.acquireTokenSilent({ account, scopes: [scope], forceRefresh: options.forceRefresh === true });
-      if (this.#state.needsSignIn || this.#state.account !== account.username) this.#state = { account: account.username };
+      // While a sign-in is needed the cached access token is one Partner Center already refused:
+      // only a token the authority issues anew (a new sign-in, here or in another process) clears it.
+      const forceRefresh = options.forceRefresh === true || this.#state.needsSignIn !== undefined;
+      const result = await this.#app.acquireTokenSilent({ account, scopes: [scope], forceRefresh });
+      if (this.#state.account !== account.username || (this.#state.needsSignIn && !result.fromCache)) this.#state = { account: account.username };
       return result.accessToken;
     } catch (error) {
       const reason = signInReason(error);

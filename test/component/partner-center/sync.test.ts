@@ -7,6 +7,7 @@ import { sendActivity } from '../../support/bot-client.js';
 import { fixture, personalMessage } from '../../support/teams-activities.js';
 import {
   accept,
+  act,
   appliedPatches,
   documentedReferral,
   EMEA,
@@ -77,7 +78,8 @@ describe('Partner Center changes and the connection (component)', function () {
       rig!.teams.posts().find((request) => request.conversationId === EMEA.id && JSON.stringify(request.body).includes('pc-missed')),
     );
     const lists = () => rig!.pc.api.requests.filter((request) => request.path === '/v1.0/engagements/referrals');
-    await waitFor('another poll', () => lists().length >= 3);
+    const polled = lists().length;
+    await waitFor('another poll', () => lists().length > polled);
     const latest = lists().at(-1)!;
     expect(latest.query.get('$filter')).to.match(/^updatedDateTime ge \d{4}-\d\d-\d\dT/);
     expect((await health(rig)).partnerCenter.lastPollAt).to.be.a('string');
@@ -103,7 +105,30 @@ describe('Partner Center changes and the connection (component)', function () {
     expect((await storedReferral(rig, 'pc-history')).substatus).to.equal('Expired');
   });
 
-  it('the refresh token dies: managers are told in chat, the Accept waits; after "connect partner-center" in chat it is written', async () => {
+  it('Partner Center refuses the changed-since query: the poll falls back to New and Active by status, and still finds what closed there', async () => {
+    rig = await startRig({ PARTNER_CENTER_POLL_EVERY: 'PT1S' });
+    rig.pc.api.documentedQueriesOnly = true;
+    await startBot(rig);
+    await login(rig);
+    await subscribeEmea(rig);
+    rig.pc.api.put(documentedReferral('pc-open-missed'));
+    const cardId = await waitFor('the card from the fallback poll', () =>
+      rig!.teams.posts().find((request) => request.conversationId === EMEA.id && JSON.stringify(request.body).includes('pc-open-missed')),
+    ).then((request) => request.messageId!);
+    expect((await health(rig)).partnerCenter).to.include({ pollMode: 'openWork' });
+    expect((await health(rig)).partnerCenter.lastPollError).to.equal(undefined);
+    const queries = rig.pc.api.requests.filter((request) => request.path === '/v1.0/engagements/referrals' && request.status === 200);
+    expect(queries.map((request) => request.query.get('$filter'))).to.include.members(["status eq 'New'", "status eq 'Active'"]);
+
+    // Closed there, no webhook: it is in neither list, so the poll asks for it by id and closes the card.
+    rig.pc.api.change('pc-open-missed', { status: 'Closed', substatus: 'Lost', statusReason: 'Other' });
+    await waitFor('closed by the poll', async () => (await storedReferral(rig!, 'pc-open-missed')).status === 'Closed');
+    expect((await storedReferral(rig, 'pc-open-missed')).substatus).to.equal('Lost');
+    await waitFor('the card updated', () => rig!.teams.updates(cardId).length > 0);
+    expect(rig.pc.api.requests.some((request) => request.method === 'GET' && request.path.endsWith('/pc-open-missed'))).to.equal(true);
+  });
+
+  it('the refresh token dies: managers are told in chat, decisions wait and nothing goes out with the refused token; after "connect partner-center" in chat it is written', async () => {
     rig = await startRig();
     await startBot(rig);
     await login(rig);
@@ -111,6 +136,7 @@ describe('Partner Center changes and the connection (component)', function () {
     // Maria has a personal chat with the bot (where managers are told).
     await sendActivity(rig.bot!.url, personalMessage('help', { serviceUrl: rig.teams.url, from: maria }));
     const cardId = await referralFromPartnerCenter(rig, documentedReferral('pc-held'));
+    const secondCard = await referralFromPartnerCenter(rig, documentedReferral('pc-held-2'));
 
     rig.pc.authority.revokeRefreshTokens();
     rig.pc.authority.expireAccessTokens();
@@ -126,6 +152,17 @@ describe('Partner Center changes and the connection (component)', function () {
     expect(status.pendingWrites).to.equal(1);
     expect(appliedPatches(rig, 'pc-held')).to.have.length(0);
     expect((await storedReferral(rig, 'pc-held')).status).to.equal('Active');
+
+    // A second decision meanwhile: the writer asks the authority again, but sends nothing with the
+    // access token Partner Center already refused, and the status keeps saying why.
+    const refused = () => rig!.pc.api.requests.filter((request) => request.status === 401).length;
+    const refusedBefore = refused();
+    const grantsBefore = rig.pc.authority.grants.length;
+    await act(rig, secondCard, 'submit', { referralId: 'pc-held-2', form: 'decline', reason: 'NotACustomer', notes: '' });
+    await waitFor('the writer tried again', () => rig!.pc.authority.grants.length > grantsBefore);
+    expect(refused()).to.equal(refusedBefore);
+    expect((await health(rig)).partnerCenter).to.include({ pendingWrites: 2 });
+    expect((await health(rig)).partnerCenter.needsSignIn).to.include('90 days');
 
     const before = rig.teams.requests.length;
     await sendActivity(rig.bot!.url, personalMessage('connect partner-center', { serviceUrl: rig.teams.url, from: maria }));
@@ -145,6 +182,7 @@ describe('Partner Center changes and the connection (component)', function () {
         ),
     );
     await waitFor('the held Accept written', () => appliedPatches(rig!, 'pc-held').length === 1);
+    await waitFor('the held Decline written', () => appliedPatches(rig!, 'pc-held-2').length === 1);
     expect((await health(rig)).partnerCenter).to.include({ pendingWrites: 0, signedInAs: 'maria@partner.example' });
     expect((await health(rig)).partnerCenter.needsSignIn).to.equal(undefined);
   });

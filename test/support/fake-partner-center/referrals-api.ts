@@ -1,5 +1,5 @@
 // A fake Partner Center Referrals API on loopback HTTP: referrals with eTags, GET by id, a list
-// with $filter=updatedDateTime ge …, $orderby and @odata.nextLink pages of 100, JSON Patch
+// with $filter=updatedDateTime ge … or status eq '…' (documentedQueriesOnly: only the latter), $orderby and @odata.nextLink pages of 100, JSON Patch
 // (replace / add only) with If-Match → 412, and faults queued by the test (429 with Retry-After,
 // 503, 401). Bearer tokens are checked against the fake authority. Every request is recorded.
 
@@ -54,6 +54,8 @@ export class FakeReferralsApi {
   onTestEvent: ((url: string) => Promise<number>) | undefined;
   readonly #testEvents = new Map<string, string>();
   url = '';
+  /** Answer 400 to query options Partner Center's docs do not list (a $filter other than on status, an $orderby other than createdDateTime). */
+  documentedQueriesOnly = false;
 
   constructor(private readonly validToken: (token: string) => boolean) {
     this.#server = createServer((req, res) => void this.#handle(req, res));
@@ -223,10 +225,16 @@ export class FakeReferralsApi {
   #list(res: ServerResponse, url: URL): number {
     const skip = Number(url.searchParams.get('$skiptoken') ?? '0');
     const filter = url.searchParams.get('$filter') ?? '';
+    const orderBy = url.searchParams.get('$orderby') ?? '';
     const since = /^updatedDateTime ge (\S+)$/.exec(filter)?.[1];
+    const status = /^status eq '(\w+)'$/.exec(filter)?.[1];
+    if (this.documentedQueriesOnly && ((filter !== '' && status === undefined) || (orderBy !== '' && !/^createdDateTime( asc| desc)?$/.test(orderBy)))) {
+      return this.#send(res, 400, { code: 'BadRequest', description: 'The query specified in the URI is not valid.' });
+    }
     const size = Math.min(100, Number(url.searchParams.get('pagesize') ?? '100'));
     const all = [...this.#referrals.values()]
       .filter((referral) => since === undefined || Date.parse(referral.updatedDateTime) >= Date.parse(since))
+      .filter((referral) => status === undefined || referral['status'] === status)
       .sort((a, b) => Date.parse(a.updatedDateTime) - Date.parse(b.updatedDateTime));
     const page = all.slice(skip, skip + size);
     const next = skip + size < all.length ? new URL(url) : undefined;
