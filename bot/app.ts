@@ -4,7 +4,10 @@
 import { postUnrouted } from './use-cases/subscriptions.js';
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
-import { LowdbStore } from '../storage/lowdb-store.js';
+import { openStore } from '../storage/create-store.js';
+import { LeaderLock } from '../storage/postgres/leader-lock.js';
+import { PacerHandover } from './outbox/pacer-handover.js';
+import { PgStore } from '../storage/postgres/pg-store.js';
 import type { Store } from '../storage/store.js';
 import { createAdapter } from './teams/adapter.js';
 import { systemClock, type Clock } from './clock.js';
@@ -72,11 +75,16 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   setDisplayTimeZone(config.displayTimeZone);
   const previousReferralUrl = getPartnerCenterReferralUrl();
   setPartnerCenterReferralUrl(config.partnerCenterReferralUrl);
-  const store = new LowdbStore({ dataDir: config.dataDir });
+  let store: Awaited<ReturnType<typeof openStore>>;
   try {
-    await store.open();
+    store = await openStore({
+      dataDir: config.dataDir,
+      ...(config.databaseUrl && { databaseUrl: config.databaseUrl }),
+      poolSize: config.databasePoolSize,
+      log: (message, error) => log.error(`storage: ${message}`, { error }),
+    });
   } catch (error) {
-    throw new StartupError(`DATA_DIR (${config.dataDir}) cannot be used: ${(error as Error).message}`, { cause: error });
+    throw new StartupError((error as Error).message, { cause: error });
   }
 
   const deps: CommandDeps = {
@@ -151,6 +159,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const { pending, failed, oldestPendingAgeMs, inactiveTargets } = sender.stats();
     return {
       mode: config.localMode ? 'local' : 'authenticated',
+      store: { kind: store.kind, ...(store instanceof PgStore && { pool: store.poolStats() }) },
+      scheduler: leadership ? leadership.status() : { leader: true },
       referrals: store.stats(),
       outbox: { pending, failed, oldestPendingAgeMs, inactiveTargets },
       partnerCenter: partnerCenter ? { enabled: true, ...partnerCenter.status() } : { enabled: false },
@@ -185,32 +195,69 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   // Timers fire through the same command path as everything else; overdue ones catch up now.
   const scheduler = new Scheduler({ store, commands: deps, log, ...(config.workingHoursSpec && { workingHours: config.workingHoursSpec }) });
-  scheduler.start();
-  // Delivers what is queued, also what a previous run left (failed items get a new chance).
-  await sender.start();
   // The channel digest: a slot missed while down is posted now if it is today's.
   const digest = config.digestSchedule
     ? new DigestTimer({ store, policy: config.policy, schedule: config.digestSchedule, clock, log, onQueued: () => sender.wake() })
     : undefined;
-  digest?.start();
-  await partnerCenter?.start();
-  // Referrals wait unrouted while no channel takes them. Subscribe posts them at once; this sweep
-  // also catches a re-install, a channel retired by the sender, and an RFI racing a first subscribe.
-  const unroutedSweep = setInterval(() => {
-    postUnrouted(store, clock).then(
-      (posted) => posted > 0 && sender.wake(),
-      (error: unknown) => log.error('posting unrouted referrals failed', { error }),
-    );
-  }, UNROUTED_SWEEP_MS);
-  unroutedSweep.unref();
+  let unroutedSweep: NodeJS.Timeout | undefined;
+  // The background work: on the embedded store always here; on PostgreSQL on the one instance that leads.
+  const startBackground = async () => {
+    scheduler.start();
+    // Delivers what is queued, also what a previous run left (failed items get a new chance).
+    await sender.start();
+    digest?.start();
+    await partnerCenter?.start();
+    // Referrals wait unrouted while no channel takes them. Subscribe posts them at once; this sweep
+    // also catches a re-install, a channel retired by the sender, and an RFI racing a first subscribe.
+    unroutedSweep = setInterval(() => {
+      postUnrouted(store, clock).then(
+        (posted) => posted > 0 && sender.wake(),
+        (error: unknown) => log.error('posting unrouted referrals failed', { error }),
+      );
+    }, UNROUTED_SWEEP_MS);
+    unroutedSweep.unref();
+  };
+  const stopTimers = async () => {
+    clearInterval(unroutedSweep);
+    await scheduler.stop();
+    await digest?.stop();
+    await partnerCenter?.stop();
+  };
+  const handover = store instanceof PgStore ? new PacerHandover(store, sender.pacer, log) : undefined;
+  const leadership =
+    store instanceof PgStore
+      ? new LeaderLock({
+          connectionString: config.databaseUrl!,
+          instance: store.instance,
+          failoverMs: config.schedulerFailoverMs,
+          onElected: async () => {
+            await handover?.restore();
+            handover?.start();
+            await startBackground();
+          },
+          onDeposed: async () => {
+            await stopTimers();
+            await sender.stop();
+            await handover?.stop();
+          },
+          log: (message, error) => (error ? log.warn(`scheduler: ${message}`, { error }) : log.info(`scheduler: ${message}`)),
+        })
+      : undefined;
+  if (store instanceof PgStore) {
+    // A webhook event or a bot-level message recorded by another instance: the leader acts on it now.
+    store.onRemoteStateChange(() => {
+      sender.wake();
+      partnerCenter?.wake();
+    });
+  }
+  if (leadership) await leadership.start();
+  else await startBackground();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      clearInterval(unroutedSweep);
-      await scheduler.stop();
-      await digest?.stop();
-      await partnerCenter?.stop();
+      if (leadership) await leadership.stop();
+      else await stopTimers();
       // Requests under way get a grace period to finish; a client that holds a connection open
       // past it does not keep the service from stopping.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -2,6 +2,7 @@
 // once, applies defaults, and fails fast with a message that names the offending variable.
 
 import { isLoopback } from './http/loopback.js';
+import { redactConnectionString } from '../storage/postgres/redact.js';
 import { PartnerCenterConfigError, readPartnerCenterConfig, readReferralUrl, type PartnerCenterConfig } from './partner-center/config.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -23,6 +24,12 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** DATABASE_URL: the PostgreSQL store; undefined: the embedded store in dataDir. */
+  databaseUrl?: string;
+  /** DATABASE_POOL_SIZE: connections each instance may hold for requests (PostgreSQL store). */
+  databasePoolSize: number;
+  /** SCHEDULER_FAILOVER: how soon another instance takes over the timers when the one running them dies (PostgreSQL store). */
+  schedulerFailoverMs: number;
   /** Empty: intake accepts loopback callers only. */
   intakeApiKey: string;
   policy: Policy;
@@ -194,6 +201,24 @@ function guidList(env: Env, name: string): string[] {
   return values;
 }
 
+function databaseUrlVar(env: Env): { databaseUrl?: string } {
+  const value = text(env, 'DATABASE_URL');
+  if (value === '') return {};
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(
+      'DATABASE_URL',
+      `"${redactConnectionString(value)}" is not a URL (example: postgres://referral_desk:secret@db.example.com:5432/referral_desk?sslmode=require)`,
+    );
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', `"${redactConnectionString(value)}" is not a postgres:// URL; leave it empty for the embedded store in DATA_DIR`);
+  }
+  return { databaseUrl: value };
+}
+
 /** Builds the config from an environment; throws ConfigError naming the first bad variable. */
 export function readConfig(env: Env = process.env): Config {
   const microsoftAppId = text(env, 'MicrosoftAppId');
@@ -226,6 +251,9 @@ export function readConfig(env: Env = process.env): Config {
     port: port(env),
     host,
     dataDir: path.resolve(text(env, 'DATA_DIR', './data')),
+    ...databaseUrlVar(env),
+    databasePoolSize: positiveInteger(env, 'DATABASE_POOL_SIZE', 10, 1000),
+    schedulerFailoverMs: durationVar(env, 'SCHEDULER_FAILOVER', 'PT30S'),
     intakeApiKey: text(env, 'INTAKE_API_KEY'),
     policy: {
       flow,

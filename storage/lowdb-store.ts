@@ -8,7 +8,7 @@ import { frozenJsonCopy } from './frozen-json.js';
 import { layoutOf, type Layout } from './layout.js';
 import { KeyedSerializer } from './keyed-serializer.js';
 import { OpenRecordFiles } from './open-record-files.js';
-import { assertRecord, isArchivable, summaryOf } from './record-rules.js';
+import { assertRecord, isArchivable, summaryOf, withDelivery } from './record-rules.js';
 import { indexArchived, resolveDuplicate, type ArchivedEntry } from './recovery.js';
 import { StateFile } from './state-file.js';
 import { ensureWritableDirs } from './write-probe.js';
@@ -179,10 +179,7 @@ export class LowdbStore implements Store {
         const mutation = await change(current);
         if (mutation === null || typeof mutation !== 'object') throw new Error(`updateDelivery(${id}): the change function must return { delivery?, result }`);
         if (!current || mutation.delivery === undefined) return { result: mutation.result };
-        const { outbox } = mutation.delivery;
-        const card = mutation.delivery.card === null ? undefined : (mutation.delivery.card ?? current.card);
-        const partnerCenter = mutation.delivery.partnerCenter ?? current.partnerCenter;
-        return { record: { referral: current.referral, outbox, ...(card && { card }), ...(partnerCenter && { partnerCenter }) }, result: mutation.result };
+        return { record: withDelivery(current, mutation.delivery), result: mutation.result };
       }),
     );
   }

@@ -1,7 +1,7 @@
 // What the store checks and derives from one ReferralRecord: whether it is well formed, whether it
 // is finished (may leave open/ for the archive), and its summary for the index.
 
-import type { ReferralRecord, ReferralSummary } from './store.js';
+import type { Delivery, ReferralRecord, ReferralSummary } from './store.js';
 
 /** Closed and nothing left to send (to Teams or Partner Center): no reason to keep it in memory or on the hot path. */
 export function isArchivable(record: ReferralRecord): boolean {
@@ -32,4 +32,11 @@ export function assertRecord(record: unknown, where: string, id?: string): asser
   for (const field of ['status', 'substatus', 'receivedDateTime', 'createdDateTime'] as const) {
     if (typeof referral![field] !== 'string') fail(`referral.${field} is not a string`);
   }
+}
+
+/** The record after a delivery write: its outbox, card and Partner Center link change; the referral is the stored one. */
+export function withDelivery(current: ReferralRecord, delivery: Delivery): ReferralRecord {
+  const card = delivery.card === null ? undefined : (delivery.card ?? current.card);
+  const partnerCenter = delivery.partnerCenter ?? current.partnerCenter;
+  return { referral: current.referral, outbox: delivery.outbox, ...(card && { card }), ...(partnerCenter && { partnerCenter }) };
 }

@@ -10,7 +10,7 @@ export function defaultState(): StoreState {
   return { conversations: {}, routes: [], settings: {}, outbox: [] };
 }
 
-function assertState(state: unknown, where: string): asserts state is StoreState {
+export function assertState(state: unknown, where: string): asserts state is StoreState {
   const isRecord = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
   if (!isRecord(state)) throw new Error(`${where}: the state is not an object`);
   const { conversations, routes, settings, outbox } = state as Partial<StoreState>;

@@ -57,6 +57,12 @@ interface Rule {
   label: string;
 }
 
+/** Request times per key (`t:` conversation, `n:` tenant) at `at`, all epoch ms. */
+export interface PacerSnapshot {
+  at: number;
+  windows: Record<string, number[]>;
+}
+
 /** One limited key: finished requests' end times (ascending) and the number in flight. */
 class Window {
   ends: number[] = [];
@@ -208,6 +214,35 @@ export class Pacer {
 
   get size(): number {
     return this.#windows.size;
+  }
+
+  /** What another instance needs to go on pacing where this one stopped: every key's request times in the longest window, in flight as now. */
+  snapshot(now: number): PacerSnapshot {
+    const windows: Record<string, number[]> = {};
+    for (const [key, window] of this.#windows) {
+      window.prune(now, this.#longest);
+      const ends = [...window.ends, ...Array.from({ length: window.inFlight }, () => now)];
+      if (ends.length > 0) windows[key] = ends;
+    }
+    return { at: now, windows };
+  }
+
+  /**
+   * Takes over another instance's pacing (docs/architecture.md#several-instances). It may have sent
+   * after its last snapshot: each key counts `unseenAfter` more requests at the snapshot time plus
+   * `gapMs`, which keeps even a window that was full at its death from being overrun.
+   */
+  restore(snapshot: PacerSnapshot, now: number, gapMs: number): void {
+    const unseenAt = snapshot.at + gapMs;
+    const unseen = (key: string) =>
+      Math.max(...(key.startsWith('t:') ? this.#thread : this.#tenant).map((rule) => (rule.windowMs <= 2 * gapMs + 2_000 ? rule.max : 0)), 0);
+    for (const [key, ends] of Object.entries(snapshot.windows)) {
+      if (!Array.isArray(ends)) continue;
+      const window = this.#window(key, now);
+      for (const end of ends) if (typeof end === 'number' && Number.isFinite(end)) window.insert(end);
+      for (let n = unseen(key); n > 0; n--) window.insert(unseenAt);
+      window.prune(now, this.#longest);
+    }
   }
 
   #window(key: string, now: number): Window {

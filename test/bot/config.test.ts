@@ -41,6 +41,15 @@ describe('config', () => {
     expect(config.allowedTenants).to.deep.equal([APP.MicrosoftAppTenantId]);
   });
 
+  it('DATABASE_URL selects PostgreSQL; without it the embedded store; a bad one is named without its password', () => {
+    expect(readConfig({}).databaseUrl).to.equal(undefined);
+    expect(readConfig({}).schedulerFailoverMs).to.equal(30_000);
+    expect(readConfig({ DATABASE_URL: 'postgresql://bot:s3cret@db:5432/desk' }).databaseUrl).to.equal('postgresql://bot:s3cret@db:5432/desk');
+    expect(() => readConfig({ DATABASE_URL: 'mysql://bot:s3cret@db/desk' }))
+      .to.throw(ConfigError, /DATABASE_URL.*not a postgres:\/\/ URL/)
+      .and.satisfy((error: Error) => !error.message.includes('s3cret'));
+  });
+
   const bad: Array<[string, Record<string, string>]> = [
     ['PORT', { PORT: '70000' }],
     ['PORT', { PORT: 'http' }],
@@ -54,6 +63,10 @@ describe('config', () => {
     ['CLOSE_REMINDER_EVERY', { CLOSE_REMINDER_EVERY: '7' }],
     ['DEFAULT_LOCALE', { DEFAULT_LOCALE: 'de' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://user:pw@db/referrals' }],
+    ['DATABASE_URL', { DATABASE_URL: 'db.example.com:5432' }],
+    ['DATABASE_POOL_SIZE', { DATABASE_POOL_SIZE: '0' }],
+    ['SCHEDULER_FAILOVER', { SCHEDULER_FAILOVER: '30s' }],
     ['MicrosoftAppType', { ...APP, MicrosoftAppType: 'Anything' }],
     ['MicrosoftAppTenantId', { ...APP, MicrosoftAppTenantId: '' }],
     ['MicrosoftAppPassword', { ...APP, MicrosoftAppPassword: '' }],

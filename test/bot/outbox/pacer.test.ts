@@ -124,4 +124,41 @@ describe('outbox pacer', () => {
     pacer.sweep(4_000_000);
     expect(pacer.size).to.equal(0);
   });
+  describe('handover to the next leader', () => {
+    it("a window the last leader filled stays full for the next one, checked against the connector's own limiter", () => {
+      const first = new Pacer({ marginRatio: 0 });
+      const teams = new SlidingWindowLimiter(FAKE_THREAD);
+      let now = 1_000_000;
+      // The last leader sends 60 to one channel within 10 s: the 30 s window is full.
+      for (let sent = 0; sent < 60;) {
+        const slot = first.tryAcquire('19:c', 'tenant', now);
+        if (slot.ok) {
+          expect(teams.check('19:c', now).ok).to.equal(true);
+          teams.record('19:c', now);
+          slot.ticket.release(now);
+          sent++;
+        } else now += slot.waitMs ?? 1;
+      }
+      const snapshot = JSON.parse(JSON.stringify(first.snapshot(now)));
+      now += 3_000; // it dies; another instance takes over
+      const next = new Pacer({ marginRatio: 0 });
+      next.restore(snapshot, now, 500);
+      const slot = next.tryAcquire('19:c', 'tenant', now);
+      expect(slot.ok).to.equal(false);
+      // It waits until the oldest send leaves the 30 s window, and then Teams takes it.
+      now += (slot as { waitMs: number }).waitMs;
+      const later = next.tryAcquire('19:c', 'tenant', now);
+      expect(later.ok).to.equal(true);
+      expect(teams.check('19:c', now).ok).to.equal(true);
+    });
+
+    it('counts what the last leader may have sent after its snapshot', () => {
+      const next = new Pacer({ marginRatio: 0 });
+      next.restore({ at: 5_000, windows: { 't:19:c': [4_000] } }, 5_600, 500);
+      // Up to 8 unseen sends at 5 500 (Teams' 2 s window): nothing more until they left it.
+      const slot = next.tryAcquire('19:c', 'tenant', 5_600);
+      expect(slot.ok).to.equal(false);
+      expect((slot as { waitMs: number }).waitMs).to.equal(5_500 + 2_000 - 5_600);
+    });
+  });
 });

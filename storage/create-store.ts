@@ -1,0 +1,82 @@
+// Picks the store (docs/architecture.md#storage): PostgreSQL when DATABASE_URL is set, else the
+// embedded lowdb store in DATA_DIR. Opening it fails with a message that names the variable and
+// the cause in words, never the password.
+
+import { LowdbStore } from './lowdb-store.js';
+import { PgStore } from './postgres/pg-store.js';
+import { redactConnectionString } from './postgres/redact.js';
+import { SchemaTooNewError } from './postgres/migrations.js';
+import type { Store } from './store.js';
+
+export type StoreKind = 'embedded' | 'postgres';
+
+export interface StoreChoice {
+  dataDir: string;
+  databaseUrl?: string;
+  /** Connections the PostgreSQL store may hold. */
+  poolSize?: number;
+  log?: (message: string, error?: unknown) => void;
+}
+
+/** Why the store cannot be opened, in words; `variable` is the setting to fix. */
+export class StoreOpenError extends Error {
+  constructor(
+    readonly variable: 'DATA_DIR' | 'DATABASE_URL',
+    message: string,
+    options?: { cause: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreOpenError';
+  }
+}
+
+/** node-postgres errors carry the server's SQLSTATE or the socket's errno. */
+function postgresCause(error: unknown): string {
+  const { code, message } = error as { code?: string; message?: string };
+  if (error instanceof SchemaTooNewError) return error.message;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'nothing listens at that host and port (connection refused)';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'the host name does not resolve';
+    case 'ETIMEDOUT':
+      return 'the host does not answer (timed out; a firewall rule?)';
+    case '28P01':
+    case '28000':
+      return 'the server refused the user name or password';
+    case '3D000':
+      return 'the database does not exist';
+    case '42501':
+      return 'the user lacks the permissions the bot needs (it creates its tables on first start: grant CREATE on the database, or run the first start as the owner)';
+    default:
+      return /timeout/i.test(message ?? '') ? 'the server did not answer in time' : (message ?? String(error));
+  }
+}
+
+export async function openStore(choice: StoreChoice): Promise<Store & { readonly kind: StoreKind }> {
+  if (choice.databaseUrl) {
+    const where = redactConnectionString(choice.databaseUrl);
+    const store = new PgStore({
+      connectionString: choice.databaseUrl,
+      ...(choice.poolSize && { poolSize: choice.poolSize }),
+      ...(choice.log && { log: choice.log }),
+    });
+    try {
+      await store.open();
+    } catch (error) {
+      // The driver's own message may quote the connection string: keep only the cause.
+      throw new StoreOpenError('DATABASE_URL', `DATABASE_URL (${where}) cannot be used: ${postgresCause(error).split(choice.databaseUrl).join(where)}`, {
+        cause: error,
+      });
+    }
+    return store;
+  }
+  const store = new LowdbStore({ dataDir: choice.dataDir, ...(choice.log && { log: choice.log }) });
+  try {
+    await store.open();
+  } catch (error) {
+    throw new StoreOpenError('DATA_DIR', `DATA_DIR (${choice.dataDir}) cannot be used: ${(error as Error).message}`, { cause: error });
+  }
+  return Object.assign(store, { kind: 'embedded' as const });
+}

@@ -1,0 +1,371 @@
+// The PostgreSQL Store (docs/architecture.md#storage): the same contract as the embedded store, for
+// several instances on one database. Every write is one transaction that locks the referral's row
+// (SELECT … FOR UPDATE, plus a transaction advisory lock on the id so two instances cannot both
+// insert a new one); reads of open work come from a cache that each write and every other
+// instance's NOTIFY keep current.
+
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { deepFreeze, frozenJsonCopy } from '../frozen-json.js';
+import { KeyedSerializer } from '../keyed-serializer.js';
+import { assertRecord, isArchivable, withDelivery } from '../record-rules.js';
+import { assertState, defaultState } from '../state-file.js';
+import type { Referral } from '../../referrals/model.js';
+import type { DeliveryMutation, ListFilter, Mutation, RecordListener, ReferralRecord, Store, StoreState } from '../store.js';
+import { CHANNEL, ChangeFeed, type Change } from './change-feed.js';
+import { migrate } from './migrations.js';
+import { INSERT_HISTORY, INSERT_REFERRAL, newHistory, referralRow, UPSERT_REFERRAL } from './rows.js';
+
+export interface PgStoreOptions {
+  connectionString: string;
+  /** Connections this instance may hold. Default 10. */
+  poolSize?: number;
+  /** How long a call waits for a connection before it fails (a database that is down fails fast). Default 5000 ms. */
+  connectTimeoutMs?: number;
+  log?: (message: string, error?: unknown) => void;
+}
+
+type Phase = 'new' | 'opening' | 'open' | 'closing' | 'closed';
+
+const STATE_KEY = 'state';
+
+export class PgStore implements Store {
+  readonly kind = 'postgres' as const;
+  readonly instance = randomUUID();
+  readonly #pool: pg.Pool;
+  readonly #feed: ChangeFeed;
+  readonly #log: (message: string, error?: unknown) => void;
+  /** Every open referral's record (frozen), as last written here or reported by another instance. */
+  readonly #open = new Map<string, ReferralRecord>();
+  /** The ids of archived referrals: has() and stats() without a query. */
+  readonly #archived = new Set<string>();
+  readonly #locks = new KeyedSerializer();
+  readonly #stateLock = new KeyedSerializer();
+  readonly #listeners = new Set<RecordListener>();
+  readonly #remoteStateListeners = new Set<() => void>();
+  #state: StoreState = deepFreeze(defaultState());
+  #phase: Phase = 'new';
+  #closing: Promise<void> | undefined;
+
+  constructor(options: PgStoreOptions) {
+    if (typeof options?.connectionString !== 'string' || options.connectionString === '') throw new Error('PgStore: connectionString is required');
+    this.#log = options.log ?? ((message, error) => console.error(`[storage] ${message}`, error ?? ''));
+    this.#pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+      // A query that hangs (a lock held by a dead instance's half-open connection) fails instead.
+      query_timeout: 30_000,
+    });
+    this.#pool.on('error', (error) => this.#log('an idle database connection failed', error));
+    this.#feed = new ChangeFeed({
+      connectionString: options.connectionString,
+      instance: this.instance,
+      onChange: (change) => this.#changedElsewhere(change),
+      onResync: () => this.#loadAll(),
+      log: this.#log,
+    });
+  }
+
+  /** Applies the schema migrations, then loads open work and the bot-wide state into the cache. */
+  async open(): Promise<void> {
+    if (this.#phase !== 'new') throw new Error(`PgStore.open(): the store is already ${this.#phase}`);
+    this.#phase = 'opening';
+    try {
+      const client = await this.#pool.connect();
+      try {
+        await migrate(client);
+        await client.query('INSERT INTO bot_state (id, state) VALUES (1, $1::jsonb) ON CONFLICT (id) DO NOTHING', [JSON.stringify(defaultState())]);
+      } finally {
+        client.release();
+      }
+      // Listen first: a change made while the cache loads is then reported, not missed.
+      await this.#feed.start();
+      await this.#loadAll();
+    } catch (error) {
+      this.#phase = 'closed';
+      await this.#feed.stop();
+      await this.#pool.end().catch(() => undefined);
+      throw error;
+    }
+    this.#phase = 'open';
+  }
+
+  close(): Promise<void> {
+    if (!this.#closing) {
+      const wasOpen = this.#phase !== 'new';
+      this.#phase = 'closing';
+      this.#closing = (async () => {
+        if (wasOpen) {
+          await this.whenIdle();
+          await this.#feed.stop();
+          await this.#pool.end().catch(() => undefined);
+        }
+        this.#phase = 'closed';
+      })();
+    }
+    return this.#closing;
+  }
+
+  async get(id: string): Promise<ReferralRecord | undefined> {
+    this.#assertOpened('get');
+    const cached = this.#open.get(id);
+    if (cached) return cached;
+    const { rows } = await this.#pool.query<{ record: ReferralRecord }>('SELECT record FROM referrals WHERE id = $1', [id]);
+    return rows[0] ? deepFreeze(rows[0].record) : undefined;
+  }
+
+  has(id: string): boolean {
+    this.#assertOpened('has');
+    return this.#open.has(id) || this.#archived.has(id);
+  }
+
+  async list(filter: ListFilter = {}): Promise<Referral[]> {
+    return (await this.listRecords(filter)).map((record) => record.referral);
+  }
+
+  async listRecords(filter: ListFilter = {}): Promise<ReferralRecord[]> {
+    this.#assertOpened('listRecords');
+    const since = filter.updatedSince === undefined ? undefined : Date.parse(filter.updatedSince);
+    if (since !== undefined && Number.isNaN(since)) throw new Error(`list: updatedSince "${filter.updatedSince}" is not a date`);
+    const { rows } = await this.#pool.query<{ record: ReferralRecord }>(
+      `SELECT record FROM referrals
+        WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR substatus = $2)
+          AND ($3::timestamptz IS NULL OR updated_at IS NULL OR updated_at >= $3)
+        ORDER BY received_at DESC NULLS LAST, id ASC`,
+      [filter.status ?? null, filter.substatus ?? null, since === undefined ? null : new Date(since).toISOString()],
+    );
+    return rows.map((row) => deepFreeze(row.record));
+  }
+
+  openRecords(): ReferralRecord[] {
+    this.#assertOpened('openRecords');
+    return [...this.#open.values()];
+  }
+
+  commitCommand<T>(id: string, change: (current: ReferralRecord | undefined) => Mutation<T> | Promise<Mutation<T>>): Promise<T> {
+    const refused = this.#refuseWrite('commitCommand');
+    if (refused) return Promise.reject(refused);
+    return this.#locks.run(id, () => this.#readModifyWrite(id, change));
+  }
+
+  updateDelivery<T>(id: string, change: (current: ReferralRecord | undefined) => DeliveryMutation<T> | Promise<DeliveryMutation<T>>): Promise<T> {
+    const refused = this.#refuseWrite('updateDelivery');
+    if (refused) return Promise.reject(refused);
+    return this.#locks.run(id, () =>
+      this.#readModifyWrite(id, async (current) => {
+        const mutation = await change(current);
+        if (mutation === null || typeof mutation !== 'object') throw new Error(`updateDelivery(${id}): the change function must return { delivery?, result }`);
+        if (!current || mutation.delivery === undefined) return { result: mutation.result };
+        return { record: withDelivery(current, mutation.delivery), result: mutation.result };
+      }),
+    );
+  }
+
+  readState(): StoreState {
+    this.#assertOpened('readState');
+    return structuredClone(this.#state);
+  }
+
+  updateState<T>(change: (state: StoreState) => { state?: StoreState; result: T }): Promise<T> {
+    const refused = this.#refuseWrite('updateState');
+    if (refused) return Promise.reject(refused);
+    return this.#stateLock.run(STATE_KEY, () =>
+      this.#transaction(async (client) => {
+        const { rows } = await client.query<{ state: StoreState }>('SELECT state FROM bot_state WHERE id = 1 FOR UPDATE');
+        const current = { ...defaultState(), ...rows[0]?.state };
+        const outcome = await change(structuredClone(current));
+        if (outcome?.state === undefined) {
+          this.#state = deepFreeze(current);
+          return { result: outcome?.result as T };
+        }
+        assertState(outcome.state, 'updateState');
+        const next = frozenJsonCopy(outcome.state);
+        await client.query('UPDATE bot_state SET state = $1::jsonb WHERE id = 1', [JSON.stringify(next)]);
+        await this.#notifyOthers(client, { from: this.instance, state: true });
+        return { result: outcome.result, after: () => (this.#state = next) };
+      }),
+    );
+  }
+
+  onChange(listener: RecordListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Called after another instance changed the bot-wide state (a webhook event recorded there, a message queued). */
+  onRemoteStateChange(listener: () => void): () => void {
+    this.#remoteStateListeners.add(listener);
+    return () => this.#remoteStateListeners.delete(listener);
+  }
+
+  stats(): { open: number; archived: number } {
+    return { open: this.#open.size, archived: this.#archived.size };
+  }
+
+  /** Bulk load for benchmarks and tests, as LowdbStore.seed(): no locks, no listeners, ids must be new. */
+  async seed(records: readonly ReferralRecord[]): Promise<void> {
+    const refused = this.#refuseWrite('seed');
+    if (refused) throw refused;
+    const copies = records.map((record, index) => {
+      assertRecord(record, `seed: record ${index}`);
+      if (this.has(record.referral.id)) throw new Error(`seed: referral ${record.referral.id} is already stored`);
+      return frozenJsonCopy(record);
+    });
+    for (let start = 0; start < copies.length; start += 500) {
+      const batch = copies.slice(start, start + 500);
+      await this.#transaction(async (client) => {
+        for (const record of batch) {
+          await client.query(INSERT_REFERRAL, referralRow(record));
+          for (const row of newHistory(undefined, record)) await client.query(INSERT_HISTORY, [record.referral.id, row.index, row.event]);
+        }
+        return { result: undefined };
+      });
+      for (const record of batch) this.#cache(record);
+    }
+  }
+
+  /** Resolves once no write of this instance is under way or queued. */
+  async whenIdle(): Promise<void> {
+    while (this.#locks.busyKeys + this.#stateLock.busyKeys > 0) await Promise.all([this.#locks.drain(), this.#stateLock.drain()]);
+  }
+
+  /** What the leader keeps for the next one (not referral data): undefined when nothing was kept. */
+  async readRuntime<T>(key: string): Promise<T | undefined> {
+    const { rows } = await this.#pool.query<{ value: T }>('SELECT value FROM runtime_state WHERE key = $1', [key]);
+    return rows[0]?.value;
+  }
+
+  async writeRuntime(key: string, value: unknown): Promise<void> {
+    await this.#pool.query(
+      'INSERT INTO runtime_state (key, value, updated_at) VALUES ($1, $2::jsonb, now()) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()',
+      [key, JSON.stringify(value)],
+    );
+  }
+
+  /** For /healthz: connections in use and waiting, and whether other instances' changes reach this one. */
+  poolStats(): { total: number; idle: number; waiting: number; changeFeed: boolean } {
+    return { total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount, changeFeed: this.#feed.connected };
+  }
+
+  async #readModifyWrite<T>(id: string, change: (current: ReferralRecord | undefined) => Mutation<T> | Promise<Mutation<T>>): Promise<T> {
+    return this.#transaction(async (client) => {
+      // The row lock serializes writers of a stored referral; the advisory lock also covers an id not stored yet.
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [id]);
+      const { rows } = await client.query<{ record: ReferralRecord; archived: boolean }>('SELECT record, archived FROM referrals WHERE id = $1 FOR UPDATE', [
+        id,
+      ]);
+      const stored = rows[0];
+      const mutation = await change(stored && structuredClone(stored.record));
+      if (mutation === null || typeof mutation !== 'object') throw new Error(`update(${id}): the change function must return { record?, result }`);
+      if (mutation.record === undefined) return { result: mutation.result, after: () => stored && this.#cache(deepFreeze(stored.record)) };
+      if (stored?.archived) throw new Error(`referral ${id} is archived (closed); it cannot change`);
+      assertRecord(mutation.record, `update(${id})`, id);
+      const record = frozenJsonCopy(mutation.record);
+      await client.query(UPSERT_REFERRAL, referralRow(record));
+      for (const row of newHistory(stored?.record, record)) {
+        await client.query(INSERT_HISTORY, [id, row.index, row.event]);
+      }
+      await this.#notifyOthers(client, { from: this.instance, referral: id });
+      return {
+        result: mutation.result,
+        after: () => {
+          this.#cache(record);
+          this.#emit(record);
+        },
+      };
+    });
+  }
+
+  /** Runs `work` in a transaction; its `after` runs once the commit is durable. */
+  async #transaction<T>(work: (client: pg.PoolClient) => Promise<{ result: T; after?: () => unknown }>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { result, after } = await work(client);
+      await client.query('COMMIT');
+      after?.();
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  #notifyOthers(client: pg.PoolClient, change: Change): Promise<unknown> {
+    return client.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(change)]);
+  }
+
+  #cache(record: ReferralRecord): void {
+    const id = record.referral.id;
+    if (isArchivable(record)) {
+      this.#open.delete(id);
+      this.#archived.add(id);
+    } else {
+      this.#archived.delete(id);
+      this.#open.set(id, record);
+    }
+  }
+
+  /** Another instance wrote: refresh what the cache holds of it, in order with this instance's own writes. */
+  #changedElsewhere(change: Change): void {
+    if (this.#phase !== 'open' && this.#phase !== 'opening') return;
+    if ('state' in change) {
+      void this.#stateLock
+        .run(STATE_KEY, async () => {
+          const { rows } = await this.#pool.query<{ state: StoreState }>('SELECT state FROM bot_state WHERE id = 1');
+          if (rows[0]) this.#state = deepFreeze({ ...defaultState(), ...rows[0].state });
+          for (const listener of this.#remoteStateListeners) listener();
+        })
+        .catch((error: unknown) => this.#log('reloading the bot-wide state failed', error));
+      return;
+    }
+    const id = change.referral;
+    void this.#locks
+      .run(id, async () => {
+        const { rows } = await this.#pool.query<{ record: ReferralRecord }>('SELECT record FROM referrals WHERE id = $1', [id]);
+        if (!rows[0]) return;
+        const record = deepFreeze(rows[0].record);
+        this.#cache(record);
+        this.#emit(record);
+      })
+      .catch((error: unknown) => this.#log(`reloading referral ${id} written by another instance failed`, error));
+  }
+
+  async #loadAll(): Promise<void> {
+    const [state, open, archived] = await Promise.all([
+      this.#pool.query<{ state: StoreState }>('SELECT state FROM bot_state WHERE id = 1'),
+      this.#pool.query<{ record: ReferralRecord }>('SELECT record FROM referrals WHERE NOT archived'),
+      this.#pool.query<{ id: string }>('SELECT id FROM referrals WHERE archived'),
+    ]);
+    const loaded = { ...defaultState(), ...state.rows[0]?.state };
+    assertState(loaded, 'bot_state');
+    this.#state = deepFreeze(loaded);
+    this.#open.clear();
+    for (const row of open.rows) this.#open.set(row.record.referral.id, deepFreeze(row.record));
+    this.#archived.clear();
+    for (const row of archived.rows) this.#archived.add(row.id);
+  }
+
+  #emit(record: ReferralRecord): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(record);
+      } catch (error) {
+        this.#log(`an onChange listener failed for referral ${record.referral.id}`, error);
+      }
+    }
+  }
+
+  #assertOpened(method: string): void {
+    if (this.#phase === 'new' || this.#phase === 'opening') throw new Error(`PgStore.${method}(): call open() first`);
+  }
+
+  #refuseWrite(method: string): Error | undefined {
+    if (this.#phase === 'open') return undefined;
+    if (this.#phase === 'closing' || this.#phase === 'closed') return new Error(`PgStore.${method}(): the store is closed`);
+    return new Error(`PgStore.${method}(): call open() first`);
+  }
+}
