@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { printRatioTable } from './bench/percentiles.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -42,6 +43,65 @@ function figures<T>(script: string, count: number): T {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The store figures on a fresh PostgreSQL database of the server `adminUrl` names (dropped afterwards). */
+async function postgresFigures(adminUrl: string, count: number): Promise<StoreFigures> {
+  const name = `referral_desk_bench_store_${count}`;
+  const target = new URL(adminUrl);
+  target.pathname = `/${name}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    await client.query(statement).finally(() => client.end());
+  };
+  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin(`CREATE DATABASE ${name}`);
+  const dir = mkdtempSync(path.join(os.tmpdir(), `referral-desk-bench-pg-${count}-`));
+  try {
+    process.stdout.write(`store-bench.ts on PostgreSQL: seeding ${count} referrals (95 % closed)… `);
+    runStep('store-bench.ts', ['seed', dir, String(count), target.toString()]);
+    process.stdout.write('measuring…\n');
+    return JSON.parse(runStep('store-bench.ts', ['measure', dir, target.toString()]).trim().split('\n').pop()!) as StoreFigures;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+
+/** With DATABASE_URL (a server where this user may create databases): the PostgreSQL store and several instances. */
+async function postgresSection(adminUrl: string): Promise<void> {
+  const pgSmall = await postgresFigures(adminUrl, SMALL);
+  const pgLarge = await postgresFigures(adminUrl, LARGE);
+  printRatioTable(`PostgreSQL store: ${LARGE} vs ${SMALL} referrals already stored (95 % closed)`, `${SMALL}`, `${LARGE}`, [
+    { metric: 'intake latency p50', small: pgSmall.intakeP50, large: pgLarge.intakeP50, unit: 'ms' },
+    { metric: 'intake latency p95', small: pgSmall.intakeP95, large: pgLarge.intakeP95, unit: 'ms', goal: 'ratio ≤ 1.5' },
+    { metric: 'accept latency p50', small: pgSmall.acceptP50, large: pgLarge.acceptP50, unit: 'ms' },
+    { metric: 'accept latency p95', small: pgSmall.acceptP95, large: pgLarge.acceptP95, unit: 'ms', goal: 'ratio ≤ 1.5' },
+    { metric: 'start-up (migrate, load open work, listen)', small: pgSmall.startupMs, large: pgLarge.startupMs, unit: 'ms' },
+  ]);
+  process.stdout.write('\npostgres-bench.ts: 600 RFIs through 1 and through 3 instances, then a kill -9 of the leader…\n');
+  const several = JSON.parse(runStep('postgres-bench.ts', ['--database', adminUrl]).trim().split('\n').pop()!) as {
+    oneInstancePerSecond: number;
+    threeInstancesPerSecond: number;
+    failoverMs: number;
+  };
+  console.log('\nSeveral instances on one PostgreSQL database (round-robin proxy, 24 concurrent callers)');
+  console.log(`  intake, 1 instance                  ${several.oneInstancePerSecond.toFixed(0)} RFIs/s`);
+  console.log(`  intake, 3 instances                 ${several.threeInstancesPerSecond.toFixed(0)} RFIs/s`);
+  console.log(
+    `  throughput ratio 3 / 1              ${(several.threeInstancesPerSecond / several.oneInstancePerSecond).toFixed(2)} (on ${os.cpus().length} cores)`,
+  );
+  console.log(
+    `  scheduler failover after kill -9    ${(several.failoverMs / 1000).toFixed(1)} s (SCHEDULER_FAILOVER PT30S: at most 10 s after a kill, 30 s for a silent machine)`,
+  );
+}
+
+const databaseUrl = process.env['DATABASE_URL'] ?? '';
+if (process.argv.includes('--postgres-only')) {
+  if (!databaseUrl) throw new Error('--postgres-only needs DATABASE_URL');
+  await postgresSection(databaseUrl);
+  process.exit(0);
 }
 
 const small = figures<StoreFigures>('store-bench.ts', SMALL);
@@ -129,3 +189,9 @@ printRatioTable(`Partner Center: ${PC_LARGE} vs ${PC_SMALL} referrals already in
   { metric: 'reconcile poll per changed referral', small: pcSmall.pollPerChangedMs, large: pcLarge.pollPerChangedMs, unit: 'ms', goal: 'ratio ≤ 1.5' },
   { metric: 'pages listed per poll', small: pcSmall.pollPages, large: pcLarge.pollPages, unit: '' },
 ]);
+
+if (databaseUrl) await postgresSection(databaseUrl);
+else
+  console.log(
+    '\nPostgreSQL: skipped (set DATABASE_URL to a server where this user may create databases to measure the PostgreSQL store and several instances)',
+  );

@@ -144,6 +144,14 @@ export interface StoreState {
   [extra: string]: unknown;
 }
 
+/** The store cannot be reached just now (its database is down): callers answer 503 and try later; nothing was written. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 export type RecordListener = (record: ReferralRecord) => void;
 
 export interface Store {

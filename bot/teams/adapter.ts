@@ -4,6 +4,7 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { isStoreUnavailable } from '../http/errors.js';
 
 /**
  * CloudAdapter with its per-activity entry point opened up: the messages route authenticates and
@@ -25,6 +26,8 @@ export function createAdapter(config: Config, log: Logger): ReferralDeskAdapter 
   });
   const adapter = new ReferralDeskAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    // Teams retries a 503; the route answers it (nothing was decided, so a retry is safe).
+    if (isStoreUnavailable(error)) throw error;
     log.error('turn failed', { error, activityType: context.activity.type, activityName: context.activity.name });
   };
   return adapter;

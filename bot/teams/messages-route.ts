@@ -6,7 +6,7 @@ import type { Activity, TurnContext } from 'botbuilder';
 import type { Next, Request, Response, Server } from 'restify';
 import type { ReferralDeskAdapter } from './adapter.js';
 import type { Logger } from '../logger.js';
-import { sendError } from '../http/errors.js';
+import { isStoreUnavailable, sendError, sendStoreUnavailable } from '../http/errors.js';
 import { jsonBody } from '../http/body-reader.js';
 
 export const ACTIVITY_MAX_BYTES = 512 * 1024;
@@ -47,7 +47,9 @@ export function mountMessagesRoute(server: Server, options: MessagesRouteOptions
       });
       res.send(answer?.status ?? 200, answer?.body);
     } catch (error) {
-      if (turnStarted) {
+      if (turnStarted && isStoreUnavailable(error)) {
+        sendStoreUnavailable(res);
+      } else if (turnStarted) {
         options.log.error('turn failed', { error });
         sendError(res, 500, 'internal error');
       } else if (options.requireAuth) {

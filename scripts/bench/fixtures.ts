@@ -7,6 +7,7 @@ import type { Command } from '../../referrals/commands.js';
 import type { Referral, Rfi } from '../../referrals/model.js';
 import { DEFAULT_POLICY } from '../../referrals/policy.js';
 import { LowdbStore } from '../../storage/lowdb-store.js';
+import { PgStore } from '../../storage/postgres/pg-store.js';
 import type { ReferralRecord } from '../../storage/store.js';
 
 const SELLERS = [
@@ -71,8 +72,8 @@ export function benchRecord(i: number): ReferralRecord {
 }
 
 /** Fills a data directory with `count` records (benchRecord 0..count-1), in batches. */
-export async function seedStore(dataDir: string, count: number): Promise<void> {
-  const store = new LowdbStore({ dataDir });
+export async function seedStore(dataDir: string, count: number, databaseUrl?: string): Promise<void> {
+  const store = databaseUrl ? new PgStore({ connectionString: databaseUrl }) : new LowdbStore({ dataDir });
   await store.open();
   const batch = 5000;
   for (let start = 0; start < count; start += batch) {

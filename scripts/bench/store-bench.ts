@@ -13,8 +13,8 @@ import { percentile } from './percentiles.js';
 const OPERATIONS = 300;
 const WARMUP = 30;
 
-async function measure(dataDir: string): Promise<void> {
-  const config = readConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+async function measure(dataDir: string, databaseUrl?: string): Promise<void> {
+  const config = readConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...(databaseUrl && { DATABASE_URL: databaseUrl }) });
   // The fixtures' referrals were created from 2024-01-01 on: with the clock there, no timer falls due
   // while we measure, so the figures are intake and accept alone.
   const clock = () => new Date('2024-01-01T00:00:00.000Z');
@@ -60,7 +60,8 @@ async function measure(dataDir: string): Promise<void> {
   );
 }
 
-const [mode, dataDir, count] = process.argv.slice(2);
-if (mode === 'seed' && dataDir && count) await seedStore(dataDir, Number(count));
-else if (mode === 'measure' && dataDir) await measure(dataDir);
-else throw new Error('usage: store-bench.ts seed <dir> <count> | measure <dir>');
+// With a database URL after the arguments, the same figures for the PostgreSQL store.
+const [mode, dataDir, count, seedDatabase] = process.argv.slice(2);
+if (mode === 'seed' && dataDir && count) await seedStore(dataDir, Number(count), seedDatabase);
+else if (mode === 'measure' && dataDir) await measure(dataDir, count);
+else throw new Error('usage: store-bench.ts seed <dir> <count> [database URL] | measure <dir> [database URL]');

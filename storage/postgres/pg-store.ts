@@ -14,7 +14,8 @@ import type { Referral } from '../../referrals/model.js';
 import type { DeliveryMutation, ListFilter, Mutation, RecordListener, ReferralRecord, Store, StoreState } from '../store.js';
 import { CHANNEL, ChangeFeed, type Change } from './change-feed.js';
 import { migrate } from './migrations.js';
-import { INSERT_HISTORY, INSERT_REFERRAL, newHistory, referralRow, UPSERT_REFERRAL } from './rows.js';
+import { asUnavailable, reachable } from './unavailable.js';
+import { INSERT_HISTORY, INSERT_REFERRAL, multiRowInsert, newHistory, referralRow, UPSERT_REFERRAL } from './rows.js';
 
 export interface PgStoreOptions {
   connectionString: string;
@@ -73,6 +74,7 @@ export class PgStore implements Store {
     this.#phase = 'opening';
     try {
       const client = await this.#pool.connect();
+      client.on('error', (error) => this.#log('the database connection failed while migrating', error));
       try {
         await migrate(client);
         await client.query('INSERT INTO bot_state (id, state) VALUES (1, $1::jsonb) ON CONFLICT (id) DO NOTHING', [JSON.stringify(defaultState())]);
@@ -111,7 +113,7 @@ export class PgStore implements Store {
     this.#assertOpened('get');
     const cached = this.#open.get(id);
     if (cached) return cached;
-    const { rows } = await this.#pool.query<{ record: ReferralRecord }>('SELECT record FROM referrals WHERE id = $1', [id]);
+    const { rows } = await reachable(() => this.#pool.query<{ record: ReferralRecord }>('SELECT record FROM referrals WHERE id = $1', [id]));
     return rows[0] ? deepFreeze(rows[0].record) : undefined;
   }
 
@@ -128,12 +130,14 @@ export class PgStore implements Store {
     this.#assertOpened('listRecords');
     const since = filter.updatedSince === undefined ? undefined : Date.parse(filter.updatedSince);
     if (since !== undefined && Number.isNaN(since)) throw new Error(`list: updatedSince "${filter.updatedSince}" is not a date`);
-    const { rows } = await this.#pool.query<{ record: ReferralRecord }>(
-      `SELECT record FROM referrals
+    const { rows } = await reachable(() =>
+      this.#pool.query<{ record: ReferralRecord }>(
+        `SELECT record FROM referrals
         WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR substatus = $2)
           AND ($3::timestamptz IS NULL OR updated_at IS NULL OR updated_at >= $3)
         ORDER BY received_at DESC NULLS LAST, id ASC`,
-      [filter.status ?? null, filter.substatus ?? null, since === undefined ? null : new Date(since).toISOString()],
+        [filter.status ?? null, filter.substatus ?? null, since === undefined ? null : new Date(since).toISOString()],
+      ),
     );
     return rows.map((row) => deepFreeze(row.record));
   }
@@ -212,13 +216,13 @@ export class PgStore implements Store {
       if (this.has(record.referral.id)) throw new Error(`seed: referral ${record.referral.id} is already stored`);
       return frozenJsonCopy(record);
     });
+    // Multi-row inserts: a batch of 500 records is two statements, not thousands.
     for (let start = 0; start < copies.length; start += 500) {
       const batch = copies.slice(start, start + 500);
       await this.#transaction(async (client) => {
-        for (const record of batch) {
-          await client.query(INSERT_REFERRAL, referralRow(record));
-          for (const row of newHistory(undefined, record)) await client.query(INSERT_HISTORY, [record.referral.id, row.index, row.event]);
-        }
+        await client.query(...multiRowInsert(INSERT_REFERRAL, batch.map(referralRow)));
+        const history = batch.flatMap((record) => newHistory(undefined, record).map((row) => [record.referral.id, row.index, row.event]));
+        for (let from = 0; from < history.length; from += 5_000) await client.query(...multiRowInsert(INSERT_HISTORY, history.slice(from, from + 5_000)));
         return { result: undefined };
       });
       for (const record of batch) this.#cache(record);
@@ -279,7 +283,11 @@ export class PgStore implements Store {
 
   /** Runs `work` in a transaction; its `after` runs once the commit is durable. */
   async #transaction<T>(work: (client: pg.PoolClient) => Promise<{ result: T; after?: () => unknown }>): Promise<T> {
-    const client = await this.#pool.connect();
+    const client = await reachable(() => this.#pool.connect());
+    // A connection that dies while checked out says so as an 'error' event; the query under way rejects too.
+    const onError = (error: unknown) => this.#log('a database connection failed during a transaction', error);
+    client.on('error', onError);
+    let broken = false;
     try {
       await client.query('BEGIN');
       const { result, after } = await work(client);
@@ -287,10 +295,14 @@ export class PgStore implements Store {
       after?.();
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
+      const converted = asUnavailable(error);
+      broken = converted !== error;
+      if (!broken) await client.query('ROLLBACK').catch(() => undefined);
+      throw converted;
     } finally {
-      client.release();
+      client.off('error', onError);
+      // A connection that failed is not given back to the pool for the next request.
+      client.release(broken);
     }
   }
 

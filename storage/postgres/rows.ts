@@ -46,3 +46,15 @@ export function newHistory(previous: ReferralRecord | undefined, record: Referra
 }
 
 export const INSERT_HISTORY = 'INSERT INTO referral_history (referral_id, index, event) VALUES ($1, $2, $3::jsonb)';
+
+/** `insert` (one VALUES row of $1…$n, casts kept) for many rows at once: the statement and its values. */
+export function multiRowInsert(insert: string, rows: readonly unknown[][]): [string, unknown[]] {
+  const [head, valuesRow] = insert.split(/VALUES/i) as [string, string];
+  const values: unknown[] = [];
+  const tuples = rows.map((row) => {
+    const offset = values.length;
+    values.push(...row);
+    return valuesRow.trim().replace(/\$(\d+)/g, (_, n: string) => `$${offset + Number(n)}`);
+  });
+  return [`${head} VALUES ${tuples.join(', ')}`, values];
+}

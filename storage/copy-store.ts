@@ -1,0 +1,73 @@
+// Moving in (docs/deploy.md#moving-an-embedded-store-to-postgresql): copies every referral and the
+// bot-wide state from one store into another, idempotently. A referral already in the target with
+// the same version is left as it is; one with another version is a conflict, reported and never
+// overwritten. Afterwards it reads the target back and checks every referral arrived.
+
+import { isDeepStrictEqual } from 'node:util';
+import { isArchivable } from './record-rules.js';
+import type { ReferralRecord, Store, StoreState } from './store.js';
+
+export interface CopyReport {
+  referrals: number;
+  copied: number;
+  alreadyThere: number;
+  conflicts: string[];
+  open: number;
+  archived: number;
+  conversations: number;
+  routes: number;
+  state: 'copied' | 'alreadyThere' | 'keptTarget';
+  /** Referrals of the source found in the target with the source's version, read back after the copy. */
+  verified: number;
+}
+
+export interface BulkTarget extends Store {
+  seed(records: readonly ReferralRecord[]): Promise<void>;
+}
+
+/** A state the bot starts with: no channel, no route, no setting, nothing queued. */
+const isEmpty = (state: StoreState) =>
+  Object.keys(state.conversations).length === 0 && state.routes.length === 0 && Object.keys(state.settings).length === 0 && state.outbox.length === 0;
+
+export async function copyStore(from: Store, to: BulkTarget): Promise<CopyReport> {
+  const records = await from.listRecords();
+  const fresh: ReferralRecord[] = [];
+  const report: CopyReport = {
+    referrals: records.length,
+    copied: 0,
+    alreadyThere: 0,
+    conflicts: [],
+    open: 0,
+    archived: 0,
+    conversations: 0,
+    routes: 0,
+    state: 'copied',
+    verified: 0,
+  };
+  for (const record of records) {
+    if (isArchivable(record)) report.archived++;
+    else report.open++;
+    const existing = to.has(record.referral.id) ? await to.get(record.referral.id) : undefined;
+    if (!existing) fresh.push(record);
+    else if (existing.referral.version === record.referral.version) report.alreadyThere++;
+    else report.conflicts.push(`${record.referral.id} (here version ${record.referral.version}, there ${existing.referral.version})`);
+  }
+  await to.seed(fresh);
+  report.copied = fresh.length;
+
+  const source = from.readState();
+  report.conversations = Object.keys(source.conversations).length;
+  report.routes = source.routes.length;
+  report.state = await to.updateState((target) => {
+    // Key order differs (JSONB sorts keys): compare the values.
+    if (isDeepStrictEqual(target, source)) return { result: 'alreadyThere' as const };
+    if (!isEmpty(target)) return { result: 'keptTarget' as const };
+    return { state: source, result: 'copied' as const };
+  });
+
+  for (const record of records) {
+    const copied = await to.get(record.referral.id);
+    if (copied?.referral.version === record.referral.version) report.verified++;
+  }
+  return report;
+}
