@@ -6,9 +6,10 @@ import { ArchiveSegments } from './archive-segments.js';
 import { removeTempLeftovers } from './durable-json-file.js';
 import { frozenJsonCopy } from './frozen-json.js';
 import { layoutOf, type Layout } from './layout.js';
+import { notifyListeners, StoreGate } from './store-gate.js';
 import { KeyedSerializer } from './keyed-serializer.js';
 import { OpenRecordFiles } from './open-record-files.js';
-import { assertRecord, isArchivable, summaryOf, withDelivery } from './record-rules.js';
+import { assertRecord, isArchivable, summaryOf, asRecordChange } from './record-rules.js';
 import { indexArchived, resolveDuplicate, type ArchivedEntry } from './recovery.js';
 import { StateFile } from './state-file.js';
 import { ensureWritableDirs } from './write-probe.js';
@@ -26,8 +27,6 @@ export interface LowdbStoreOptions {
   log?: (message: string, error?: unknown) => void;
 }
 
-type Phase = 'new' | 'opening' | 'open' | 'closing' | 'closed';
-
 const STATE_KEY = 'state';
 
 export class LowdbStore implements Store {
@@ -44,7 +43,7 @@ export class LowdbStore implements Store {
   readonly #locks = new KeyedSerializer();
   readonly #stateLock = new KeyedSerializer();
   readonly #listeners = new Set<RecordListener>();
-  #phase: Phase = 'new';
+  readonly #gate = new StoreGate('LowdbStore');
   #closing: Promise<void> | undefined;
 
   constructor(options: LowdbStoreOptions) {
@@ -65,8 +64,8 @@ export class LowdbStore implements Store {
    * closed records with nothing left to send are archived before open() resolves.
    */
   async open(): Promise<void> {
-    if (this.#phase !== 'new') throw new Error(`LowdbStore.open(): the store is already ${this.#phase}`);
-    this.#phase = 'opening';
+    if (this.#gate.phase !== 'new') throw new Error(`LowdbStore.open(): the store is already ${this.#gate.phase}`);
+    this.#gate.phase = 'opening';
     await ensureWritableDirs([this.layout.dataDir, this.layout.openDir, this.layout.archiveDir]);
     await removeTempLeftovers(this.layout.dataDir);
     await this.#state.load();
@@ -84,7 +83,7 @@ export class LowdbStore implements Store {
       this.#archived.delete(id);
       this.#open.set(id, file);
     }
-    this.#phase = 'open';
+    this.#gate.phase = 'open';
     for (const [id, file] of this.#open) if (isArchivable(file.data)) this.#scheduleMove(id);
     await this.#locks.drain();
   }
@@ -92,33 +91,33 @@ export class LowdbStore implements Store {
   /** Lets writes and archive moves under way (and queued) finish; later writes are refused. */
   close(): Promise<void> {
     if (!this.#closing) {
-      const wasOpen = this.#phase !== 'new';
-      this.#phase = 'closing';
+      const wasOpen = this.#gate.phase !== 'new';
+      this.#gate.phase = 'closing';
       this.#closing = (async () => {
         if (wasOpen) await this.whenIdle();
-        this.#phase = 'closed';
+        this.#gate.phase = 'closed';
       })();
     }
     return this.#closing;
   }
 
   async get(id: string): Promise<ReferralRecord | undefined> {
-    this.#assertOpened('get');
+    this.#gate.assertOpened('get');
     return this.#open.get(id)?.data ?? (await this.#readArchived(id));
   }
 
   has(id: string): boolean {
-    this.#assertOpened('has');
+    this.#gate.assertOpened('has');
     return this.#open.has(id) || this.#archived.has(id);
   }
 
   async list(filter: ListFilter = {}): Promise<Referral[]> {
-    this.#assertOpened('list');
+    this.#gate.assertOpened('list');
     return (await this.listRecords(filter)).map((record) => record.referral);
   }
 
   async listRecords(filter: ListFilter = {}): Promise<ReferralRecord[]> {
-    this.#assertOpened('listRecords');
+    this.#gate.assertOpened('listRecords');
     const since = filter.updatedSince === undefined ? undefined : Date.parse(filter.updatedSince);
     if (since !== undefined && Number.isNaN(since)) throw new Error(`list: updatedSince "${filter.updatedSince}" is not a date`);
     // An archived summary written before updatedDateTime was indexed has none: read it to be sure.
@@ -156,7 +155,7 @@ export class LowdbStore implements Store {
   }
 
   openRecords(): ReferralRecord[] {
-    this.#assertOpened('openRecords');
+    this.#gate.assertOpened('openRecords');
     return Array.from(this.#open.values(), (file) => file.data);
   }
 
@@ -166,32 +165,25 @@ export class LowdbStore implements Store {
    * hands out elsewhere are frozen: change them only through commitCommand() / updateDelivery().
    */
   commitCommand<T>(id: string, change: (current: ReferralRecord | undefined) => Mutation<T> | Promise<Mutation<T>>): Promise<T> {
-    const refused = this.#refuseWrite('commitCommand');
+    const refused = this.#gate.refuseWrite('commitCommand');
     if (refused) return Promise.reject(refused);
     return this.#locks.run(id, () => this.#readModifyWrite(id, change));
   }
 
   updateDelivery<T>(id: string, change: (current: ReferralRecord | undefined) => DeliveryMutation<T> | Promise<DeliveryMutation<T>>): Promise<T> {
-    const refused = this.#refuseWrite('updateDelivery');
+    const refused = this.#gate.refuseWrite('updateDelivery');
     if (refused) return Promise.reject(refused);
-    return this.#locks.run(id, () =>
-      this.#readModifyWrite(id, async (current) => {
-        const mutation = await change(current);
-        if (mutation === null || typeof mutation !== 'object') throw new Error(`updateDelivery(${id}): the change function must return { delivery?, result }`);
-        if (!current || mutation.delivery === undefined) return { result: mutation.result };
-        return { record: withDelivery(current, mutation.delivery), result: mutation.result };
-      }),
-    );
+    return this.#locks.run(id, () => this.#readModifyWrite(id, asRecordChange(id, change)));
   }
 
   readState(): StoreState {
-    this.#assertOpened('readState');
+    this.#gate.assertOpened('readState');
     // A copy: the state holds conversation references that SDK code may modify in place.
     return structuredClone(this.#state.current);
   }
 
   updateState<T>(change: (state: StoreState) => { state?: StoreState; result: T }): Promise<T> {
-    const refused = this.#refuseWrite('updateState');
+    const refused = this.#gate.refuseWrite('updateState');
     if (refused) return Promise.reject(refused);
     return this.#stateLock.run(STATE_KEY, async () => {
       const outcome = await change(structuredClone(this.#state.current));
@@ -216,7 +208,7 @@ export class LowdbStore implements Store {
    * listeners: use it only on a store nobody else is using. Ids must be new.
    */
   async seed(records: readonly ReferralRecord[]): Promise<void> {
-    const refused = this.#refuseWrite('seed');
+    const refused = this.#gate.refuseWrite('seed');
     if (refused) throw refused;
     const seen = new Set<string>();
     const copies = records.map((record, index) => {
@@ -255,7 +247,7 @@ export class LowdbStore implements Store {
     // Keep what a restart would read (a JSON round trip), and keep it away from the caller's object.
     const record = frozenJsonCopy(mutation.record);
     this.#open.set(id, await this.#openFiles.write(id, record));
-    this.#notify(record);
+    notifyListeners(this.#listeners, record, this.#log);
     if (isArchivable(record)) this.#scheduleMove(id);
     return mutation.result;
   }
@@ -291,25 +283,5 @@ export class LowdbStore implements Store {
     this.#archived.set(id, { summary: summaryOf(record), segment, version: record.referral.version });
     this.#open.delete(id);
     await this.#openFiles.remove(id);
-  }
-
-  #notify(record: ReferralRecord): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(record);
-      } catch (error) {
-        this.#log(`an onChange listener failed for referral ${record.referral.id}`, error);
-      }
-    }
-  }
-
-  #assertOpened(method: string): void {
-    if (this.#phase === 'new' || this.#phase === 'opening') throw new Error(`LowdbStore.${method}(): call open() first`);
-  }
-
-  #refuseWrite(method: string): Error | undefined {
-    if (this.#phase === 'open') return undefined;
-    if (this.#phase === 'closing' || this.#phase === 'closed') return new Error(`LowdbStore.${method}(): the store is closed`);
-    return new Error(`LowdbStore.${method}(): call open() first`);
   }
 }

@@ -1,7 +1,7 @@
 // What the store checks and derives from one ReferralRecord: whether it is well formed, whether it
 // is finished (may leave open/ for the archive), and its summary for the index.
 
-import type { Delivery, ReferralRecord, ReferralSummary } from './store.js';
+import type { Delivery, DeliveryMutation, Mutation, ReferralRecord, ReferralSummary } from './store.js';
 
 /** Closed and nothing left to send (to Teams or Partner Center): no reason to keep it in memory or on the hot path. */
 export function isArchivable(record: ReferralRecord): boolean {
@@ -35,8 +35,21 @@ export function assertRecord(record: unknown, where: string, id?: string): asser
 }
 
 /** The record after a delivery write: its outbox, card and Partner Center link change; the referral is the stored one. */
-export function withDelivery(current: ReferralRecord, delivery: Delivery): ReferralRecord {
+function withDelivery(current: ReferralRecord, delivery: Delivery): ReferralRecord {
   const card = delivery.card === null ? undefined : (delivery.card ?? current.card);
   const partnerCenter = delivery.partnerCenter ?? current.partnerCenter;
   return { referral: current.referral, outbox: delivery.outbox, ...(card && { card }), ...(partnerCenter && { partnerCenter }) };
+}
+
+/** A delivery change as a record change (what every store's updateDelivery writes): it cannot touch the referral, nor create one. */
+export function asRecordChange<T>(
+  id: string,
+  change: (current: ReferralRecord | undefined) => DeliveryMutation<T> | Promise<DeliveryMutation<T>>,
+): (current: ReferralRecord | undefined) => Promise<Mutation<T>> {
+  return async (current) => {
+    const mutation = await change(current);
+    if (mutation === null || typeof mutation !== 'object') throw new Error(`updateDelivery(${id}): the change function must return { delivery?, result }`);
+    if (!current || mutation.delivery === undefined) return { result: mutation.result };
+    return { record: withDelivery(current, mutation.delivery), result: mutation.result };
+  };
 }

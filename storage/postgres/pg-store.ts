@@ -7,8 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { deepFreeze, frozenJsonCopy } from '../frozen-json.js';
+import { notifyListeners, StoreGate } from '../store-gate.js';
 import { KeyedSerializer } from '../keyed-serializer.js';
-import { assertRecord, isArchivable, withDelivery } from '../record-rules.js';
+import { assertRecord, isArchivable, asRecordChange } from '../record-rules.js';
 import { assertState, defaultState } from '../state-file.js';
 import type { Referral } from '../../referrals/model.js';
 import type { DeliveryMutation, ListFilter, Mutation, RecordListener, ReferralRecord, Store, StoreState } from '../store.js';
@@ -25,8 +26,6 @@ export interface PgStoreOptions {
   connectTimeoutMs?: number;
   log?: (message: string, error?: unknown) => void;
 }
-
-type Phase = 'new' | 'opening' | 'open' | 'closing' | 'closed';
 
 const STATE_KEY = 'state';
 
@@ -45,7 +44,7 @@ export class PgStore implements Store {
   readonly #listeners = new Set<RecordListener>();
   readonly #remoteStateListeners = new Set<() => void>();
   #state: StoreState = deepFreeze(defaultState());
-  #phase: Phase = 'new';
+  readonly #gate = new StoreGate('PgStore');
   #closing: Promise<void> | undefined;
 
   constructor(options: PgStoreOptions) {
@@ -70,8 +69,8 @@ export class PgStore implements Store {
 
   /** Applies the schema migrations, then loads open work and the bot-wide state into the cache. */
   async open(): Promise<void> {
-    if (this.#phase !== 'new') throw new Error(`PgStore.open(): the store is already ${this.#phase}`);
-    this.#phase = 'opening';
+    if (this.#gate.phase !== 'new') throw new Error(`PgStore.open(): the store is already ${this.#gate.phase}`);
+    this.#gate.phase = 'opening';
     try {
       const client = await this.#pool.connect();
       client.on('error', (error) => this.#log('the database connection failed while migrating', error));
@@ -85,32 +84,32 @@ export class PgStore implements Store {
       await this.#feed.start();
       await this.#loadAll();
     } catch (error) {
-      this.#phase = 'closed';
+      this.#gate.phase = 'closed';
       await this.#feed.stop();
       await this.#pool.end().catch(() => undefined);
       throw error;
     }
-    this.#phase = 'open';
+    this.#gate.phase = 'open';
   }
 
   close(): Promise<void> {
     if (!this.#closing) {
-      const wasOpen = this.#phase !== 'new';
-      this.#phase = 'closing';
+      const wasOpen = this.#gate.phase !== 'new';
+      this.#gate.phase = 'closing';
       this.#closing = (async () => {
         if (wasOpen) {
           await this.whenIdle();
           await this.#feed.stop();
           await this.#pool.end().catch(() => undefined);
         }
-        this.#phase = 'closed';
+        this.#gate.phase = 'closed';
       })();
     }
     return this.#closing;
   }
 
   async get(id: string): Promise<ReferralRecord | undefined> {
-    this.#assertOpened('get');
+    this.#gate.assertOpened('get');
     const cached = this.#open.get(id);
     if (cached) return cached;
     const { rows } = await reachable(() => this.#pool.query<{ record: ReferralRecord }>('SELECT record FROM referrals WHERE id = $1', [id]));
@@ -118,7 +117,7 @@ export class PgStore implements Store {
   }
 
   has(id: string): boolean {
-    this.#assertOpened('has');
+    this.#gate.assertOpened('has');
     return this.#open.has(id) || this.#archived.has(id);
   }
 
@@ -127,7 +126,7 @@ export class PgStore implements Store {
   }
 
   async listRecords(filter: ListFilter = {}): Promise<ReferralRecord[]> {
-    this.#assertOpened('listRecords');
+    this.#gate.assertOpened('listRecords');
     const since = filter.updatedSince === undefined ? undefined : Date.parse(filter.updatedSince);
     if (since !== undefined && Number.isNaN(since)) throw new Error(`list: updatedSince "${filter.updatedSince}" is not a date`);
     const { rows } = await reachable(() =>
@@ -143,36 +142,29 @@ export class PgStore implements Store {
   }
 
   openRecords(): ReferralRecord[] {
-    this.#assertOpened('openRecords');
+    this.#gate.assertOpened('openRecords');
     return [...this.#open.values()];
   }
 
   commitCommand<T>(id: string, change: (current: ReferralRecord | undefined) => Mutation<T> | Promise<Mutation<T>>): Promise<T> {
-    const refused = this.#refuseWrite('commitCommand');
+    const refused = this.#gate.refuseWrite('commitCommand');
     if (refused) return Promise.reject(refused);
     return this.#locks.run(id, () => this.#readModifyWrite(id, change));
   }
 
   updateDelivery<T>(id: string, change: (current: ReferralRecord | undefined) => DeliveryMutation<T> | Promise<DeliveryMutation<T>>): Promise<T> {
-    const refused = this.#refuseWrite('updateDelivery');
+    const refused = this.#gate.refuseWrite('updateDelivery');
     if (refused) return Promise.reject(refused);
-    return this.#locks.run(id, () =>
-      this.#readModifyWrite(id, async (current) => {
-        const mutation = await change(current);
-        if (mutation === null || typeof mutation !== 'object') throw new Error(`updateDelivery(${id}): the change function must return { delivery?, result }`);
-        if (!current || mutation.delivery === undefined) return { result: mutation.result };
-        return { record: withDelivery(current, mutation.delivery), result: mutation.result };
-      }),
-    );
+    return this.#locks.run(id, () => this.#readModifyWrite(id, asRecordChange(id, change)));
   }
 
   readState(): StoreState {
-    this.#assertOpened('readState');
+    this.#gate.assertOpened('readState');
     return structuredClone(this.#state);
   }
 
   updateState<T>(change: (state: StoreState) => { state?: StoreState; result: T }): Promise<T> {
-    const refused = this.#refuseWrite('updateState');
+    const refused = this.#gate.refuseWrite('updateState');
     if (refused) return Promise.reject(refused);
     return this.#stateLock.run(STATE_KEY, () =>
       this.#transaction(async (client) => {
@@ -209,7 +201,7 @@ export class PgStore implements Store {
 
   /** Bulk load for benchmarks and tests, as LowdbStore.seed(): no locks, no listeners, ids must be new. */
   async seed(records: readonly ReferralRecord[]): Promise<void> {
-    const refused = this.#refuseWrite('seed');
+    const refused = this.#gate.refuseWrite('seed');
     if (refused) throw refused;
     const copies = records.map((record, index) => {
       assertRecord(record, `seed: record ${index}`);
@@ -275,7 +267,7 @@ export class PgStore implements Store {
         result: mutation.result,
         after: () => {
           this.#cache(record);
-          this.#emit(record);
+          notifyListeners(this.#listeners, record, this.#log);
         },
       };
     });
@@ -323,7 +315,7 @@ export class PgStore implements Store {
 
   /** Another instance wrote: refresh what the cache holds of it, in order with this instance's own writes. */
   #changedElsewhere(change: Change): void {
-    if (this.#phase !== 'open' && this.#phase !== 'opening') return;
+    if (this.#gate.phase !== 'open' && this.#gate.phase !== 'opening') return;
     if ('state' in change) {
       void this.#stateLock
         .run(STATE_KEY, async () => {
@@ -341,7 +333,7 @@ export class PgStore implements Store {
         if (!rows[0]) return;
         const record = deepFreeze(rows[0].record);
         this.#cache(record);
-        this.#emit(record);
+        notifyListeners(this.#listeners, record, this.#log);
       })
       .catch((error: unknown) => this.#log(`reloading referral ${id} written by another instance failed`, error));
   }
@@ -359,25 +351,5 @@ export class PgStore implements Store {
     for (const row of open.rows) this.#open.set(row.record.referral.id, deepFreeze(row.record));
     this.#archived.clear();
     for (const row of archived.rows) this.#archived.add(row.id);
-  }
-
-  #emit(record: ReferralRecord): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(record);
-      } catch (error) {
-        this.#log(`an onChange listener failed for referral ${record.referral.id}`, error);
-      }
-    }
-  }
-
-  #assertOpened(method: string): void {
-    if (this.#phase === 'new' || this.#phase === 'opening') throw new Error(`PgStore.${method}(): call open() first`);
-  }
-
-  #refuseWrite(method: string): Error | undefined {
-    if (this.#phase === 'open') return undefined;
-    if (this.#phase === 'closing' || this.#phase === 'closed') return new Error(`PgStore.${method}(): the store is closed`);
-    return new Error(`PgStore.${method}(): call open() first`);
   }
 }

@@ -119,6 +119,8 @@ for (const kind of KINDS) {
       expect(after?.referral).to.deep.equal(record.referral);
       expect(after?.outbox).to.deep.equal([]);
       expect(after?.card).to.deep.equal({ target: 'channel:sales', activityId: 'act-1', shownVersion: 1 });
+      await store.updateDelivery('rfi-1', () => ({ delivery: { outbox: [outboxItem('o-2')] }, result: undefined }));
+      expect((await store.get('rfi-1'))?.card, 'an omitted card stays where it is').to.deep.equal(after?.card);
       await store.updateDelivery('rfi-1', () => ({ delivery: { outbox: [], card: null }, result: undefined }));
       expect((await store.get('rfi-1'))?.card, 'card: null unroutes it').to.equal(undefined);
       const seen = await store.updateDelivery('nope', (current) => ({ delivery: { outbox: [outboxItem('o-3')] }, result: current }));
