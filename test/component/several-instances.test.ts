@@ -104,8 +104,9 @@ describe('several instances on one PostgreSQL database (component)', function ()
     expect((await sendActivity(proxy.url, channelMention('subscribe', { serviceUrl: fake.url, channel: general }))).status).to.equal(200);
   }
 
-  it('300 RFIs in a burst with concurrent accepts, the leader killed -9 mid-way: one card each, one winner each, no 429, nothing lost', async () => {
-    await startInstances(3, {});
+  it('300 RFIs in a burst with concurrent accepts and reminders, the leader killed -9 mid-way: one card each, one winner each, each reminder once, no 429, nothing lost', async () => {
+    // Reminders fall due 40 s after each RFI: during the burst, around the kill, and after it.
+    await startInstances(3, { RESPOND_WITHIN: 'PT40S' });
     await subscribe();
     const ids = Array.from({ length: 300 }, (_, n) => `multi-${String(n).padStart(3, '0')}`);
     const contested = ids.slice(0, 20);
@@ -175,9 +176,24 @@ describe('several instances on one PostgreSQL database (component)', function ()
     expect(ids.filter((id) => cards.get(id)! > 2)).to.deep.equal([]);
     for (const id of contested) expect(winners.get(id), id).to.have.length(1);
     expect(fake.enforcedThrottleCount, 'no 429 from Teams').to.equal(0);
-    const stored = await request(`${proxy.url}/api/referrals?limit=1000`);
-    expect(stored.status).to.equal(200);
     for (const id of ids) expect((await getReferral(proxy.url, id)).status, id).to.equal(200);
+
+    // Every referral nobody accepted is reminded once, whichever instance led when it fell due.
+    const unanswered = ids.filter((id) => !contested.includes(id));
+    const reminders = async (id: string) =>
+      (await getReferral(proxy.url, id)).body.history.filter((event: { type: string }) => event.type === 'reminded').length as number;
+    await until('every reminder fired', async () => (await Promise.all(unanswered.map(reminders))).every((count) => count >= 1), 90_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(
+      (await Promise.all(unanswered.map(reminders))).filter((count) => count !== 1),
+      'reminded other than once',
+    ).to.deep.equal([]);
+    expect(await Promise.all(contested.map(reminders)), 'accepted: no reminder').to.deep.equal(contested.map(() => 0));
+    const replies = fake.replies().filter((reply) => /Not answered within/.test(JSON.stringify(reply.body))).length;
+    // Each reminder is one thread reply, plus at most the documented duplicate window: one message
+    // per conversation that had a send in flight at the kill (the sender runs 8 at a time).
+    expect(replies).to.be.within(unanswered.length, unanswered.length + 8);
+    expect(fake.enforcedThrottleCount, 'no 429 from Teams, reminders included').to.equal(0);
   });
 
   it('the scheduler fails over: the leader killed -9, another takes over within SCHEDULER_FAILOVER, and each reminder arrives once', async () => {
