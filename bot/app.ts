@@ -5,8 +5,7 @@ import { postUnrouted } from './use-cases/subscriptions.js';
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import { openStore } from '../storage/create-store.js';
-import { LeaderLock } from '../storage/postgres/leader-lock.js';
-import { PacerHandover } from './outbox/pacer-handover.js';
+import { runBackground, type Background } from './background-work.js';
 import { PgStore } from '../storage/postgres/pg-store.js';
 import type { Store } from '../storage/store.js';
 import { createAdapter } from './teams/adapter.js';
@@ -155,12 +154,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       },
     }),
   });
+  let background: Background | undefined = undefined;
   mountHealthRoute(server, () => {
     const { pending, failed, oldestPendingAgeMs, inactiveTargets } = sender.stats();
     return {
       mode: config.localMode ? 'local' : 'authenticated',
       store: { kind: store.kind, ...(store instanceof PgStore && { pool: store.poolStats() }) },
-      scheduler: leadership ? leadership.status() : { leader: true },
+      // Asked before the background work started (between listen and start-up's end): nobody leads here yet.
+      scheduler: background?.status() ?? { leader: false },
       referrals: store.stats(),
       outbox: { pending, failed, oldestPendingAgeMs, inactiveTargets },
       partnerCenter: partnerCenter ? { enabled: true, ...partnerCenter.status() } : { enabled: false },
@@ -217,47 +218,28 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     }, UNROUTED_SWEEP_MS);
     unroutedSweep.unref();
   };
-  const stopTimers = async () => {
-    clearInterval(unroutedSweep);
-    await scheduler.stop();
-    await digest?.stop();
-    await partnerCenter?.stop();
-  };
-  const handover = store instanceof PgStore ? new PacerHandover(store, sender.pacer, log) : undefined;
-  const leadership =
-    store instanceof PgStore
-      ? new LeaderLock({
-          connectionString: config.databaseUrl!,
-          instance: store.instance,
-          failoverMs: config.schedulerFailoverMs,
-          onElected: async () => {
-            await handover?.restore();
-            handover?.start();
-            await startBackground();
-          },
-          onDeposed: async () => {
-            await stopTimers();
-            await sender.stop();
-            await handover?.stop();
-          },
-          log: (message, error) => (error ? log.warn(`scheduler: ${message}`, { error }) : log.info(`scheduler: ${message}`)),
-        })
-      : undefined;
-  if (store instanceof PgStore) {
-    // A webhook event or a bot-level message recorded by another instance: the leader acts on it now.
-    store.onRemoteStateChange(() => {
-      sender.wake();
-      partnerCenter?.wake();
-    });
-  }
-  if (leadership) await leadership.start();
-  else await startBackground();
+  background = await runBackground(
+    {
+      start: startBackground,
+      stopTimers: async () => {
+        clearInterval(unroutedSweep);
+        await scheduler.stop();
+        await digest?.stop();
+        await partnerCenter?.stop();
+      },
+      stopSender: () => sender.stop(),
+      wake: () => {
+        sender.wake();
+        partnerCenter?.wake();
+      },
+    },
+    { store, databaseUrl: config.databaseUrl, failoverMs: config.schedulerFailoverMs, pacer: sender.pacer, log },
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      if (leadership) await leadership.stop();
-      else await stopTimers();
+      await background?.stop();
       // Requests under way get a grace period to finish; a client that holds a connection open
       // past it does not keep the service from stopping.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

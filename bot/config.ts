@@ -210,7 +210,7 @@ function databaseUrlVar(env: Env): { databaseUrl?: string } {
   } catch {
     throw new ConfigError(
       'DATABASE_URL',
-      `"${redactConnectionString(value)}" is not a URL (example: postgres://referral_desk:secret@db.example.com:5432/referral_desk?sslmode=require)`,
+      `"${redactConnectionString(value)}" is not a URL (example: postgres://referral_desk:secret@db.example.com:5432/referral_desk?sslmode=verify-full)`,
     );
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {

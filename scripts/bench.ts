@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { dropDatabase, freshDatabase } from './bench/databases.js';
 import { printRatioTable } from './bench/percentiles.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -48,24 +48,16 @@ function figures<T>(script: string, count: number): T {
 /** The store figures on a fresh PostgreSQL database of the server `adminUrl` names (dropped afterwards). */
 async function postgresFigures(adminUrl: string, count: number): Promise<StoreFigures> {
   const name = `referral_desk_bench_store_${count}`;
-  const target = new URL(adminUrl);
-  target.pathname = `/${name}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    await client.query(statement).finally(() => client.end());
-  };
-  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin(`CREATE DATABASE ${name}`);
+  const target = await freshDatabase(adminUrl, name);
   const dir = mkdtempSync(path.join(os.tmpdir(), `referral-desk-bench-pg-${count}-`));
   try {
     process.stdout.write(`store-bench.ts on PostgreSQL: seeding ${count} referrals (95 % closed)… `);
-    runStep('store-bench.ts', ['seed', dir, String(count), target.toString()]);
+    runStep('store-bench.ts', ['seed', dir, String(count), target]);
     process.stdout.write('measuring…\n');
-    return JSON.parse(runStep('store-bench.ts', ['measure', dir, target.toString()]).trim().split('\n').pop()!) as StoreFigures;
+    return JSON.parse(runStep('store-bench.ts', ['measure', dir, target]).trim().split('\n').pop()!) as StoreFigures;
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await dropDatabase(adminUrl, name);
   }
 }
 

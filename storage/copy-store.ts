@@ -29,8 +29,14 @@ export interface BulkTarget extends Store {
 const isEmpty = (state: StoreState) =>
   Object.keys(state.conversations).length === 0 && state.routes.length === 0 && Object.keys(state.settings).length === 0 && state.outbox.length === 0;
 
+/** Every referral's version in `store`: one read of the whole store, not one per referral. */
+async function versions(store: Store): Promise<Map<string, number>> {
+  return new Map((await store.listRecords()).map((record) => [record.referral.id, record.referral.version]));
+}
+
 export async function copyStore(from: Store, to: BulkTarget): Promise<CopyReport> {
   const records = await from.listRecords();
+  const there = await versions(to);
   const fresh: ReferralRecord[] = [];
   const report: CopyReport = {
     referrals: records.length,
@@ -47,10 +53,10 @@ export async function copyStore(from: Store, to: BulkTarget): Promise<CopyReport
   for (const record of records) {
     if (isArchivable(record)) report.archived++;
     else report.open++;
-    const existing = to.has(record.referral.id) ? await to.get(record.referral.id) : undefined;
-    if (!existing) fresh.push(record);
-    else if (existing.referral.version === record.referral.version) report.alreadyThere++;
-    else report.conflicts.push(`${record.referral.id} (here version ${record.referral.version}, there ${existing.referral.version})`);
+    const version = there.get(record.referral.id);
+    if (version === undefined) fresh.push(record);
+    else if (version === record.referral.version) report.alreadyThere++;
+    else report.conflicts.push(`${record.referral.id} (here version ${record.referral.version}, there ${version})`);
   }
   await to.seed(fresh);
   report.copied = fresh.length;
@@ -65,9 +71,7 @@ export async function copyStore(from: Store, to: BulkTarget): Promise<CopyReport
     return { state: source, result: 'copied' as const };
   });
 
-  for (const record of records) {
-    const copied = await to.get(record.referral.id);
-    if (copied?.referral.version === record.referral.version) report.verified++;
-  }
+  const copied = await versions(to);
+  report.verified = records.filter((record) => copied.get(record.referral.id) === record.referral.version).length;
   return report;
 }

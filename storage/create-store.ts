@@ -6,9 +6,6 @@ import { LowdbStore } from './lowdb-store.js';
 import { PgStore } from './postgres/pg-store.js';
 import { redactConnectionString } from './postgres/redact.js';
 import { SchemaTooNewError } from './postgres/migrations.js';
-import type { Store } from './store.js';
-
-export type StoreKind = 'embedded' | 'postgres';
 
 export interface StoreChoice {
   dataDir: string;
@@ -18,13 +15,9 @@ export interface StoreChoice {
   log?: (message: string, error?: unknown) => void;
 }
 
-/** Why the store cannot be opened, in words; `variable` is the setting to fix. */
+/** Why the store cannot be opened, in words, starting with the setting to fix. */
 export class StoreOpenError extends Error {
-  constructor(
-    readonly variable: 'DATA_DIR' | 'DATABASE_URL',
-    message: string,
-    options?: { cause: unknown },
-  ) {
+  constructor(message: string, options?: { cause: unknown }) {
     super(message, options);
     this.name = 'StoreOpenError';
   }
@@ -54,7 +47,7 @@ function postgresCause(error: unknown): string {
   }
 }
 
-export async function openStore(choice: StoreChoice): Promise<Store & { readonly kind: StoreKind }> {
+export async function openStore(choice: StoreChoice): Promise<LowdbStore | PgStore> {
   if (choice.databaseUrl) {
     const where = redactConnectionString(choice.databaseUrl);
     const store = new PgStore({
@@ -66,7 +59,7 @@ export async function openStore(choice: StoreChoice): Promise<Store & { readonly
       await store.open();
     } catch (error) {
       // The driver's own message may quote the connection string: keep only the cause.
-      throw new StoreOpenError('DATABASE_URL', `DATABASE_URL (${where}) cannot be used: ${postgresCause(error).split(choice.databaseUrl).join(where)}`, {
+      throw new StoreOpenError(`DATABASE_URL (${where}) cannot be used: ${postgresCause(error).split(choice.databaseUrl).join(where)}`, {
         cause: error,
       });
     }
@@ -76,7 +69,7 @@ export async function openStore(choice: StoreChoice): Promise<Store & { readonly
   try {
     await store.open();
   } catch (error) {
-    throw new StoreOpenError('DATA_DIR', `DATA_DIR (${choice.dataDir}) cannot be used: ${(error as Error).message}`, { cause: error });
+    throw new StoreOpenError(`DATA_DIR (${choice.dataDir}) cannot be used: ${(error as Error).message}`, { cause: error });
   }
-  return Object.assign(store, { kind: 'embedded' as const });
+  return store;
 }

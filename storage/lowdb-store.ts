@@ -30,6 +30,7 @@ export interface LowdbStoreOptions {
 const STATE_KEY = 'state';
 
 export class LowdbStore implements Store {
+  readonly kind = 'embedded' as const;
   readonly layout: Layout;
   readonly #log: (message: string, error?: unknown) => void;
   readonly #openFiles: OpenRecordFiles;

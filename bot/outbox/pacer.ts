@@ -234,13 +234,14 @@ export class Pacer {
    */
   restore(snapshot: PacerSnapshot, now: number, gapMs: number): void {
     const unseenAt = snapshot.at + gapMs;
-    const unseen = (key: string) =>
-      Math.max(...(key.startsWith('t:') ? this.#thread : this.#tenant).map((rule) => (rule.windowMs <= 2 * gapMs + 2_000 ? rule.max : 0)), 0);
+    // The most of the short windows (those the gap and a beat can span) that the old leader may have filled unseen.
+    const most = (rules: readonly Rule[]) => Math.max(0, ...rules.filter((rule) => rule.windowMs <= 2 * gapMs + 2_000).map((rule) => rule.max));
+    const unseen = { thread: most(this.#thread), tenant: most(this.#tenant) };
     for (const [key, ends] of Object.entries(snapshot.windows)) {
       if (!Array.isArray(ends)) continue;
       const window = this.#window(key, now);
       for (const end of ends) if (typeof end === 'number' && Number.isFinite(end)) window.insert(end);
-      for (let n = unseen(key); n > 0; n--) window.insert(unseenAt);
+      for (let n = key.startsWith('t:') ? unseen.thread : unseen.tenant; n > 0; n--) window.insert(unseenAt);
       window.prune(now, this.#longest);
     }
   }

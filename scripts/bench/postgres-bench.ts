@@ -4,72 +4,29 @@
 // leader is killed -9. Prints one JSON line.
 //   postgres-bench.ts --database <postgres:// URL of a server where this user may create databases>
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { startRoundRobinProxy } from '../../test/support/round-robin-proxy.js';
+import { removeDir, startChildService, tempDataDir, type ChildService } from '../../test/support/start-service.js';
+import { dropDatabase, freshDatabase } from './databases.js';
 import { benchRfi } from './fixtures.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const RFIS = 600;
 const CALLERS = 24;
 
 interface Instance {
-  child: ChildProcess;
-  url: string;
+  service: ChildService;
   dataDir: string;
 }
 
-async function admin(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-async function freshDatabase(url: string, name: string): Promise<string> {
-  await admin(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin(url, `CREATE DATABASE ${name}`);
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return target.toString();
-}
-
-function startInstance(databaseUrl: string, env: Record<string, string> = {}): Promise<Instance> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'referral-desk-pg-bench-'));
-  const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'bot/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', PORT: '0', LOG_LEVEL: 'info', DATA_DIR: dataDir, DATABASE_URL: databaseUrl, ...env },
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the bot did not start:\n${output}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"msg":"listening","url":"([^"]+)"/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1]!, dataDir });
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`the bot exited with ${code}:\n${output}`)));
-  });
+async function startInstance(databaseUrl: string): Promise<Instance> {
+  const dataDir = await tempDataDir();
+  return { service: await startChildService({ DATA_DIR: dataDir, DATABASE_URL: databaseUrl }), dataDir };
 }
 
 async function stopInstance(instance: Instance, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (instance.child.exitCode === null && instance.child.signalCode === null) {
-    const exited = new Promise((resolve) => instance.child.once('exit', resolve));
-    instance.child.kill(signal);
-    await exited;
-  }
-  rmSync(instance.dataDir, { recursive: true, force: true });
+  const { child, exited } = instance.service;
+  if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  await exited;
+  await removeDir(instance.dataDir);
 }
 
 /** RFIs per second taken in through `url` by CALLERS concurrent callers. */
@@ -94,23 +51,24 @@ async function intakeThroughput(url: string, prefix: string): Promise<number> {
 }
 
 async function throughputWith(adminUrl: string, count: number): Promise<number> {
-  const databaseUrl = await freshDatabase(adminUrl, `referral_desk_bench_${count}x`);
+  const name = `referral_desk_bench_${count}x`;
+  const databaseUrl = await freshDatabase(adminUrl, name);
   const instances: Instance[] = [];
   for (let n = 0; n < count; n++) instances.push(await startInstance(databaseUrl));
-  const proxy = await startRoundRobinProxy(() => instances.map((instance) => instance.url));
+  const proxy = await startRoundRobinProxy(() => instances.map((instance) => instance.service.url));
   try {
     await intakeThroughput(proxy.url, 'warm');
     return await intakeThroughput(proxy.url, 'measured');
   } finally {
     await proxy.close();
     for (const instance of instances) await stopInstance(instance);
-    await admin(adminUrl, `DROP DATABASE IF EXISTS referral_desk_bench_${count}x WITH (FORCE)`);
+    await dropDatabase(adminUrl, name);
   }
 }
 
 async function health(instance: Instance): Promise<{ scheduler?: { leader?: boolean; current?: unknown } }> {
   try {
-    return (await (await fetch(`${instance.url}/healthz`)).json()) as { scheduler?: { leader?: boolean; current?: unknown } };
+    return (await (await fetch(`${instance.service.url}/healthz`)).json()) as { scheduler?: { leader?: boolean; current?: unknown } };
   } catch {
     return {};
   }
@@ -132,7 +90,7 @@ async function failoverMs(adminUrl: string): Promise<number> {
     // Kill at a random point between two of its tries, as a real failure would.
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 10_000));
     const killedAt = performance.now();
-    first.child.kill('SIGKILL');
+    first.service.child.kill('SIGKILL');
     while (!(await isLeader(second))) {
       if (performance.now() - killedAt > 120_000) throw new Error('no failover within 2 minutes');
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -141,7 +99,7 @@ async function failoverMs(adminUrl: string): Promise<number> {
   } finally {
     await stopInstance(first, 'SIGKILL');
     await stopInstance(second);
-    await admin(adminUrl, 'DROP DATABASE IF EXISTS referral_desk_bench_failover WITH (FORCE)');
+    await dropDatabase(adminUrl, 'referral_desk_bench_failover');
   }
 }
 

@@ -24,14 +24,13 @@ export class ChangeFeed {
   #client: pg.Client | undefined;
   #stopped = false;
   #retry: NodeJS.Timeout | undefined;
-  #connected = false;
 
   constructor(options: ChangeFeedOptions) {
     this.#options = options;
   }
 
   get connected(): boolean {
-    return this.#connected;
+    return this.#client !== undefined;
   }
 
   /** Connects and LISTENs; rejects when the first connection fails (start-up reports it). */
@@ -47,7 +46,6 @@ export class ChangeFeed {
     await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);
     this.#client = client;
-    this.#connected = true;
   }
 
   #received(payload: string | undefined): void {
@@ -62,7 +60,6 @@ export class ChangeFeed {
   #lost(client: pg.Client, error?: unknown): void {
     if (this.#client !== client) return;
     this.#client = undefined;
-    this.#connected = false;
     client.removeAllListeners('end');
     void client.end().catch(() => undefined);
     if (this.#stopped) return;
@@ -97,7 +94,6 @@ export class ChangeFeed {
     clearTimeout(this.#retry);
     const client = this.#client;
     this.#client = undefined;
-    this.#connected = false;
     if (client) {
       client.removeAllListeners('end');
       await client.end().catch(() => undefined);

@@ -29,7 +29,6 @@ export class LeaderLock {
   readonly #options: LeaderLockOptions;
   #client: pg.Client | undefined;
   #leader = false;
-  #since: string | undefined;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
   #tick: Promise<void> = Promise.resolve();
@@ -44,7 +43,12 @@ export class LeaderLock {
     this.#stopped = false;
     this.#tick = this.#beat();
     await this.#tick;
-    this.#schedule(Math.max(200, Math.floor(this.#options.failoverMs / 3)));
+    this.#schedule(this.#beatMs);
+  }
+
+  /** How often the lock is tried (or the leader checks its session): a third of the failover time. */
+  get #beatMs(): number {
+    return Math.max(200, Math.floor(this.#options.failoverMs / 3));
   }
 
   status(): LeaderStatus {
@@ -54,18 +58,18 @@ export class LeaderLock {
   #schedule(delayMs: number): void {
     if (this.#stopped) return;
     this.#timer = setTimeout(() => {
-      this.#tick = this.#beat().finally(() => this.#schedule(Math.max(200, Math.floor(this.#options.failoverMs / 3))));
+      this.#tick = this.#beat().finally(() => this.#schedule(this.#beatMs));
     }, delayMs);
     this.#timer.unref();
   }
 
   async #session(): Promise<pg.Client> {
     if (this.#client) return this.#client;
-    const beat = Math.max(1, Math.floor(this.#options.failoverMs / 3000));
+    const beat = Math.max(1, Math.floor(this.#beatMs / 1000));
     const client = new pg.Client({
       connectionString: this.#options.connectionString,
-      connectionTimeoutMillis: Math.max(1_000, Math.floor(this.#options.failoverMs / 3)),
-      query_timeout: Math.max(1_000, Math.floor(this.#options.failoverMs / 3)),
+      connectionTimeoutMillis: Math.max(1_000, this.#beatMs),
+      query_timeout: Math.max(1_000, this.#beatMs),
       keepAlive: true,
     });
     client.on('error', (error) => this.#options.log('the leader session failed', error));
@@ -82,14 +86,14 @@ export class LeaderLock {
       if (!this.#leader) {
         const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [LEADER_LOCK]);
         if (rows[0]?.locked) {
-          this.#since = new Date().toISOString();
+          const since = new Date().toISOString();
           await client.query(
             `INSERT INTO leader (id, instance, host, pid, since, heartbeat_at) VALUES (1, $1, $2, $3, $4, now())
              ON CONFLICT (id) DO UPDATE SET instance = $1, host = $2, pid = $3, since = $4, heartbeat_at = now()`,
-            [this.#options.instance, os.hostname(), process.pid, this.#since],
+            [this.#options.instance, os.hostname(), process.pid, since],
           );
           this.#leader = true;
-          this.#options.log(`this instance now runs the background work (leader since ${this.#since})`);
+          this.#options.log(`this instance now runs the background work (leader since ${since})`);
           await this.#options.onElected();
         }
       } else {

@@ -7,6 +7,7 @@ import { getReferral, postReferral, request, sampleRfi } from '../support/intake
 import { createTestDatabase, dropTestDatabase, SKIP_REASON, TEST_DATABASE_URL } from '../support/postgres.js';
 import { removeDir, startService, type TestService } from '../support/start-service.js';
 import { startTcpSwitch, type TcpSwitch } from '../support/tcp-switch.js';
+import { waitFor } from '../support/wait-for.js';
 
 describe('the database goes away and comes back (component)', function () {
   this.timeout(60_000);
@@ -49,19 +50,15 @@ describe('the database goes away and comes back (component)', function () {
     expect((await getReferral(service.url, 'before-outage')).status).to.equal(200);
 
     await line.restore();
-    let answer = await postReferral(service.url, sampleRfi('after-outage'));
-    for (let tries = 0; answer.status === 503 && tries < 50; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      answer = await postReferral(service.url, sampleRfi('after-outage'));
-    }
+    const answer = await waitFor('an answer other than 503', async () => {
+      const attempt = await postReferral(service!.url, sampleRfi('after-outage'));
+      return attempt.status !== 503 && attempt;
+    });
     expect(answer.status).to.equal(201);
     expect((await getReferral(service.url, 'before-outage')).status).to.equal(200);
     expect((await getReferral(service.url, 'during-outage')).status, 'refused, so not stored').to.equal(404);
     // The change feed reconnects too (what other instances write reaches this one again).
-    for (let tries = 0; tries < 100; tries++) {
-      if ((await request(`${service.url}/healthz`)).body.store.pool.changeFeed === true) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitFor('the change feed back', async () => (await request(`${service!.url}/healthz`)).body.store.pool.changeFeed === true).catch(() => undefined);
     expect((await request(`${service.url}/healthz`)).body.store.pool.changeFeed).to.equal(true);
   });
 });

@@ -11,6 +11,7 @@ import { createTestDatabase, dropTestDatabase, SKIP_REASON, TEST_DATABASE_URL } 
 import { startRoundRobinProxy, type RoundRobinProxy } from '../support/round-robin-proxy.js';
 import { removeDir, startChildService, tempDataDir, type ChildService } from '../support/start-service.js';
 import { cardAction, channelMention, fixture, installationUpdate } from '../support/teams-activities.js';
+import { waitFor } from '../support/wait-for.js';
 
 const { anna, bruno } = fixture.users as Record<string, (typeof fixture.sellers)[number]>;
 const { general, emea } = fixture.team;
@@ -35,16 +36,6 @@ function cardsPerReferral(fake: FakeConnector): Map<string, number> {
     for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
   }
   return counts;
-}
-
-async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('several instances on one PostgreSQL database (component)', function () {
@@ -85,7 +76,7 @@ describe('several instances on one PostgreSQL database (component)', function ()
   });
 
   async function leader(): Promise<Instance> {
-    return until(
+    return waitFor(
       'a leader',
       async () => {
         for (const instance of instances.filter((candidate) => !candidate.killed)) {
@@ -115,7 +106,7 @@ describe('several instances on one PostgreSQL database (component)', function ()
     // Two sellers accept each contested referral at once, through the proxy (so on two instances).
     const accepts = (async () => {
       for (const [index, id] of contested.entries()) {
-        const cardId = await until(
+        const cardId = await waitFor(
           `the card of ${id}`,
           () => fake.posts().find((post) => JSON.stringify(post.body).includes(`"referralId":"${id}"`))?.messageId,
           120_000,
@@ -157,7 +148,7 @@ describe('several instances on one PostgreSQL database (component)', function ()
     });
     await Promise.all(callers);
 
-    await until('100 cards posted', () => cardsPerReferral(fake).size >= 100, 120_000);
+    await waitFor('100 cards posted', () => cardsPerReferral(fake).size >= 100, 120_000);
     const killed = await leader();
     killed.service.child.kill('SIGKILL');
     killed.killed = true;
@@ -166,7 +157,7 @@ describe('several instances on one PostgreSQL database (component)', function ()
     expect(survivor).not.to.equal(killed);
 
     await accepts;
-    await until('every RFI has its card', () => ids.every((id) => cardsPerReferral(fake).has(id)) && cardsPerReferral(fake), 180_000);
+    await waitFor('every RFI has its card', () => ids.every((id) => cardsPerReferral(fake).has(id)) && cardsPerReferral(fake), 180_000);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
 
     const cards = cardsPerReferral(fake);
@@ -182,7 +173,7 @@ describe('several instances on one PostgreSQL database (component)', function ()
     const unanswered = ids.filter((id) => !contested.includes(id));
     const reminders = async (id: string) =>
       (await getReferral(proxy.url, id)).body.history.filter((event: { type: string }) => event.type === 'reminded').length as number;
-    await until('every reminder fired', async () => (await Promise.all(unanswered.map(reminders))).every((count) => count >= 1), 90_000);
+    await waitFor('every reminder fired', async () => (await Promise.all(unanswered.map(reminders))).every((count) => count >= 1), 90_000);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(
       (await Promise.all(unanswered.map(reminders))).filter((count) => count !== 1),
@@ -201,7 +192,7 @@ describe('several instances on one PostgreSQL database (component)', function ()
     await subscribe();
     const ids = ['failover-1', 'failover-2', 'failover-3'];
     for (const id of ids) expect((await postReferral(proxy.url, rfi(id, 'DE'))).status).to.equal(201);
-    await until('the cards', () => ids.every((id) => cardsPerReferral(fake).has(id)), 20_000);
+    await waitFor('the cards', () => ids.every((id) => cardsPerReferral(fake).has(id)), 20_000);
 
     const reminded = async () => {
       const counts = await Promise.all(
@@ -219,7 +210,7 @@ describe('several instances on one PostgreSQL database (component)', function ()
     expect(takeover, 'takeover within SCHEDULER_FAILOVER (3 s) plus a beat').to.be.below(5_000);
 
     expect(await reminded(), 'nothing was due before the leader died').to.deep.equal([0, 0, 0]);
-    await until('every reminder', async () => (await reminded()).every((count) => count >= 1), 20_000);
+    await waitFor('every reminder', async () => (await reminded()).every((count) => count >= 1), 20_000);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(await reminded()).to.deep.equal([1, 1, 1]);
     const replies = fake.replies().filter((reply) => /Not answered within/.test(JSON.stringify(reply.body)));

@@ -11,6 +11,7 @@ import { openStore, StoreOpenError } from '../../storage/create-store.js';
 import { PgStore } from '../../storage/postgres/pg-store.js';
 import type { ReferralRecord } from '../../storage/store.js';
 import { createTestDatabase, dropTestDatabase, SKIP_REASON, sql, TEST_DATABASE_URL } from '../support/postgres.js';
+import { waitFor } from '../support/wait-for.js';
 import { accepted, newReferral, recordOf, T0 } from './referral-builder.js';
 import { rejectionOf } from './store-harness.js';
 
@@ -18,13 +19,6 @@ const SELLERS = [
   { id: 'aad-anna', name: 'Anna' },
   { id: 'aad-ben', name: 'Ben' },
 ];
-
-async function eventually(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  for (let tries = 0; !(await check()); tries++) {
-    if (tries > 300) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('storage: PostgreSQL across instances', () => {
   if (TEST_DATABASE_URL === '') {
@@ -99,15 +93,15 @@ describe('storage: PostgreSQL across instances', () => {
     b.onChange((record) => heard.push(`${record.referral.id}@${record.referral.version}`));
     const record = recordOf(newReferral('rfi-1'));
     await a.commitCommand('rfi-1', () => ({ record, result: undefined }));
-    await eventually('b sees rfi-1', () => b.openRecords().length === 1);
+    await waitFor('b sees rfi-1', () => b.openRecords().length === 1);
     expect(b.has('rfi-1')).to.equal(true);
     expect(await b.get('rfi-1')).to.deep.equal(record);
     await a.commitCommand('rfi-1', () => ({ record: recordOf(accepted(record.referral)), result: undefined }));
-    await eventually('b hears the accept', () => heard.length === 2);
+    await waitFor('b hears the accept', () => heard.length === 2);
     expect(heard).to.deep.equal(['rfi-1@1', 'rfi-1@2']);
     expect(b.openRecords()[0]!.referral.status).to.equal('Active');
     await a.updateState((state) => ({ state: { ...state, conversations: { 'channel:sales': { id: '19:abc' } } }, result: undefined }));
-    await eventually('b reads the new state', () => 'channel:sales' in b.readState().conversations);
+    await waitFor('b reads the new state', () => 'channel:sales' in b.readState().conversations);
   });
 
   it('keeps the history append-only: one row per event, and the database refuses to change one', async () => {

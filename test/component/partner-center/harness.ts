@@ -10,6 +10,7 @@ import { getReferral } from '../../support/intake-client.js';
 import { startFakeConnector, type FakeConnector } from '../../support/fake-connector.js';
 import { startFakePartnerCenter, type FakePartnerCenter } from '../../support/fake-partner-center/index.js';
 import { removeDir, ROOT, startChildService, tempDataDir, type ChildService } from '../../support/start-service.js';
+import { waitFor } from '../../support/wait-for.js';
 import { cardAction, channelMention, fixture, installationUpdate, type FixtureUser } from '../../support/teams-activities.js';
 
 export const TOKEN_KEY = 'test-token-key-0123456789abcdef0123456789';
@@ -110,15 +111,7 @@ export async function login(rig: Rig): Promise<CliRun> {
   return run;
 }
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+export { waitFor };
 
 export async function health(rig: Rig): Promise<Record<string, any>> {
   const response = await fetch(`${rig.bot!.url}/healthz`);
