@@ -12,7 +12,16 @@ import { KeyedSerializer } from '../keyed-serializer.js';
 import { assertRecord, isArchivable, asRecordChange } from '../record-rules.js';
 import { assertState, defaultState } from '../state-file.js';
 import type { Referral } from '../../referrals/model.js';
-import type { DeliveryMutation, ListFilter, Mutation, RecordListener, ReferralRecord, Store, StoreState } from '../store.js';
+import {
+  StoreUnavailableError,
+  type DeliveryMutation,
+  type ListFilter,
+  type Mutation,
+  type RecordListener,
+  type ReferralRecord,
+  type Store,
+  type StoreState,
+} from '../store.js';
 import { CHANNEL, ChangeFeed, type Change } from './change-feed.js';
 import { migrate } from './migrations.js';
 import { asUnavailable, reachable } from './unavailable.js';
@@ -108,12 +117,20 @@ export class PgStore implements Store {
     return this.#closing;
   }
 
+  /**
+   * Reads the row, so a read by id sees what another instance wrote a moment ago (the cache may
+   * not have heard yet). While the database is unreachable, an open referral comes from the cache.
+   */
   async get(id: string): Promise<ReferralRecord | undefined> {
     this.#gate.assertOpened('get');
-    const cached = this.#open.get(id);
-    if (cached) return cached;
-    const { rows } = await reachable(() => this.#pool.query<{ record: ReferralRecord }>('SELECT record FROM referrals WHERE id = $1', [id]));
-    return rows[0] ? deepFreeze(rows[0].record) : undefined;
+    try {
+      const { rows } = await reachable(() => this.#pool.query<{ record: ReferralRecord }>('SELECT record FROM referrals WHERE id = $1', [id]));
+      return rows[0] ? deepFreeze(rows[0].record) : undefined;
+    } catch (error) {
+      const cached = this.#open.get(id);
+      if (cached && error instanceof StoreUnavailableError) return cached;
+      throw error;
+    }
   }
 
   has(id: string): boolean {

@@ -97,6 +97,8 @@ describe('storage: PostgreSQL across instances', () => {
     expect(b.has('rfi-1')).to.equal(true);
     expect(await b.get('rfi-1')).to.deep.equal(record);
     await a.commitCommand('rfi-1', () => ({ record: recordOf(accepted(record.referral)), result: undefined }));
+    // A read by id does not wait for the notice: it sees the accept at once.
+    expect((await b.get('rfi-1'))!.referral.status).to.equal('Active');
     await waitFor('b hears the accept', () => heard.length === 2);
     expect(heard).to.deep.equal(['rfi-1@1', 'rfi-1@2']);
     expect(b.openRecords()[0]!.referral.status).to.equal('Active');
