@@ -155,18 +155,26 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     }),
   });
   let background: Background | undefined = undefined;
-  mountHealthRoute(server, () => {
-    const { pending, failed, oldestPendingAgeMs, inactiveTargets } = sender.stats();
-    return {
-      mode: config.localMode ? 'local' : 'authenticated',
-      store: { kind: store.kind, ...(store instanceof PgStore && { pool: store.poolStats() }) },
-      // Asked before the background work started (between listen and start-up's end): nobody leads here yet.
-      scheduler: background?.status() ?? { leader: false },
-      referrals: store.stats(),
-      outbox: { pending, failed, oldestPendingAgeMs, inactiveTargets },
-      partnerCenter: partnerCenter ? { enabled: true, ...partnerCenter.status() } : { enabled: false },
-    };
-  });
+  mountHealthRoute(
+    server,
+    () => {
+      const { pending, failed, oldestPendingAgeMs, inactiveTargets } = sender.stats();
+      const link = partnerCenter?.status();
+      return {
+        degraded: failed > 0 || inactiveTargets > 0 || (link !== undefined && (link.needsSignIn !== undefined || link.failedWrites > 0)),
+        detail: {
+          mode: config.localMode ? 'local' : 'authenticated',
+          store: { kind: store.kind, ...(store instanceof PgStore && { pool: store.poolStats() }) },
+          // Asked before the background work started (between listen and start-up's end): nobody leads here yet.
+          scheduler: background?.status() ?? { leader: false },
+          referrals: store.stats(),
+          outbox: { pending, failed, oldestPendingAgeMs, inactiveTargets },
+          partnerCenter: link ? { enabled: true, ...link } : { enabled: false },
+        },
+      };
+    },
+    { intakeApiKey: config.intakeApiKey, localMode: config.localMode },
+  );
   if (partnerCenter) mountPartnerCenterEventsRoute(server, { store, verifier: partnerCenter.verifier, clock, log, onRecorded: () => partnerCenter.wake() });
   // Before the intake routes: /api/referrals/export must not be taken for GET /api/referrals/:id.
   mountExportRoute(server, store, config.intakeApiKey);

@@ -244,6 +244,14 @@ export function readConfig(env: Env = process.env): Config {
   if (!localMode && text(env, 'INTAKE_API_KEY') === '') {
     throw new ConfigError('INTAKE_API_KEY', 'is required when MicrosoftAppId is set: behind a proxy or tunnel every caller looks local');
   }
+  const allowedTenants = guidList(env, 'ALLOWED_TENANTS');
+  if (!localMode && allowedTenants.length === 0) {
+    throw new ConfigError('ALLOWED_TENANTS', 'is required when MicrosoftAppId is set: name the tenant ids (comma-separated) whose Teams may use the bot');
+  }
+  const managerIds = guidList(env, 'MANAGER_IDS');
+  if (!localMode && managerIds.length === 0) {
+    throw new ConfigError('MANAGER_IDS', 'is required when MicrosoftAppId is set: name the Entra object ids of the people who may change routing and settings');
+  }
   const flow: Flow = oneOf(env, 'REFERRAL_FLOW', FLOWS, 'inbox');
   const workingHoursSpec = workingHoursVar(env);
   const digestSchedule = digestAtVar(env);
@@ -273,8 +281,8 @@ export function readConfig(env: Env = process.env): Config {
     microsoftAppPassword: text(env, 'MicrosoftAppPassword'),
     microsoftAppType,
     microsoftAppTenantId,
-    allowedTenants: guidList(env, 'ALLOWED_TENANTS'),
-    managerIds: guidList(env, 'MANAGER_IDS'),
+    allowedTenants,
+    managerIds,
     defaultLocale: oneOf(env, 'DEFAULT_LOCALE', LOCALES, 'en'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info'),
     localMode,

@@ -2,6 +2,12 @@
 // (lowdb-store.ts) is the embedded default; another backend implements the same contract.
 
 import type { Referral, Status, Substatus } from '../referrals/model.js';
+import type { Route } from '../referrals/routing.js';
+
+/** What a route-change notice says: who, which channel (its name then), which filters, and the effect on open referrals. */
+export type RouteChangeNotice =
+  | { change: 'subscribed'; by: string; channel: string; filters: Route['filters']; waiting: number }
+  | { change: 'unsubscribed'; by: string; channel: string; routes: number; cardsHere: number; anyRouteLeft: boolean };
 
 /** A digest's slot and content, as queued (content is compact JSON; see bot/timers/digest.ts). */
 export interface DigestParams {
@@ -24,6 +30,8 @@ export type OutboxMessage =
   | { key: 'digest'; params: DigestParams }
   /** Managers' notice about the Partner Center connection: a sign-in is needed again, or someone signed in. */
   | { key: 'notice.partnerCenter'; params: { kind: 'signInNeeded' | 'signedIn'; reason?: string; account?: string } }
+  /** Managers' notice that someone changed a channel's routes (bot/use-cases/route-notices.ts). */
+  | { key: 'notice.routeChanged'; params: RouteChangeNotice }
   /** Managers' notice that the bot lost a channel; `reason` is a code, put in words when rendered. */
   | { key: 'notice.channelRemoved'; params: { channel: string; reason: string; moved: number; unrouted: number } };
 
@@ -74,6 +82,11 @@ export interface PartnerCenterLink {
   /** The resource as Partner Center last sent it, ids and all. */
   resource?: Record<string, unknown>;
   syncedAt?: string;
+  /**
+   * The receipt time of the newest webhook event a fetch of this referral answered: written with the
+   * referral it fetched, so that event leaves the inbox in the same write (bot/partner-center/link-state.ts).
+   */
+  eventAt?: string;
 }
 
 /** Where a referral's card lives once posted. */

@@ -1,11 +1,26 @@
-// GET /healthz: liveness plus the figures an operator watches.
+// GET /healthz: liveness for anyone, the figures an operator watches for those who may see them
+// (docs/architecture.md#security). A stranger learns "ok" or "degraded" and nothing else: no
+// account, host, count or time. The detail needs the intake key, or a local caller in local mode.
 
 import type { Request, Response, Server } from 'restify';
+import { hasApiKey, isLocalCaller } from './intake-auth.js';
 
-export type HealthReport = () => Record<string, unknown>;
+export interface HealthReport {
+  /** Something needs a person: a sign-in, a parked write or delivery, a lost channel. */
+  degraded: boolean;
+  detail: Record<string, unknown>;
+}
 
-export function mountHealthRoute(server: Server, report: HealthReport): void {
-  server.get('/healthz', async (_req: Request, res: Response) => {
-    res.send(200, { status: 'ok', ...report() });
+export interface HealthAccess {
+  intakeApiKey: string;
+  localMode: boolean;
+}
+
+export function mountHealthRoute(server: Server, report: () => HealthReport, access: HealthAccess): void {
+  server.get('/healthz', async (req: Request, res: Response) => {
+    const { degraded, detail } = report();
+    const status = degraded ? 'degraded' : 'ok';
+    const mayRead = hasApiKey(req, access.intakeApiKey) || (access.localMode && isLocalCaller(req));
+    res.send(200, mayRead ? { status, ...detail } : { status });
   });
 }

@@ -91,9 +91,13 @@ export function mountPartnerCenterEventsRoute(server: Server, deps: EventsRouteD
     const now = deps.clock().toISOString();
     const recorded = await deps.store.updateState((state) => {
       const link = linkState(state);
-      // One pending fetch per referral is enough: it reads the referral as it is then.
-      if (link.inbox.some((pending) => pending.referralId === referralId))
-        return { state: withLinkState(state, { ...link, lastWebhookAt: now }), result: true };
+      // One pending fetch per referral is enough, if it reads the referral after this event: a
+      // newer receipt time keeps a fetch already under way from settling it (event-fetcher.ts).
+      const pending = link.inbox.findIndex((event) => event.referralId === referralId);
+      if (pending !== -1) {
+        const inbox = link.inbox.map((event, index) => (index === pending ? { ...event, eventName, receivedAt: now } : event));
+        return { state: withLinkState(state, { ...link, inbox, lastWebhookAt: now }), result: true };
+      }
       if (link.inbox.length >= INBOX_MAX) return { result: false };
       const inbox = [...link.inbox, { referralId, eventName, receivedAt: now, attempts: 0 }];
       return { state: withLinkState(state, { ...link, inbox, lastWebhookAt: now }), result: true };

@@ -4,6 +4,7 @@
 import { inactiveReasonText } from './inactive-reason.js';
 import {
   cardAttachment,
+  describeFilters,
   escapeMarkdown,
   renderDigest,
   renderNotice,
@@ -87,6 +88,22 @@ export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | unde
           ? t(locale, 'partnerCenter.signedIn', { account: escapeMarkdown(String(params.account ?? '')) })
           : t(locale, 'partnerCenter.signInNeeded', { reason: escapeMarkdown(String(params.reason ?? '')) });
       return { attachments: [cardAttachment(renderNotice(locale, { title: t(locale, 'partnerCenter.title'), text }))] };
+    }
+    case 'notice.routeChanged': {
+      const { params } = message;
+      const names = { by: escapeMarkdown(params.by), channel: escapeMarkdown(params.channel) };
+      const text =
+        params.change === 'subscribed'
+          ? Object.keys(params.filters).length === 0
+            ? t(locale, 'notice.routeChanged.subscribedAll', { ...names, waiting: params.waiting })
+            : t(locale, 'notice.routeChanged.subscribed', { ...names, filters: describeFilters(locale, params.filters), waiting: params.waiting })
+          : t(locale, 'notice.routeChanged.unsubscribed', {
+              ...names,
+              routes: params.routes,
+              cardsHere: params.cardsHere,
+              next: t(locale, params.anyRouteLeft ? 'notice.routeChanged.nextElsewhere' : 'notice.routeChanged.nextNowhere'),
+            });
+      return { attachments: [cardAttachment(renderNotice(locale, { title: t(locale, 'notice.routeChanged.title'), text }))] };
     }
     case 'notice.channelRemoved': {
       const { params } = message;

@@ -1,7 +1,8 @@
 // Takes in what Partner Center says of one referral (a fetched or listed resource) through the one
 // path: a new referral is a takeIn from Partner Center; a known one a syncFromPartnerCenter command
 // that the core decides (docs/architecture.md#partner-center). The resource and its eTag are kept
-// in the same write; when the core has nothing to change, only they are recorded.
+// in the same write, with the receipt time of the webhook event the fetch answers (which settles that
+// event: link-state.ts); when the core has nothing to change, only they are recorded.
 
 import { validateRfi, type FieldProblem } from '../../referrals/rfi-schema.js';
 import { isArchivable } from '../../storage/record-rules.js';
@@ -10,11 +11,17 @@ import { applyCommand, type CommandDeps } from '../use-cases/apply-command.js';
 export type AdoptOutcome =
   { outcome: 'created' | 'updated'; id: string } | { outcome: 'unchanged'; id: string } | { outcome: 'invalid'; id?: string; problems: FieldProblem[] };
 
-export async function adoptResource(deps: CommandDeps, resource: Record<string, unknown>, eTag: string | undefined, now: Date): Promise<AdoptOutcome> {
+export async function adoptResource(
+  deps: CommandDeps,
+  resource: Record<string, unknown>,
+  eTag: string | undefined,
+  now: Date,
+  eventAt?: string,
+): Promise<AdoptOutcome> {
   const validation = validateRfi(resource);
   if (!validation.ok) return { outcome: 'invalid', ...(typeof resource['id'] === 'string' && { id: resource['id'] }), problems: validation.problems };
   const rfi = validation.rfi;
-  const seen = { ...(eTag !== undefined && { eTag }), resource, syncedAt: now.toISOString() };
+  const seen = { ...(eTag !== undefined && { eTag }), resource, syncedAt: now.toISOString(), ...(eventAt !== undefined && { eventAt }) };
   const known = deps.store.has(rfi.id) || (await deps.store.get(rfi.id)) !== undefined;
   if (!known) {
     const taken = await applyCommand(deps, rfi.id, { type: 'takeIn', rfi, source: 'partnerCenter' }, { fromPartnerCenter: seen });

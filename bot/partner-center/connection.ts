@@ -15,7 +15,7 @@ import type { CommandDeps } from '../use-cases/apply-command.js';
 import { PartnerCenterApi } from './api-client.js';
 import type { PartnerCenterConfig } from './config.js';
 import { fetchEvents } from './event-fetcher.js';
-import { linkState, withLinkState } from './link-state.js';
+import { linkState, waitingEvents, withLinkState } from './link-state.js';
 import { reconcilePass } from './reconcile.js';
 import { PartnerCenterSignIn, type DeviceCodePrompt, type SignInNeededError } from './sign-in.js';
 import { WebhookSignatureVerifier } from './webhook-signature.js';
@@ -162,7 +162,7 @@ export class PartnerCenterConnection {
       ...(link.lastPollAt && { lastPollAt: link.lastPollAt }),
       ...(link.lastPollError && { lastPollError: link.lastPollError }),
       ...(link.pollMode && { pollMode: link.pollMode }),
-      eventsWaiting: link.inbox.length,
+      eventsWaiting: waitingEvents(link.inbox, this.#store.openRecords()).length,
       pendingWrites,
       failedWrites,
     };

@@ -1,7 +1,7 @@
 // Drains the webhook events recorded by the events route (docs/architecture.md#partner-center):
-// fetches each referral by id from the Referrals API and adopts it. An event leaves the inbox only
-// once its referral is taken in (or Partner Center says it does not exist); while nobody is signed
-// in, events wait.
+// fetches each referral by id from the Referrals API and adopts it. An event leaves the inbox in the
+// write that takes its referral in (link-state.ts `waitingEvents`), or once Partner Center says the
+// referral does not exist; its entry in the state is swept after. While nobody is signed in, events wait.
 
 import { backoffDelay } from '../outbox/backoff.js';
 import type { Clock } from '../clock.js';
@@ -9,7 +9,7 @@ import type { Logger } from '../logger.js';
 import type { CommandDeps } from '../use-cases/apply-command.js';
 import { adoptResource } from './adopt-resource.js';
 import type { PartnerCenterApi } from './api-client.js';
-import { linkState, withLinkState, type InboxEvent } from './link-state.js';
+import { linkState, waitingEvents, withLinkState, type InboxEvent } from './link-state.js';
 import { SignInNeededError } from './sign-in.js';
 
 /** While nobody is signed in, how often the kept sign-in is looked at again (a login from the terminal also wakes the loops). */
@@ -37,7 +37,7 @@ async function fetchOne(deps: FetcherDeps, event: InboxEvent): Promise<Outcome> 
   if (answer.status !== 200 || typeof answer.body !== 'object' || answer.body === null) {
     return { done: false, ...(answer.retryAfterMs !== undefined && { waitMs: answer.retryAfterMs }), error: `GET answered ${answer.status}` };
   }
-  const adopted = await adoptResource(deps.commands, answer.body as Record<string, unknown>, answer.eTag, deps.clock());
+  const adopted = await adoptResource(deps.commands, answer.body as Record<string, unknown>, answer.eTag, deps.clock(), event.receivedAt);
   if (adopted.outcome === 'invalid') {
     // Retrying cannot make it valid; the problems say which field, never the customer's data.
     deps.log.error('partner center: a referral failed validation and was not taken in', {
@@ -50,12 +50,27 @@ async function fetchOne(deps: FetcherDeps, event: InboxEvent): Promise<Outcome> 
   return { done: true };
 }
 
+/** Drops the inbox entries whose event a record has settled (same receipt time: nothing newer came since). */
+async function sweepSettled(deps: FetcherDeps): Promise<InboxEvent[]> {
+  const store = deps.commands.store;
+  const inbox = linkState(store.readState()).inbox;
+  const waiting = waitingEvents(inbox, store.openRecords());
+  if (waiting.length === inbox.length) return waiting;
+  const settled = inbox.filter((event) => !waiting.includes(event));
+  await store.updateState((state) => {
+    const link = linkState(state);
+    const kept = link.inbox.filter((event) => !settled.some((done) => done.referralId === event.referralId && done.receivedAt === event.receivedAt));
+    return kept.length === link.inbox.length ? { result: undefined } : { state: withLinkState(state, { ...link, inbox: kept }), result: undefined };
+  });
+  return waiting;
+}
+
 /** One pass over the due events; returns when the next one is due. */
 export async function fetchEvents(deps: FetcherDeps): Promise<number | undefined> {
   const store = deps.commands.store;
   for (;;) {
     const now = deps.clock().getTime();
-    const due = linkState(store.readState()).inbox.find((event) => !event.notBefore || Date.parse(event.notBefore) <= now);
+    const due = (await sweepSettled(deps)).find((event) => !event.notBefore || Date.parse(event.notBefore) <= now);
     if (!due) break;
     let outcome: Outcome;
     try {
@@ -72,8 +87,11 @@ export async function fetchEvents(deps: FetcherDeps): Promise<number | undefined
       const index = link.inbox.findIndex((event) => event.referralId === due.referralId);
       if (index === -1) return { result: undefined };
       const inbox = [...link.inbox];
-      if (outcome.done) inbox.splice(index, 1);
-      else {
+      if (outcome.done) {
+        // An event that arrived during the fetch moved receivedAt on: it stays, to be fetched again.
+        if (inbox[index]!.receivedAt !== due.receivedAt) return { result: undefined };
+        inbox.splice(index, 1);
+      } else {
         const attempts = inbox[index]!.attempts + 1;
         const wait = backoffDelay(attempts, RETRY, outcome.waitMs);
         inbox[index] = { ...inbox[index]!, attempts, lastError: outcome.error, notBefore: new Date(deps.clock().getTime() + wait).toISOString() };

@@ -2,12 +2,13 @@
 // webhook events recorded before the 200 and not yet fetched, the poll's high-water mark, and the
 // times status and /healthz report. Stored data, so every read checks its shape again.
 
-import type { StoreState } from '../../storage/store.js';
+import type { ReferralRecord, StoreState } from '../../storage/store.js';
 
 /** A webhook event taken in: the referral to fetch. */
 export interface InboxEvent {
   referralId: string;
   eventName: string;
+  /** When the newest event for this referral arrived (later events fold into one entry and move it on). */
   receivedAt: string;
   attempts: number;
   notBefore?: string;
@@ -35,6 +36,27 @@ export function linkState(state: StoreState): LinkState {
   const inbox = Array.isArray(raw?.inbox) ? raw.inbox.filter((event): event is InboxEvent => typeof event?.referralId === 'string') : [];
   const { pollMode, ...rest } = typeof raw === 'object' && raw !== null ? raw : {};
   return { ...rest, inbox, ...((pollMode === 'changes' || pollMode === 'openWork') && { pollMode }) };
+}
+
+/**
+ * The events still waiting for a fetch. A fetch writes the receipt time of the event it answers
+ * into the referral's record (`partnerCenter.eventAt`), in the write that takes the referral in: from
+ * that write on the event is settled, although its inbox entry is swept a moment later. So no reader
+ * ever sees a card posted while its event still waits, and an event that arrived during the fetch
+ * (a newer receipt time) still waits.
+ */
+export function waitingEvents(inbox: readonly InboxEvent[], openRecords: readonly ReferralRecord[]): InboxEvent[] {
+  if (inbox.length === 0) return [];
+  const ids = new Set(inbox.map((event) => event.referralId));
+  const answered = new Map<string, string>();
+  for (const record of openRecords) {
+    const eventAt = record.partnerCenter?.eventAt;
+    if (eventAt !== undefined && ids.has(record.referral.id)) answered.set(record.referral.id, eventAt);
+  }
+  return inbox.filter((event) => {
+    const eventAt = answered.get(event.referralId);
+    return eventAt === undefined || eventAt < event.receivedAt;
+  });
 }
 
 export function withLinkState(state: StoreState, link: LinkState): StoreState {

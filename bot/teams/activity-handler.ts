@@ -160,8 +160,11 @@ export class ReferralDeskBot extends TeamsActivityHandler {
   }
 
   private isManager(activity: Activity): boolean {
+    const { managerIds, localMode } = this.deps.config;
+    // Local mode (loopback only) with nobody named: everyone is, so the playground needs no set-up.
+    if (localMode && managerIds.length === 0) return true;
     const aad = activity.from?.aadObjectId;
-    return aad !== undefined && this.deps.config.managerIds.includes(aad);
+    return aad !== undefined && managerIds.includes(aad);
   }
 
   private async install(activity: Activity): Promise<void> {
@@ -200,7 +203,7 @@ export class ReferralDeskBot extends TeamsActivityHandler {
     if (scope !== 'groupChat') await rememberTarget(this.deps.commands.store, target, this.deps.commands.clock(), false);
     const text = TurnContext.removeRecipientMention(activity) ?? activity.text ?? '';
     const replies = await runTextCommand(
-      { commands: this.deps.commands, ...(this.deps.extraCommands && { extra: this.deps.extraCommands }) },
+      { commands: this.deps.commands, managerIds: this.deps.config.managerIds, ...(this.deps.extraCommands && { extra: this.deps.extraCommands }) },
       text.replace(/<[^>]+>/g, ' '),
       {
         scope,

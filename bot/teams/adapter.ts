@@ -12,10 +12,22 @@ import { isStoreUnavailable } from '../http/errors.js';
  * unreachable token issuer) is a 401, and only a failure inside the turn is a 500.
  */
 export class ReferralDeskAdapter extends CloudAdapter {
+  /**
+   * Validates a Bot Framework token on its own, before any body byte is read: signature, issuer,
+   * audience and the endorsement for Teams (the only channel the bot serves). Throws when it fails.
+   * handleActivity validates again with the activity (its serviceUrl claim).
+   */
+  async authenticateToken(authHeader: string): Promise<void> {
+    await this.botFrameworkAuthentication.authenticateStreamingRequest(authHeader, TEAMS_CHANNEL_ID);
+  }
+
   handleActivity(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
     return this.processActivity(authHeader, activity, logic);
   }
 }
+
+/** Activities from any other Bot Framework channel (Web Chat, Direct Line…) are refused. */
+export const TEAMS_CHANNEL_ID = 'msteams';
 
 export function createAdapter(config: Config, log: Logger): ReferralDeskAdapter {
   const auth = new ConfigurationBotFrameworkAuthentication({

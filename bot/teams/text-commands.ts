@@ -1,6 +1,8 @@
 // Text commands, in a channel (with an @mention) or in personal chat: help, subscribe,
 // unsubscribe, routes, settings, show. Each answers the person directly (not through the outbox:
-// it is a reply to their message, not something the bot says on its own).
+// it is a reply to their message, not something the bot says on its own). Routing and a channel's
+// settings are the managers' (docs/architecture.md#who-may-do-what); anyone may add or remove
+// themselves from a channel's reminders.
 
 import {
   describeFilters,
@@ -19,7 +21,7 @@ import { parseRouteFilters } from '../../referrals/routing.js';
 import { MAX_NOTIFIED, notifiedOf, routes, targets, type ConversationTarget, type Person } from '../use-cases/bot-state.js';
 import type { Store } from '../../storage/store.js';
 import { mayViewRecord } from './manager-commands.js';
-import { addNotified, changeSettings, postUnrouted, subscribe, unsubscribe } from '../use-cases/subscriptions.js';
+import { addNotified, changeSettings, postUnrouted, removeNotified, subscribe, unsubscribe } from '../use-cases/subscriptions.js';
 import type { CommandDeps } from '../use-cases/apply-command.js';
 
 export type Reply = { text: string } | { card: AdaptiveCardJson };
@@ -44,6 +46,8 @@ export type ExtraCommand = (context: TextCommandContext, args: string[]) => Prom
 
 export interface TextCommandDeps {
   commands: CommandDeps;
+  /** MANAGER_IDS: who hears of a route change. */
+  managerIds: readonly string[];
   /** Extra commands (e.g. the managers' `status`), by name. */
   extra?: Record<string, ExtraCommand>;
 }
@@ -82,11 +86,17 @@ async function settingsNotify(store: Store, args: string[], context: TextCommand
   if (context.scope !== 'channel') return [{ text: t(locale, 'command.notifyChannelOnly') }];
   const word = args[0]?.toLowerCase();
   if (word === 'off') {
+    if (!context.isManager) {
+      // Someone who is not a manager turns off only their own mentions.
+      if (context.writer) await removeNotified(store, context.targetKey, context.writer.id);
+      return [{ text: t(locale, 'command.notifyRemovedYou') }];
+    }
     await changeSettings(store, context.targetKey, { notify: [] });
     return [{ text: t(locale, 'command.notifyOff') }];
   }
   const adding = word === 'me' ? (context.writer ? [context.writer] : []) : (context.mentioned ?? []);
   if (adding.length === 0) return [{ text: t(locale, 'command.settingsUsage') }];
+  if (!context.isManager && adding.some((person) => person.id !== context.writer?.id)) return [{ text: t(locale, 'command.managersOnly.notify') }];
   const next = await addNotified(store, context.targetKey, adding);
   if (next === 'tooMany') return [{ text: t(locale, 'command.notifyTooMany', { max: MAX_NOTIFIED }) }];
   return [{ text: t(locale, 'command.notifyAdded', { names: namesOf(next) }) }];
@@ -97,15 +107,18 @@ export async function runTextCommand(deps: TextCommandDeps, text: string, contex
   const { locale } = context;
   const store = deps.commands.store;
   const channelOnly = (): Reply[] => [{ text: t(locale, 'command.channelOnly') }];
+  const managersOnly = (what: 'routing' | 'routes' | 'locale'): Reply[] => [{ text: t(locale, `command.managersOnly.${what}`) }];
+  const author = { name: context.actor?.name ?? '?', managerIds: deps.managerIds };
 
   switch (name) {
     case 'help':
       return [{ card: renderHelp(locale) }];
     case 'subscribe': {
+      if (!context.isManager) return managersOnly('routing');
       if (context.scope !== 'channel') return channelOnly();
       const parsed = parseRouteFilters(args);
       if (!parsed.ok) return [{ text: t(locale, 'command.badFilter', { token: escapeMarkdown(parsed.badToken) }) }];
-      await subscribe(store, context.targetKey, parsed.filters, deps.commands.clock());
+      await subscribe(store, context.targetKey, parsed.filters, deps.commands.clock(), author);
       const replies: Reply[] = [
         {
           text:
@@ -119,11 +132,13 @@ export async function runTextCommand(deps: TextCommandDeps, text: string, contex
       return replies;
     }
     case 'unsubscribe': {
+      if (!context.isManager) return managersOnly('routing');
       if (context.scope !== 'channel') return channelOnly();
-      const removed = await unsubscribe(store, context.targetKey);
+      const removed = await unsubscribe(store, context.targetKey, deps.commands.clock(), author);
       return [{ text: t(locale, removed > 0 ? 'command.unsubscribed' : 'command.notSubscribed') }];
     }
     case 'routes': {
+      if (!context.isManager) return managersOnly('routes');
       const views = routeViews(deps);
       const unrouted = store.openRecords().filter((record) => !record.card && record.referral.status !== 'Closed').length;
       return [{ card: renderRoutes(locale, views, { unrouted }) }];
@@ -137,6 +152,7 @@ export async function runTextCommand(deps: TextCommandDeps, text: string, contex
       if (args[0]?.toLowerCase() === 'notify') return settingsNotify(store, args.slice(1), context);
       const value = args[1]?.toLowerCase();
       if (args[0]?.toLowerCase() !== 'locale' || !isLocale(value)) return [{ text: t(locale, 'command.settingsUsage') }];
+      if (!context.isManager) return managersOnly('locale');
       await changeSettings(store, context.targetKey, { locale: value });
       return [{ text: t(value, 'command.settingsChanged', { language: t(value, `language.${value}`) }) }];
     }

@@ -51,7 +51,7 @@ export interface CommandOptions {
   /** The referral version the actor's card showed: checked inside the write, so two clicks cannot both apply. */
   expectedVersion?: number;
   /** What Partner Center just said of this referral (its resource and eTag), kept in the same write. */
-  fromPartnerCenter?: Pick<PartnerCenterLink, 'eTag' | 'resource' | 'syncedAt'>;
+  fromPartnerCenter?: Pick<PartnerCenterLink, 'eTag' | 'resource' | 'syncedAt' | 'eventAt'>;
 }
 
 /** The Partner Center writes the new events cause, after those already queued. */

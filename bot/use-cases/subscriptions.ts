@@ -7,6 +7,7 @@ import type { Route } from '../../referrals/routing.js';
 import type { Store, StoreState } from '../../storage/store.js';
 import { isActiveTarget, MAX_NOTIFIED, notifiedOf, routes, targets, type ChannelSettings, type ConversationTarget, type Person } from './bot-state.js';
 import { outboxItem, planPost, routeFor } from '../outbox/planner.js';
+import { subscribedNotices, unsubscribedNotices, type RouteChangeAuthor } from './route-notices.js';
 
 function sameTarget(a: ConversationTarget, b: ConversationTarget): boolean {
   const { updatedAt: _a, ...restA } = a;
@@ -53,22 +54,29 @@ function sameFilters(a: Route['filters'], b: Route['filters']): boolean {
   return JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 }
 
-/** Adds a route for `channel` (no duplicate for the same filters). */
-export async function subscribe(store: Store, channel: string, filters: Route['filters'], now: Date): Promise<Route> {
+/** Adds a route for `channel` (no duplicate for the same filters); the managers hear of a new one in the same write. */
+export async function subscribe(store: Store, channel: string, filters: Route['filters'], now: Date, author: RouteChangeAuthor): Promise<Route> {
   return store.updateState((state) => {
     const existing = routes(state).find((route) => route.target === channel && sameFilters(route.filters, filters));
     if (existing) return { result: existing };
     const route: Route = { id: randomUUID(), target: channel, filters, createdAt: now.toISOString() };
-    return { state: { ...state, routes: [...routes(state), route] }, result: route };
+    const next: StoreState = { ...state, routes: [...routes(state), route] };
+    const unposted = store.openRecords().filter((record) => !record.card && record.referral.status !== 'Closed');
+    const notices = subscribedNotices(next, unposted, channel, filters, author, now);
+    return { state: { ...next, outbox: [...next.outbox, ...notices] }, result: route };
   });
 }
 
-/** Removes every route of `channel`; returns how many there were. */
-export async function unsubscribe(store: Store, channel: string): Promise<number> {
+/** Removes every route of `channel`; returns how many there were. The managers hear of it in the same write. */
+export async function unsubscribe(store: Store, channel: string, now: Date, author: RouteChangeAuthor): Promise<number> {
   return store.updateState((state) => {
     const kept = routes(state).filter((route) => route.target !== channel);
     const removed = routes(state).length - kept.length;
-    return removed > 0 ? { state: { ...state, routes: kept }, result: removed } : { result: 0 };
+    if (removed === 0) return { result: 0 };
+    const next: StoreState = { ...state, routes: kept };
+    const cardsHere = store.openRecords().filter((record) => record.card?.target === channel && record.referral.status !== 'Closed').length;
+    const notices = unsubscribedNotices(next, removed, cardsHere, channel, author, now);
+    return { state: { ...next, outbox: [...next.outbox, ...notices] }, result: removed };
   });
 }
 
@@ -81,6 +89,17 @@ export async function addNotified(store: Store, key: string, people: readonly Pe
     if (next.length > MAX_NOTIFIED) return { result: 'tooMany' };
     const settings = state.settings as Record<string, ChannelSettings>;
     return { state: { ...state, settings: { ...settings, [key]: { ...settings[key], notify: next } } }, result: next };
+  });
+}
+
+/** Takes one person off a channel's notify list (`settings notify off` from someone who is not a manager). */
+export async function removeNotified(store: Store, key: string, personId: string): Promise<boolean> {
+  return store.updateState((state: StoreState) => {
+    const current = notifiedOf(state, key);
+    const next = current.filter((person) => person.id !== personId);
+    if (next.length === current.length) return { result: false };
+    const settings = state.settings as Record<string, ChannelSettings>;
+    return { state: { ...state, settings: { ...settings, [key]: { ...settings[key], notify: next } } }, result: true };
   });
 }
 

@@ -8,11 +8,23 @@ const APP = {
   MicrosoftAppPassword: 'pw',
   MicrosoftAppTenantId: '22222222-2222-2222-2222-222222222222',
   INTAKE_API_KEY: 'intake-key',
+  ALLOWED_TENANTS: '22222222-2222-2222-2222-222222222222',
+  MANAGER_IDS: '33333333-3333-3333-3333-333333333333',
 };
 
 const PC = { PARTNER_CENTER_CLIENT_ID: '0f5c6c3e-1f7b-4d7e-9a51-6c1d2e3f4a5b' };
 
 describe('config', () => {
+  it('outside local mode, an empty ALLOWED_TENANTS or MANAGER_IDS stops start-up, naming the variable; local mode needs neither', () => {
+    for (const name of ['ALLOWED_TENANTS', 'MANAGER_IDS'] as const) {
+      expect(() => readConfig({ ...APP, [name]: '' }), name)
+        .to.throw(ConfigError)
+        .with.property('variable', name);
+    }
+    expect(readConfig({})).to.include({ localMode: true });
+    expect(readConfig({}).managerIds).to.deep.equal([]);
+  });
+
   it('defaults: local mode on loopback, port 3978, inbox flow, Partner Center durations', () => {
     const config = readConfig({});
     expect(config).to.include({ port: 3978, host: '127.0.0.1', localMode: true, defaultLocale: 'en', intakeApiKey: '' });

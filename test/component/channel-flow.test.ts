@@ -42,7 +42,7 @@ describe('channel experience (component)', function () {
 
   async function installAndSubscribe(command = 'subscribe') {
     expect((await sendActivity(service.url, installationUpdate('add', { serviceUrl: fake.url }))).status).to.equal(200);
-    const res = await sendActivity(service.url, channelMention(command, { serviceUrl: fake.url, channel: EMEA }));
+    const res = await sendActivity(service.url, channelMention(command, { serviceUrl: fake.url, channel: EMEA, from: fixture.manager }));
     expect(res.status).to.equal(200);
   }
 
@@ -245,12 +245,12 @@ describe('channel experience (component)', function () {
     await start();
     await installAndSubscribe('subscribe');
     const general = fixture.team.general;
-    await sendActivity(service.url, channelMention('subscribe country=DE', { serviceUrl: fake.url, channel: general }));
+    await sendActivity(service.url, channelMention('subscribe country=DE', { serviceUrl: fake.url, channel: general, from: fixture.manager }));
     await postReferral(service.url, sampleRfi('rfi-de', { createdDateTime: undefined }));
     const post = await fake.waitFor((requests) => requests.find((r) => r.outcome === 'ok' && texts(r.body).includes('"referralId":"rfi-de"')));
     expect(post.conversationId).to.equal(general.id);
 
-    await sendActivity(service.url, channelMention('settings locale ru', { serviceUrl: fake.url, channel: EMEA }));
+    await sendActivity(service.url, channelMention('settings locale ru', { serviceUrl: fake.url, channel: EMEA, from: fixture.manager }));
     await postReferral(service.url, sampleRfi('rfi-fr', { createdDateTime: undefined, customerProfile: { name: 'Société', address: { country: 'FR' } } }));
     const frPost = await fake.waitFor((requests) => requests.find((r) => r.outcome === 'ok' && texts(r.body).includes('"referralId":"rfi-fr"')));
     expect(frPost.conversationId).to.equal(EMEA.id);
@@ -294,7 +294,7 @@ describe("managers' status command (component)", function () {
     const service = await startService({ ...MANAGER_ENV });
     try {
       await sendActivity(service.url, installationUpdate('add', { serviceUrl: fake.url }));
-      await sendActivity(service.url, channelMention('subscribe', { serviceUrl: fake.url, channel: EMEA }));
+      await sendActivity(service.url, channelMention('subscribe', { serviceUrl: fake.url, channel: EMEA, from: fixture.manager }));
       fake.fail({ conversationId: EMEA.id }, { status: 403, code: 'BotNotInConversationRoster' }, Infinity);
       await postReferral(service.url, sampleRfi('rfi-status', { createdDateTime: undefined }));
       await fake.waitFor((requests) => requests.some((r) => r.outcome === 'fault' && r.conversationId?.startsWith(EMEA.id)));
@@ -334,7 +334,7 @@ describe('tenant allow-list (component)', function () {
     const service = await startService({ ALLOWED_TENANTS: '11111111-2222-4333-8444-555555555555' });
     try {
       await sendActivity(service.url, installationUpdate('add', { serviceUrl: fake.url }));
-      await sendActivity(service.url, channelMention('subscribe', { serviceUrl: fake.url, channel: EMEA }));
+      await sendActivity(service.url, channelMention('subscribe', { serviceUrl: fake.url, channel: EMEA, from: fixture.manager }));
       const reply = await fake.waitFor((requests) => requests.find((r) => texts(r.body).includes('not enabled for your organization')));
       expect(reply).to.exist;
       expect(service.store.readState().routes).to.deep.equal([]);

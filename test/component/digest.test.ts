@@ -70,7 +70,7 @@ describe('digest (component)', function () {
     const running = await start();
     expect(running.digest).to.exist;
     await sendActivity(running.url, installationUpdate('add', { serviceUrl: fake.url }));
-    await sendActivity(running.url, channelMention('subscribe', { serviceUrl: fake.url, channel: EMEA }));
+    await sendActivity(running.url, channelMention('subscribe', { serviceUrl: fake.url, channel: EMEA, from: fixture.manager }));
     const deal = tell(
       { id: 'stale-deal', createdDateTime: new Date(MON_SLOT - 8 * DAY).toISOString(), customerProfile: { name: 'Fjord Energy' } },
       new Date(MON_SLOT - 8 * DAY),

@@ -1,13 +1,14 @@
 // Component tests of the intake API against the real server on a free port: every response of
 // the contract, idempotent re-delivery, bad bodies (each field rule), auth, and restart.
 
-import { fakeClock } from '../support/fake-clock.js';
 import { expect } from 'chai';
+import { DAY, HOUR } from '../support/builders.js';
+import { fakeClock } from '../support/fake-clock.js';
 import { getReferral, postReferral, request, sampleRfi } from '../support/intake-client.js';
 import { removeDir, startService, type TestService } from '../support/start-service.js';
 
-/** A fixed "now" a little after the sample RFIs were created, so no timer falls due during a test. */
-const NOW = new Date('2026-11-20T10:00:00.000Z');
+/** "Now" held still for each test (today, on the hour): no timer falls due during a test, whatever the date. */
+const NOW = new Date(Math.floor(Date.now() / HOUR) * HOUR);
 const clock = fakeClock(NOW);
 
 describe('intake API (component)', () => {
@@ -29,11 +30,11 @@ describe('intake API (component)', () => {
   });
 
   it('takes in a new RFI: 201 with the stored referral, New/Pending, deadlines from createdDateTime', async () => {
-    const res = await postReferral(service.url, sampleRfi('rfi-1'));
+    const res = await postReferral(service.url, sampleRfi('rfi-1', {}, NOW.getTime()));
     expect(res.status).to.equal(201);
     expect(res.body).to.include({ id: 'rfi-1', status: 'New', substatus: 'Pending', name: 'Fabrikam cloud migration' });
-    expect(res.body.createdDateTime).to.equal('2026-11-20T09:00:00.000Z');
-    expect(res.body.expirationDateTime).to.equal('2026-12-04T09:00:00.000Z');
+    expect(res.body.createdDateTime).to.equal(new Date(NOW.getTime() - HOUR).toISOString());
+    expect(res.body.expirationDateTime).to.equal(new Date(NOW.getTime() - HOUR + 14 * DAY).toISOString());
     expect(res.body.customerProfile.address.country).to.equal('DE');
     expect(res.body.details).to.include({ dealValue: 50000, currency: 'EUR' });
     expect(res.body.history).to.have.length(1);
@@ -61,8 +62,11 @@ describe('intake API (component)', () => {
   });
 
   it('an incoming expirationDateTime overrides the computed expiry; without createdDateTime deadlines run from receipt', async () => {
-    const withExpiry = await postReferral(service.url, sampleRfi('rfi-exp', { expirationDateTime: '2026-11-25T12:00:00+01:00' }));
-    expect(withExpiry.body.expirationDateTime).to.equal('2026-11-25T11:00:00.000Z');
+    // Five days on, written in UTC+1 as a partner's system might: stored in UTC.
+    const expiry = new Date(NOW.getTime() + 5 * DAY);
+    const inUtcPlusOne = new Date(expiry.getTime() + HOUR).toISOString().replace(/\.\d{3}Z$/, '+01:00');
+    const withExpiry = await postReferral(service.url, sampleRfi('rfi-exp', { expirationDateTime: inUtcPlusOne }));
+    expect(withExpiry.body.expirationDateTime).to.equal(expiry.toISOString());
 
     const rfi = sampleRfi('rfi-now');
     delete rfi['createdDateTime'];

@@ -60,6 +60,14 @@ describe('local mode (component)', () => {
     }
   });
 
+  it('/healthz: the detail for a local caller; for one a local proxy forwards, only the status', async () => {
+    const local = await request(`${service().url}/healthz`);
+    expect(local.body).to.include({ status: 'ok', mode: 'local' });
+    expect(local.body.referrals).to.be.an('object');
+    const forwarded = await request(`${service().url}/healthz`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+    expect(forwarded.body).to.deep.equal({ status: 'ok' });
+  });
+
   it('treats X-Real-IP (and Via) from a local proxy as a forwarded caller: 403 without an intake key', async () => {
     for (const header of ['x-real-ip', 'via', 'x-forwarded-host']) {
       const res = await request(`${service().url}/api/referrals`, { method: 'POST', json: sampleRfi('proxied'), headers: { [header]: '203.0.113.9' } });

@@ -485,8 +485,8 @@ describe('manager views: stats, list, my, export (component)', function () {
     service = await startService({ MANAGER_IDS: maria.aadObjectId, INTAKE_API_KEY: KEY }, { clock });
     // Teams: the bot is installed; EMEA takes every RFI; General only a country nothing comes from.
     await sendActivity(service.url, installationUpdate('add', { serviceUrl: fake.url }));
-    await sendActivity(service.url, channelMention('subscribe', { serviceUrl: fake.url, channel: EMEA }));
-    await sendActivity(service.url, channelMention('subscribe country=IS', { serviceUrl: fake.url, channel: GENERAL }));
+    await sendActivity(service.url, channelMention('subscribe', { serviceUrl: fake.url, channel: EMEA, from: fixture.manager }));
+    await sendActivity(service.url, channelMention('subscribe country=IS', { serviceUrl: fake.url, channel: GENERAL, from: fixture.manager }));
     // The history, seeded as it happened.
     const records: ReferralRecord[] = MIX.filter((s) => !s.http).map((spec) => {
       const referral = build(spec);

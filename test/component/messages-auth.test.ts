@@ -29,6 +29,8 @@ describe('/api/messages auth (component)', () => {
       MicrosoftAppPassword: 'not-a-real-secret',
       MicrosoftAppTenantId: '22222222-2222-2222-2222-222222222222',
       INTAKE_API_KEY: 'intake-key',
+      ALLOWED_TENANTS: '22222222-2222-2222-2222-222222222222',
+      MANAGER_IDS: '33333333-3333-3333-3333-333333333333',
       HOST: '127.0.0.1',
     });
   });
@@ -59,29 +61,44 @@ describe('/api/messages auth (component)', () => {
     expect(res.status).to.equal(401);
   });
 
-  it('400 for a body that is not an activity, 415 for a body that is not JSON', async () => {
-    const notActivity = await request(`${service.url}/api/messages`, { method: 'POST', json: { hello: 1 }, headers: { authorization: 'Bearer a.b.c' } });
-    expect(notActivity.status).to.equal(400);
-    const text = await request(`${service.url}/api/messages`, {
+  it('the token is checked before the body: a 500 KB body of broken JSON with a bad token is a 401, nothing parsed', async () => {
+    const broken = Buffer.concat([Buffer.from('{"type":"message","text":"'), Buffer.alloc(500 * 1024, 'x')]); // never closed
+    const res = await request(`${service.url}/api/messages`, {
       method: 'POST',
-      body: 'hi',
-      headers: { 'content-type': 'text/plain', authorization: 'Bearer a.b.c' },
+      body: broken,
+      headers: { 'content-type': 'application/json', authorization: 'Bearer a.b.c' },
     });
-    expect(text.status).to.equal(415);
-    const unauthenticatedText = await request(`${service.url}/api/messages`, { method: 'POST', body: 'hi', headers: { 'content-type': 'text/plain' } });
-    expect(unauthenticatedText.status).to.equal(401);
+    expect(res.status).to.equal(401);
+    expect(res.body.error).to.match(/token/);
+    // What a parse would have said (400, "not valid JSON") never comes, whatever else the body is.
+    for (const [body, type] of [
+      [JSON.stringify({ hello: 1 }), 'application/json'],
+      ['hi', 'text/plain'],
+    ] as const) {
+      const other = await request(`${service.url}/api/messages`, { method: 'POST', body, headers: { 'content-type': type, authorization: 'Bearer a.b.c' } });
+      expect(other.status, body).to.equal(401);
+    }
   });
 
-  it('a compressed body is a 415 before its token is checked: nothing is inflated for an unauthenticated caller', async () => {
+  it('a compressed body with a bad token is a 401: nothing is inflated for an unauthenticated caller', async () => {
     for (const body of [Buffer.from('not gzip at all'), gzipSync(JSON.stringify(activity)).subarray(0, 20), gzipSync('a'.repeat(8 * 1024 * 1024))]) {
       const res = await request(`${service.url}/api/messages`, {
         method: 'POST',
         body,
         headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: 'Bearer a.b.c' },
       });
-      expect(res.status).to.equal(415);
-      expect(res.body.error).to.match(/Content-Encoding "gzip" is not accepted here/);
+      expect(res.status).to.equal(401);
     }
     expect((await request(`${service.url}/healthz`)).status).to.equal(200);
+  });
+
+  it('/healthz tells a stranger "ok" and nothing else: no account, host, count or time; the intake key shows the detail', async () => {
+    const stranger = await request(`${service.url}/healthz`);
+    expect(stranger.status).to.equal(200);
+    expect(stranger.body).to.deep.equal({ status: 'ok' });
+    expect((await request(`${service.url}/healthz`, { headers: { authorization: 'Bearer wrong-key' } })).body).to.deep.equal({ status: 'ok' });
+    const operator = await request(`${service.url}/healthz`, { headers: { authorization: 'Bearer intake-key' } });
+    expect(operator.body).to.include({ status: 'ok', mode: 'authenticated' });
+    expect(operator.body).to.have.keys('status', 'mode', 'store', 'scheduler', 'referrals', 'outbox', 'partnerCenter');
   });
 });

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { getReferral, postReferral, sampleRfi } from '../support/intake-client.js';
 import { removeDir, ROOT, startChildService, tempDataDir } from '../support/start-service.js';
+import { childEnv } from '../support/child-env.js';
 
 async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -26,7 +27,7 @@ describe('service process (component)', function () {
     ] as const) {
       const run = spawnSync(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'bot/main.ts'], {
         cwd: ROOT,
-        env: { PATH: process.env['PATH'] ?? '', [name]: value },
+        env: childEnv({ [name]: value }),
         encoding: 'utf8',
         timeout: 20_000,
       });
@@ -43,7 +44,7 @@ describe('service process (component)', function () {
     try {
       const run = spawnSync(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'bot/main.ts'], {
         cwd: ROOT,
-        env: { PATH: process.env['PATH'] ?? '', PORT: String(port), DATA_DIR: dataDir },
+        env: childEnv({ PORT: String(port), DATA_DIR: dataDir }),
         encoding: 'utf8',
         timeout: 20_000,
       });
@@ -80,7 +81,7 @@ describe('service process (component)', function () {
   it('SIGTERM to `npm start` (as systemd or a container sends it) reaches the bot: it stops cleanly and frees its port', async () => {
     const dataDir = await tempDataDir();
     try {
-      const npm = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' } });
+      const npm = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: childEnv({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' }) });
       let output = '';
       npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -12,6 +12,7 @@ import { startRoundRobinProxy, type RoundRobinProxy } from '../support/round-rob
 import { removeDir, startChildService, tempDataDir, type ChildService } from '../support/start-service.js';
 import { cardAction, channelMention, fixture, installationUpdate } from '../support/teams-activities.js';
 import { waitFor } from '../support/wait-for.js';
+import { inDays } from '../support/builders.js';
 
 const { anna, bruno } = fixture.users as Record<string, (typeof fixture.sellers)[number]>;
 const { general, emea } = fixture.team;
@@ -91,8 +92,12 @@ describe('several instances on one PostgreSQL database (component)', function ()
 
   async function subscribe(): Promise<void> {
     expect((await sendActivity(proxy.url, installationUpdate('add', { serviceUrl: fake.url }))).status).to.equal(200);
-    expect((await sendActivity(proxy.url, channelMention('subscribe country=DE', { serviceUrl: fake.url, channel: emea }))).status).to.equal(200);
-    expect((await sendActivity(proxy.url, channelMention('subscribe', { serviceUrl: fake.url, channel: general }))).status).to.equal(200);
+    expect(
+      (await sendActivity(proxy.url, channelMention('subscribe country=DE', { serviceUrl: fake.url, channel: emea, from: fixture.manager }))).status,
+    ).to.equal(200);
+    expect((await sendActivity(proxy.url, channelMention('subscribe', { serviceUrl: fake.url, channel: general, from: fixture.manager }))).status).to.equal(
+      200,
+    );
   }
 
   it('300 RFIs in a burst with concurrent accepts and reminders, the leader killed -9 mid-way: one card each, one winner each, each reminder once, no 429, nothing lost', async () => {
@@ -119,7 +124,7 @@ describe('several instances on one PostgreSQL database (component)', function ()
               cardAction({
                 serviceUrl: fake.url,
                 verb: 'submit',
-                data: { referralId: id, form: 'accept', version, engagementName: 'Fabrikam', dealValue: '20000', currency: 'EUR', closeDate: '2027-03-01' },
+                data: { referralId: id, form: 'accept', version, engagementName: 'Fabrikam', dealValue: '20000', currency: 'EUR', closeDate: inDays(90) },
                 cardActivityId: cardId,
                 from,
                 // Where its card is: the DE referrals (even) in EMEA, the others in General.

@@ -10,6 +10,7 @@ import { StartupError } from '../../bot/app.js';
 import { filesUnder } from '../support/data-dir.js';
 import { postReferral, sampleRfi } from '../support/intake-client.js';
 import { removeDir, ROOT, startService, tempDataDir } from '../support/start-service.js';
+import { childEnv } from '../support/child-env.js';
 
 /** Whether this machine lets an unprivileged user namespace bind-mount a directory read-only (root ignores file modes). */
 function canMountReadOnly(): boolean {
@@ -32,7 +33,7 @@ describe('storage faults at start (component)', () => {
     const script = `mount --bind "$DATA_DIR" "$DATA_DIR" && mount -o remount,ro,bind "$DATA_DIR" && exec "${process.execPath}" --disable-warning=DEP0111 --import tsx bot/main.ts`;
     const run = spawnSync('unshare', ['-rm', 'sh', '-c', script], {
       cwd: ROOT,
-      env: { PATH: process.env['PATH'] ?? '', DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'info' },
+      env: childEnv({ DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'info' }),
       encoding: 'utf8',
       timeout: 15_000,
     });

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { LowdbStore } from '../../storage/lowdb-store.js';
+import { fakeClock } from '../support/fake-clock.js';
 import { getReferral } from '../support/intake-client.js';
 import { createTestDatabase, dropTestDatabase, SKIP_REASON, sql, TEST_DATABASE_URL } from '../support/postgres.js';
 import { removeDir, ROOT, startService, tempDataDir } from '../support/start-service.js';
@@ -70,7 +71,8 @@ describe('store copy: embedded → PostgreSQL (component)', function () {
     const rows = await sql<{ count: string }>(databaseUrl, 'SELECT count(*) FROM referrals');
     expect(rows[0]!.count).to.equal('3');
 
-    const service = await startService({ DATABASE_URL: databaseUrl });
+    // On the referrals' own day: on today's clock the open one would expire under the test's eyes.
+    const service = await startService({ DATABASE_URL: databaseUrl }, { clock: fakeClock(minutesAfterT0(10)) });
     try {
       for (const record of records) expect((await getReferral(service.url, record.referral.id)).body).to.include({ version: record.referral.version });
       expect(service.store.readState().routes).to.deep.equal([deRoute]);

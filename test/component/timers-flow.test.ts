@@ -38,7 +38,7 @@ describe('timers (component)', function () {
 
   async function subscribeAndPost(id: string): Promise<string> {
     await sendActivity(service!.url, installationUpdate('add', { serviceUrl: fake.url }));
-    await sendActivity(service!.url, channelMention('subscribe', { serviceUrl: fake.url, channel: EMEA }));
+    await sendActivity(service!.url, channelMention('subscribe', { serviceUrl: fake.url, channel: EMEA, from: fixture.manager }));
     expect((await postReferral(service!.url, sampleRfi(id, { createdDateTime: undefined }))).status).to.equal(201);
     const post = await fake.waitFor((requests) =>
       requests.find((r) => r.outcome === 'ok' && !r.isThreadReply && JSON.stringify(r.body).includes(`"referralId":"${id}"`)),

@@ -36,8 +36,8 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
   '--disable-quic',
 ];
-/** Priya Nair in .m365agentsplayground.yml. */
-const MANAGER_IDS = '20000000-0000-4000-8000-000000000005';
+/** Alex Morgan (the playground's own user, who sets up the routes) and Priya Nair in .m365agentsplayground.yml. */
+const MANAGER_IDS = '20000000-0000-4000-8000-000000000000,20000000-0000-4000-8000-000000000005';
 /** Timers of a few seconds for scenario 5: reminder after 3 s, "expires soon" after 6 s, expiry after 9 s. */
 const SHORT_TIMERS = { RESPOND_WITHIN: 'PT3S', EXPIRE_AFTER: 'PT9S', EXPIRY_WARNING_BEFORE: 'PT3S' };
 

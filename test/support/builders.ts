@@ -9,6 +9,9 @@ export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
+/** The day `days` from today (UTC) as card forms send it, YYYY-MM-DD: a date that never expires with the calendar. */
+export const inDays = (days: number): string => new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
+
 export const ALICE: Actor = { id: 'aad-alice', name: 'Alice Seller' };
 export const BOB: Actor = { id: 'aad-bob', name: 'Bob Seller' };
 export const MARY: Actor = { id: 'aad-mary', name: 'Mary Manager' };

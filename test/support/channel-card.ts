@@ -10,7 +10,7 @@ import { channelMention, fixture, installationUpdate } from './teams-activities.
 /** Installs, subscribes EMEA, takes in RFI `id` and waits for its card; returns the card's activity id. */
 export async function cardInEmea(botUrl: string, fake: FakeConnector, id: string): Promise<string> {
   await sendActivity(botUrl, installationUpdate('add', { serviceUrl: fake.url }));
-  await sendActivity(botUrl, channelMention('subscribe', { serviceUrl: fake.url, channel: fixture.team.emea }));
+  await sendActivity(botUrl, channelMention('subscribe', { serviceUrl: fake.url, channel: fixture.team.emea, from: fixture.manager }));
   const res = await postReferral(botUrl, sampleRfi(id, { createdDateTime: undefined }));
   if (res.status !== 201) throw new Error(`POST /api/referrals answered ${res.status}: ${JSON.stringify(res.body)}`);
   const post = await fake.waitFor((requests) =>

@@ -35,15 +35,18 @@ export function getReferral(baseUrl: string, id: string, apiKey?: string): Promi
   });
 }
 
-/** A realistic Partner Center referral resource. */
-export function sampleRfi(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+/**
+ * A realistic Partner Center referral resource, created an hour before `now` (the real clock unless
+ * the test runs the service on a fake one), so it never expires with the calendar.
+ */
+export function sampleRfi(id: string, overrides: Record<string, unknown> = {}, now: number = Date.now()): Record<string, unknown> {
   return {
     id,
     engagementId: `eng-${id}`,
     name: 'Fabrikam cloud migration',
     type: 'Independent',
     qualification: 'SalesQualified',
-    createdDateTime: '2026-11-20T09:00:00Z',
+    createdDateTime: new Date(now - 3_600_000).toISOString(),
     customerProfile: {
       name: 'Fabrikam GmbH',
       size: '51to250employees',

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { startApp, type App, type AppOptions } from '../../bot/app.js';
 import { readConfig, type Config } from '../../bot/config.js';
 import { createLogger } from '../../bot/logger.js';
+import { childEnv } from './child-env.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -44,7 +45,7 @@ export interface ChildService {
 export async function startChildService(env: Record<string, string>): Promise<ChildService> {
   const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'bot/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: childEnv({ PORT: '0', LOG_LEVEL: 'info', ...env }),
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

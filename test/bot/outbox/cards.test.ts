@@ -24,13 +24,14 @@ import {
   takeIn,
   waitUntil,
 } from './outbox-support.js';
+import { inDays } from '../../support/builders.js';
 
 const SCALE = 0.05;
 const seller = { id: fixture.users.anna.aadObjectId, name: fixture.users.anna.name };
 const accept: Command = {
   type: 'accept',
   actor: seller,
-  fields: { name: 'Fabrikam migration', dealValue: 50_000, currency: 'EUR', closingDateTime: '2027-06-30T00:00:00.000Z', notes: 'Budget approved' },
+  fields: { name: 'Fabrikam migration', dealValue: 50_000, currency: 'EUR', closingDateTime: `${inDays(200)}T00:00:00.000Z`, notes: 'Budget approved' },
   contacts: [],
 };
 

@@ -24,6 +24,7 @@ import {
   waitUntil,
   useOutboxRig,
 } from './outbox-support.js';
+import { inDays } from '../../support/builders.js';
 
 const SCALE = 0.05;
 const seller = { id: fixture.users.anna.aadObjectId, name: fixture.users.anna.name };
@@ -86,7 +87,7 @@ describe('outbox: the bot was removed from a conversation (component)', function
     const accepted = await applyCommand(rig.app.commands, 'lost-1', {
       type: 'accept',
       actor: seller,
-      fields: { name: 'Fabrikam migration', dealValue: 50_000, currency: 'EUR', closingDateTime: '2027-06-30T00:00:00.000Z', notes: 'Budget approved' },
+      fields: { name: 'Fabrikam migration', dealValue: 50_000, currency: 'EUR', closingDateTime: `${inDays(200)}T00:00:00.000Z`, notes: 'Budget approved' },
       contacts: [],
     });
     expect(accepted.ok).to.equal(true);
@@ -118,7 +119,7 @@ describe('outbox: the bot was removed from a conversation (component)', function
     const accepted = await applyCommand(rig.app.commands, 'moving-1', {
       type: 'accept',
       actor: seller,
-      fields: { name: 'Fabrikam migration', dealValue: 50_000, currency: 'EUR', closingDateTime: '2027-06-30T00:00:00.000Z' },
+      fields: { name: 'Fabrikam migration', dealValue: 50_000, currency: 'EUR', closingDateTime: `${inDays(200)}T00:00:00.000Z` },
       contacts: [],
     });
     expect(accepted.ok).to.equal(true);

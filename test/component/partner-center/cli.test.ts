@@ -9,6 +9,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { ROOT } from '../../support/start-service.js';
 import path from 'node:path';
 import { login, runCli, startRig, stopRig, TOKEN_KEY, waitFor, type Rig } from './harness.js';
+import { childEnv } from '../../support/child-env.js';
 
 describe('npm run partner-center (component)', function () {
   this.timeout(60_000);
@@ -82,7 +83,7 @@ describe('npm run partner-center:sim (component)', function () {
     const port = await freePort();
     const sim = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'scripts/partner-center-sim.ts', '--no-playground'], {
       cwd: ROOT,
-      env: { PATH: process.env['PATH'] ?? '', PORT: String(port), LOG_LEVEL: 'warn' },
+      env: childEnv({ PORT: String(port), LOG_LEVEL: 'warn' }),
     });
     let output = '';
     sim.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -12,6 +12,8 @@ import { startFakePartnerCenter, type FakePartnerCenter } from '../../support/fa
 import { removeDir, ROOT, startChildService, tempDataDir, type ChildService } from '../../support/start-service.js';
 import { waitFor } from '../../support/wait-for.js';
 import { cardAction, channelMention, fixture, installationUpdate, type FixtureUser } from '../../support/teams-activities.js';
+import { childEnv } from '../../support/child-env.js';
+import { inDays } from '../../support/builders.js';
 
 export const TOKEN_KEY = 'test-token-key-0123456789abcdef0123456789';
 export const MANAGER = fixture.manager;
@@ -77,7 +79,9 @@ export async function startBot(rig: Rig): Promise<ChildService> {
 /** Installs the bot in the team and subscribes EMEA, as a seller would. */
 export async function subscribeEmea(rig: Rig): Promise<void> {
   expect((await sendActivity(rig.bot!.url, installationUpdate('add', { serviceUrl: rig.teams.url }))).status).to.equal(200);
-  expect((await sendActivity(rig.bot!.url, channelMention('subscribe', { serviceUrl: rig.teams.url, channel: EMEA }))).status).to.equal(200);
+  expect((await sendActivity(rig.bot!.url, channelMention('subscribe', { serviceUrl: rig.teams.url, channel: EMEA, from: fixture.manager }))).status).to.equal(
+    200,
+  );
 }
 
 export interface CliRun {
@@ -90,7 +94,7 @@ export interface CliRun {
 export function runCli(rig: Rig, args: string[], onOutput?: (text: string) => void): Promise<CliRun> {
   const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'scripts/partner-center.ts', ...args], {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', ...rig.env },
+    env: childEnv({ LOG_LEVEL: 'warn', ...rig.env }),
   });
   let stdout = '';
   let stderr = '';
@@ -116,6 +120,11 @@ export { waitFor };
 export async function health(rig: Rig): Promise<Record<string, any>> {
   const response = await fetch(`${rig.bot!.url}/healthz`);
   return (await response.json()) as Record<string, any>;
+}
+
+/** Waits until the bot has polled Partner Center once (after a sign-in, it polls at once). */
+export async function firstPoll(rig: Rig): Promise<void> {
+  await waitFor('the first poll', async () => (await health(rig)).partnerCenter.lastPollAt !== undefined);
 }
 
 /** Takes `resource` into Partner Center and tells the bot with a signed webhook; returns the card's activity id in EMEA. */
@@ -148,9 +157,7 @@ export async function act(rig: Rig, cardId: string, verb: string, data: Record<s
   return answer.body!;
 }
 
-export function inDays(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
+export { inDays };
 
 /** Accept with the form's inputs, as Teams submits them. */
 export function accept(rig: Rig, cardId: string, id: string, from?: FixtureUser) {
