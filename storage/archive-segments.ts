@@ -6,7 +6,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Low } from 'lowdb';
-import { DurableJsonFile, removeTempLeftovers } from './durable-json-file.js';
+import { DurableJsonFile, PRIVATE_DIR_MODE, removeTempLeftovers } from './durable-json-file.js';
 import { deepFreeze } from './frozen-json.js';
 import { segmentFileName, segmentNumber } from './layout.js';
 import { LruCache } from './lru-cache.js';
@@ -85,7 +85,7 @@ export class ArchiveSegments {
    * Startup cost grows with history; the hot path (update of an open referral) does not touch this.
    */
   async scan(visit: (segment: number, records: readonly ReferralRecord[]) => void): Promise<void> {
-    await mkdir(this.#dir, { recursive: true });
+    await mkdir(this.#dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     await removeTempLeftovers(this.#dir);
     const segments = (await readdir(this.#dir))
       .map(segmentNumber)

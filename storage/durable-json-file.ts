@@ -47,12 +47,19 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    await writeFileAtomic(this.filename, JSON.stringify(data), { fsync: this.#fsync });
+    await writeFileAtomic(this.filename, JSON.stringify(data), { fsync: this.#fsync, mode: PRIVATE_FILE_MODE });
     // The rename is only durable once the directory entry is: without this a power cut can bring
     // back the previous file (or no file, for a new record) after update() said "written".
     if (this.#fsync) await syncDirectory(path.dirname(this.filename));
   }
 }
+
+/**
+ * Records hold customers' names, e-mail addresses and phone numbers: only the service's own user
+ * reads them (docs/architecture.md#security), whatever the umask.
+ */
+export const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_DIR_MODE = 0o700;
 
 export async function syncDirectory(dir: string): Promise<void> {
   let handle;

@@ -4,7 +4,7 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
-import { DurableJsonFile, removeTempLeftovers } from './durable-json-file.js';
+import { DurableJsonFile, PRIVATE_DIR_MODE, removeTempLeftovers } from './durable-json-file.js';
 import { deepFreeze } from './frozen-json.js';
 import { OPEN_FILE_PATTERN, openFileName } from './layout.js';
 import { mapWithLimit } from './map-with-limit.js';
@@ -27,7 +27,7 @@ export class OpenRecordFiles {
 
   /** Reads every open record (frozen), after removing a crash's temp files. */
   async scan(): Promise<Low<ReferralRecord>[]> {
-    await mkdir(this.dir, { recursive: true });
+    await mkdir(this.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     await removeTempLeftovers(this.dir);
     const names = (await readdir(this.dir)).filter((name) => OPEN_FILE_PATTERN.test(name));
     return mapWithLimit(names, PARALLEL_FILES, async (name) => {

@@ -1,7 +1,8 @@
 // POST /api/partner-center/events: Partner Center's webhook (docs/architecture.md#partner-center).
 // The signature is checked over the raw body before anything else (401, nothing fetched); then the
 // envelope (400); a referral event is recorded durably and answered 200, and the referral is
-// fetched afterwards by the event fetcher. Unknown events are answered 200 and ignored.
+// fetched afterwards by the event fetcher. Unknown events are answered 200 and ignored. A refusal
+// tells the caller nothing of why (the log does, at most once a minute, with how many there were).
 
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
@@ -54,15 +55,32 @@ export interface EventsRouteDeps {
   onRecorded: () => void;
 }
 
+const REFUSALS_LOGGED_EVERY_MS = 60_000;
+
+/** One warn line a minute at most for refused deliveries: a flood of forged ones must not flood the log. */
+function refusalLog(deps: EventsRouteDeps): (reason: string, from: string | undefined) => void {
+  let loggedAt = -Infinity;
+  let unlogged = 0;
+  return (reason, from) => {
+    unlogged++;
+    const now = deps.clock().getTime();
+    if (now - loggedAt < REFUSALS_LOGGED_EVERY_MS) return;
+    deps.log.warn('partner center: webhook refused', { reason, from, refusedSinceLastLine: unlogged });
+    loggedAt = now;
+    unlogged = 0;
+  };
+}
+
 export function mountPartnerCenterEventsRoute(server: Server, deps: EventsRouteDeps): void {
+  const logRefusal = refusalLog(deps);
   server.post(EVENTS_PATH, rawBody(EVENTS_MAX_BYTES), async (req: Request, res: Response) => {
     const bytes = req.body as Buffer;
     try {
       await deps.verifier.verify(req.headers, bytes);
     } catch (error) {
       if (!(error instanceof WebhookSignatureError)) throw error;
-      deps.log.warn('partner center: webhook refused', { reason: error.message, from: req.socket.remoteAddress });
-      sendError(res, 401, `the signature is not valid: ${error.message}`);
+      logRefusal(error.message, req.socket.remoteAddress);
+      sendError(res, 401, 'the signature is not valid');
       return;
     }
     const parsed = parseJsonBytes(bytes, req.header('content-type'), 4);

@@ -2,7 +2,9 @@
 // (docs/architecture.md#partner-center): RSA-SHA256 over the raw body bytes, with the certificate
 // named by X-MS-Certificate-Url, fetched only from an allowed prefix, without redirects, cached;
 // the chain checked by pkijs against the trusted roots, the subject's organisation Microsoft
-// Corporation, the leaf within its validity. Every refusal is a WebhookSignatureError.
+// Corporation, the leaf within its validity. Every refusal is a WebhookSignatureError. A location
+// that failed is remembered for a minute: invented certificate names under the allowed prefix cost
+// one fetch a minute each, not one per request.
 
 import { X509Certificate, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -29,6 +31,9 @@ export interface SignatureOptions {
 const REQUIRED_ORGANISATION = 'Microsoft Corporation';
 const MAX_CERT_BYTES = 64 * 1024;
 const MAX_CACHED = 16;
+/** How long a certificate location that failed is refused without fetching it again, and how many are remembered. */
+const FAILURE_MEMORY_MS = 60_000;
+const MAX_FAILURES = 1_024;
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -79,6 +84,7 @@ export class WebhookSignatureVerifier {
   readonly #now: () => Date;
   readonly #cache = new Map<string, Cached>();
   readonly #inFlight = new Map<string, Promise<X509Certificate>>();
+  readonly #failures = new Map<string, { error: WebhookSignatureError; until: number }>();
 
   constructor(options: SignatureOptions) {
     this.#prefixes = options.certUrlPrefixes;
@@ -127,10 +133,16 @@ export class WebhookSignatureVerifier {
     const now = this.#now().getTime();
     const cached = this.#cache.get(url);
     if (cached && cached.until > now) return cached.leaf;
+    const failed = this.#failures.get(url);
+    if (failed && failed.until > now) throw failed.error;
     let pending = this.#inFlight.get(url);
     if (!pending) {
       pending = this.#download(url)
         .then((ders) => this.#checkedLeaf(ders))
+        .catch((error: unknown) => {
+          if (error instanceof WebhookSignatureError) this.#remember(url, error);
+          throw error;
+        })
         .finally(() => this.#inFlight.delete(url));
       this.#inFlight.set(url, pending);
     }
@@ -138,6 +150,12 @@ export class WebhookSignatureVerifier {
     if (this.#cache.size >= MAX_CACHED) this.#cache.delete(this.#cache.keys().next().value!);
     this.#cache.set(url, { leaf, until: Math.min(now + this.#cacheForMs, Date.parse(leaf.validTo)) });
     return leaf;
+  }
+
+  #remember(url: string, error: WebhookSignatureError): void {
+    this.#failures.delete(url);
+    if (this.#failures.size >= MAX_FAILURES) this.#failures.delete(this.#failures.keys().next().value!);
+    this.#failures.set(url, { error, until: this.#now().getTime() + FAILURE_MEMORY_MS });
   }
 
   async #download(url: string): Promise<Buffer[]> {

@@ -15,6 +15,24 @@ const APP = {
 const PC = { PARTNER_CENTER_CLIENT_ID: '0f5c6c3e-1f7b-4d7e-9a51-6c1d2e3f4a5b' };
 
 describe('config', () => {
+  it('DATABASE_URL that is not a postgres:// URL is named without its password, in every form node-postgres takes', () => {
+    for (const value of [
+      'host=db.example password=kv-hush dbname=rd',
+      "host=db.example password='kv hush' user=rd",
+      'rd:bare-hush@db.example/rd',
+      'mysql://rd:url-hush@db.example/rd',
+    ]) {
+      let message = '';
+      try {
+        readConfig({ DATABASE_URL: value });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message, value).to.include('DATABASE_URL');
+      expect(message, value).not.to.match(/hush/);
+    }
+  });
+
   it('outside local mode, an empty ALLOWED_TENANTS or MANAGER_IDS stops start-up, naming the variable; local mode needs neither', () => {
     for (const name of ['ALLOWED_TENANTS', 'MANAGER_IDS'] as const) {
       expect(() => readConfig({ ...APP, [name]: '' }), name)

@@ -155,6 +155,18 @@ describe('storage: PostgreSQL across instances', () => {
       expect(message).to.include('***');
     });
 
+    it('wrong password given as a query parameter (?password=), as node-postgres also takes it', async function () {
+      if (!password()) this.skip();
+      const message = await failure(
+        variant((target) => {
+          target.password = '';
+          target.searchParams.set('password', 'query-form-secret');
+        }),
+      );
+      expect(message).to.include('refused the user name or password');
+      expect(message).not.to.include('query-form-secret');
+    });
+
     it('a database that does not exist', async () => {
       const message = await failure(variant((target) => (target.pathname = '/no_such_database')));
       expect(message).to.include('does not exist');

@@ -46,13 +46,20 @@ describe('export: CSV (RFC 4180)', () => {
     expect(csvField('a = b')).to.equal('a = b');
   });
 
+  it('also behind leading white space (space, NBSP, line breaks) and in full-width or small forms (＝ ＋ － ＠ ﹦)', () => {
+    for (const value of [' =1+2', '\u00a0=1+2', '\n=1+2', '\r\n+1', '  @SUM(A1)', '＝1+2', '＋1', '－1', '＠SUM(A1)', '﹦1', ' \u3000＝1']) {
+      expect(csvField(value).replace(/^"/, ''), JSON.stringify(value)).to.match(/^'/);
+    }
+    for (const value of ['a ＝ b', ' plain', '\u00a0text']) expect(csvField(value).replace(/^"/, ''), JSON.stringify(value)).not.to.match(/^'/);
+  });
+
   it('every record ends with CRLF; an independent parser reads back exactly the values', () => {
     const rows = AWKWARD.map((value, index) => ({ id: `r${index}`, notes: value, n: index }));
     const csv = toCsv(['id', 'notes', 'n'] as const, rows);
     expect(csv.endsWith('\r\n')).to.equal(true);
     expect(csv.startsWith('id,notes,n\r\n')).to.equal(true);
     const parsed = parse(csv, { relax_quotes: false, record_delimiter: '\r\n' }) as string[][];
-    const shown = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+    const shown = (value: string) => (/^\s*[=+\-@]|^[\t\r]/.test(value) ? `'${value}` : value);
     expect(parsed).to.deep.equal([['id', 'notes', 'n'], ...rows.map((row) => [row.id, shown(row.notes), String(row.n)])]);
   });
 

@@ -170,6 +170,27 @@ describe('Partner Center webhook in: what is refused (component)', function () {
     });
   }
 
+  it('invented certificate names under the allowed prefix: one fetch a minute per name, a 401 that says nothing of why, one log line', async () => {
+    const linesBefore = rig
+      .bot!.output()
+      .split('\n')
+      .filter((line) => line.includes('webhook refused')).length;
+    const invented = (n: number) => rig.pc.event('referral-created', id, { certName: `invented-${n}.cer` });
+    for (let round = 0; round < 3; round++) {
+      for (const n of [1, 2]) {
+        const answer = await rig.pc.deliver(rig.bot!.url, invented(n));
+        expect(answer.status).to.equal(401);
+        expect(answer.body).to.deep.equal({ error: 'the signature is not valid' });
+      }
+    }
+    expect(rig.pc.certFetches.filter((path) => path.includes('/invented-'))).to.deep.equal(['/cert/invented-1.cer', '/cert/invented-2.cer']);
+    const lines = rig
+      .bot!.output()
+      .split('\n')
+      .filter((line) => line.includes('webhook refused'));
+    expect(lines.length - linesBefore).to.be.at.most(1);
+  });
+
   it('an event it does not know (test-created) → 200, ignored, nothing fetched', async () => {
     const before = fetches();
     const answer = await rig.pc.deliver(rig.bot!.url, rig.pc.event('test-created', id));

@@ -37,6 +37,8 @@ export interface FakePartnerCenter {
   api: FakeReferralsApi;
   /** Where the signing certificates are served: `${certBase}/cert/<name>.cer`. */
   certBase: string;
+  /** The paths of the certificate requests received, in order. */
+  certFetches: string[];
   /** The root's PEM file: the bot's PARTNER_CENTER_TRUSTED_CA_FILE and NODE_EXTRA_CA_CERTS. */
   caFile: string;
   /** The environment that points the bot at this fake. */
@@ -77,7 +79,9 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions =
     'untrusted.cer': pki.untrusted.pem,
     'expired.cer': pki.expired.pem + pki.intermediate.pem,
   };
+  const certFetches: string[] = [];
   const certServer: Server = createServer((req, res) => {
+    certFetches.push(req.url ?? '');
     const name = /^\/cert\/([^/]+)$/.exec(req.url ?? '')?.[1];
     if (name === 'redirect.cer') {
       res.writeHead(302, { location: '/cert/pcnotifications-dispatch.microsoft.com.cer' });
@@ -136,6 +140,7 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions =
     authority,
     api,
     certBase,
+    certFetches,
     caFile,
     env,
     event,
