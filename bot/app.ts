@@ -5,6 +5,7 @@ import { postUnrouted } from './use-cases/subscriptions.js';
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import { openStore } from '../storage/create-store.js';
+import { openSharedValue } from '../storage/shared-value.js';
 import { runBackground, type Background } from './background-work.js';
 import { PgStore } from '../storage/postgres/pg-store.js';
 import type { Store } from '../storage/store.js';
@@ -29,6 +30,7 @@ import { ReferralDeskBot } from './teams/activity-handler.js';
 import { TeamsMessenger } from './teams/messenger.js';
 import type { CommandDeps } from './use-cases/apply-command.js';
 import { PartnerCenterConnection } from './partner-center/connection.js';
+import { TOKEN_CACHE_NAME } from './partner-center/sign-in.js';
 import { retryAllParked, retryParked } from './partner-center/writer.js';
 import { mountPartnerCenterEventsRoute } from './http/partner-center-events-route.js';
 import { connectCommand } from './teams/partner-center-command.js';
@@ -118,7 +120,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const partnerCenter = config.partnerCenter
     ? new PartnerCenterConnection({
         config: config.partnerCenter,
-        dataDir: config.dataDir,
+        // The sign-in is shared by every instance and the CLI: in the database with PostgreSQL, else in DATA_DIR.
+        signInStore: openSharedValue({ dataDir: config.dataDir, ...(config.databaseUrl && { databaseUrl: config.databaseUrl }) }, TOKEN_CACHE_NAME),
         commands: deps,
         clock,
         log,
@@ -256,6 +259,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       clearTimeout(grace);
       // Sends under way finish (bounded by SEND_TIMEOUT) and are recorded before the store closes.
       await sender.stop();
+      await partnerCenter?.close();
       await store.close();
       setDisplayTimeZone(previousTimeZone);
       setPartnerCenterReferralUrl(previousReferralUrl);

@@ -5,7 +5,8 @@
 
 import { ConfigError, loadConfig, type Config } from '../bot/config.js';
 import { createLogger } from '../bot/logger.js';
-import { PartnerCenterSignIn, SignInNeededError } from '../bot/partner-center/sign-in.js';
+import { PartnerCenterSignIn, SignInNeededError, TOKEN_CACHE_NAME } from '../bot/partner-center/sign-in.js';
+import { openSharedValue } from '../storage/shared-value.js';
 import { WebhookRegistrationApi } from '../bot/partner-center/webhook-registration.js';
 import { EVENTS_PATH } from '../bot/http/partner-center-events-route.js';
 
@@ -50,7 +51,12 @@ async function main(): Promise<void> {
   }
   const settings = partnerCenterOf(config);
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const signIn = new PartnerCenterSignIn(settings, config.dataDir, log);
+  // The same shared sign-in as the running service: in the database with DATABASE_URL, else in DATA_DIR.
+  const signIn = new PartnerCenterSignIn(
+    settings,
+    openSharedValue({ dataDir: config.dataDir, ...(config.databaseUrl && { databaseUrl: config.databaseUrl }) }, TOKEN_CACHE_NAME),
+    log,
+  );
   if (!signIn.persistent) out('PARTNER_CENTER_TOKEN_KEY is empty: this sign-in lasts only as long as this command (local mode).');
 
   switch (command) {

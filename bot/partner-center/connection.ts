@@ -5,7 +5,7 @@
 
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
+import type { SharedValue } from '../../storage/shared-value.js';
 import type { Store } from '../../storage/store.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
@@ -24,7 +24,8 @@ import { writePending } from './writer.js';
 
 export interface ConnectionDeps {
   config: PartnerCenterConfig;
-  dataDir: string;
+  /** Where the sign-in is kept, shared with the CLI and other instances. */
+  signInStore: SharedValue;
   commands: CommandDeps;
   clock: Clock;
   log: Logger;
@@ -58,7 +59,7 @@ export class PartnerCenterConnection {
 
   constructor(deps: ConnectionDeps) {
     this.#deps = deps;
-    this.signIn = new PartnerCenterSignIn(deps.config, deps.dataDir, deps.log);
+    this.signIn = new PartnerCenterSignIn(deps.config, deps.signInStore, deps.log);
     this.api = new PartnerCenterApi({ apiUrl: deps.config.apiUrl, tokens: this.signIn });
     this.verifier = new WebhookSignatureVerifier({
       certUrlPrefixes: deps.config.certUrlPrefixes,
@@ -88,13 +89,17 @@ export class PartnerCenterConnection {
       if (record.partnerCenter?.writes.some((write) => write.state === 'pending')) this.#writer.wake();
     });
     if (typeof off === 'function') this.#unsubscribe = off;
-    // `npm run partner-center -- login` signs in from another process: its write of the token cache wakes the loops.
-    await mkdir(path.dirname(this.signIn.cacheFile), { recursive: true, mode: 0o700 });
-    this.#watcher = watch(path.dirname(this.signIn.cacheFile), () => {
-      this.wake();
-      this.#poll.wake();
-    });
-    this.#watcher.on('error', (error) => this.#deps.log.warn('partner center: cannot watch the token cache', { error }));
+    // `npm run partner-center -- login` signs in from another process: its write of the token cache
+    // wakes the loops (in the database, the loops find it at their next sign-in check, within a minute).
+    const watchDir = this.signIn.watchDir;
+    if (watchDir) {
+      await mkdir(watchDir, { recursive: true, mode: 0o700 });
+      this.#watcher = watch(watchDir, () => {
+        this.wake();
+        this.#poll.wake();
+      });
+      this.#watcher.on('error', (error) => this.#deps.log.warn('partner center: cannot watch the token cache', { error }));
+    }
     this.#fetcher.start();
     this.#writer.start();
     this.#poll.start();
@@ -134,7 +139,8 @@ export class PartnerCenterConnection {
   async #signInNeeded(reason: string): Promise<void> {
     const told = await this.#store.updateState((state) => {
       const link = linkState(state);
-      if (link.toldSignInNeeded === reason) return { result: false };
+      // A call that failed before a sign-in finished says nothing of the sign-in now: the managers hear the real state only.
+      if (link.toldSignInNeeded === reason || this.signIn.state().needsSignIn !== reason) return { result: false };
       const next = withLinkState(state, { ...link, toldSignInNeeded: reason });
       return { state: this.#tellManagers(next, { kind: 'signInNeeded', reason }), result: true };
     });
@@ -172,5 +178,10 @@ export class PartnerCenterConnection {
     this.#unsubscribe?.();
     this.#watcher?.close();
     await Promise.all([this.#fetcher.stop(), this.#writer.stop(), this.#poll.stop()]);
+  }
+
+  /** At the service's end (stop() is also a step-down, after which the connection may start again). */
+  async close(): Promise<void> {
+    await this.signIn.close();
   }
 }

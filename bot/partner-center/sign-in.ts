@@ -6,6 +6,7 @@
 import { InteractionRequiredAuthError, LogLevel, PublicClientApplication, type AccountInfo } from '@azure/msal-node';
 import type { Logger } from '../logger.js';
 import type { PartnerCenterConfig } from './config.js';
+import type { SharedValue } from '../../storage/shared-value.js';
 import { EncryptedTokenCache } from './token-cache.js';
 
 export const REFERRALS_SCOPE = 'https://api.partner.microsoft.com/user_impersonation';
@@ -53,15 +54,30 @@ function signInReason(error: unknown): string | undefined {
   return undefined;
 }
 
+const NOBODY = 'nobody has signed in yet';
+/** The shared value the sign-in is kept in (DATA_DIR/partner-center/token-cache.json with the embedded store). */
+export const TOKEN_CACHE_NAME = 'token-cache';
+
 export class PartnerCenterSignIn implements TokenSource {
   readonly #app: PublicClientApplication;
   readonly #cache: EncryptedTokenCache;
+  readonly #shared: SharedValue;
   readonly #log: Logger;
   #state: SignInState = {};
+  /** Grows with every sign-in: a failure of a call begun before it says nothing of the sign-in now. */
+  #generation = 0;
 
-  constructor(config: PartnerCenterConfig, dataDir: string, log: Logger) {
+  constructor(config: PartnerCenterConfig, shared: SharedValue, log: Logger) {
     this.#log = log;
-    this.#cache = new EncryptedTokenCache(dataDir, config.tokenKey);
+    this.#shared = shared;
+    this.#cache = new EncryptedTokenCache(shared, config.tokenKey, {
+      onUnreadable: (where) => {
+        const reason = 'the kept sign-in could not be opened with PARTNER_CENTER_TOKEN_KEY (another key, or damaged) and was moved aside';
+        log.warn('partner center: sign-in needed', { reason, movedTo: where });
+        this.#state = { needsSignIn: reason };
+      },
+      onLostRace: () => log.info('partner center: another process kept a newer sign-in; it is used from now on'),
+    });
     const authority = new URL(`${config.authority}/${config.tenantId}`);
     this.#app = new PublicClientApplication({
       auth: {
@@ -86,8 +102,13 @@ export class PartnerCenterSignIn implements TokenSource {
     return this.#cache.persistent;
   }
 
-  get cacheFile(): string {
-    return this.#cache.file;
+  /** A folder to watch for a sign-in another process keeps, when there is one (the embedded store). */
+  get watchDir(): string | undefined {
+    return this.#shared.watchDir;
+  }
+
+  async close(): Promise<void> {
+    await this.#shared.close();
   }
 
   state(): SignInState {
@@ -103,7 +124,7 @@ export class PartnerCenterSignIn implements TokenSource {
   async load(): Promise<SignInState> {
     const account = await this.#account();
     if (account) this.#state = { ...this.#state, account: account.username };
-    else if (!this.#state.needsSignIn) this.#state = { needsSignIn: 'nobody has signed in yet' };
+    else if (!this.#state.needsSignIn) this.#state = { needsSignIn: NOBODY };
     return this.state();
   }
 
@@ -126,16 +147,19 @@ export class PartnerCenterSignIn implements TokenSource {
     for (const other of await this.#app.getAllAccounts()) {
       if (other.homeAccountId !== result.account!.homeAccountId) await this.#app.getTokenCache().removeAccount(other);
     }
+    this.#generation += 1;
     this.#state = { account: username };
     this.#log.info('partner center: signed in', { account: username });
     return username;
   }
 
   async token(scope = REFERRALS_SCOPE, options: { forceRefresh?: boolean } = {}): Promise<string> {
+    const generation = this.#generation;
     const account = await this.#account();
     if (!account) {
-      this.#state = { needsSignIn: 'nobody has signed in yet' };
-      throw new SignInNeededError(this.#state.needsSignIn!);
+      const reason = (generation === this.#generation && this.#state.needsSignIn) || NOBODY;
+      if (generation === this.#generation) this.#state = { needsSignIn: reason };
+      throw new SignInNeededError(reason);
     }
     try {
       // While a sign-in is needed the cached access token is one Partner Center already refused:
@@ -147,6 +171,8 @@ export class PartnerCenterSignIn implements TokenSource {
     } catch (error) {
       const reason = signInReason(error);
       if (reason === undefined) throw error;
+      // A sign-in that finished meanwhile is the state now: this older failure does not undo it.
+      if (generation !== this.#generation) throw new SignInNeededError(reason);
       if (this.#state.needsSignIn !== reason) this.#log.warn('partner center: sign-in needed', { reason, account: account.username });
       this.#state = { account: account.username, needsSignIn: reason };
       throw new SignInNeededError(reason);
