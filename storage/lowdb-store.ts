@@ -13,6 +13,7 @@ import { assertRecord, isArchivable, summaryOf, asRecordChange } from './record-
 import { indexArchived, resolveDuplicate, type ArchivedEntry } from './recovery.js';
 import { StateFile } from './state-file.js';
 import { ensureWritableDirs } from './write-probe.js';
+import { acquireOwnerLock } from './owner-lock.js';
 import type { Referral } from '../referrals/model.js';
 import type { DeliveryMutation, ListFilter, Mutation, RecordListener, ReferralRecord, Store, StoreState } from './store.js';
 
@@ -46,6 +47,8 @@ export class LowdbStore implements Store {
   readonly #listeners = new Set<RecordListener>();
   readonly #gate = new StoreGate('LowdbStore');
   #closing: Promise<void> | undefined;
+  /** Lets go of DATA_DIR's owner lock (set while open). */
+  #releaseOwner: (() => Promise<void>) | undefined;
 
   constructor(options: LowdbStoreOptions) {
     if (typeof options?.dataDir !== 'string' || options.dataDir === '') throw new Error('LowdbStore: dataDir is required');
@@ -68,6 +71,17 @@ export class LowdbStore implements Store {
     if (this.#gate.phase !== 'new') throw new Error(`LowdbStore.open(): the store is already ${this.#gate.phase}`);
     this.#gate.phase = 'opening';
     await ensureWritableDirs([this.layout.dataDir, this.layout.openDir, this.layout.archiveDir]);
+    this.#releaseOwner = await acquireOwnerLock(this.layout.dataDir);
+    try {
+      await this.#load();
+    } catch (error) {
+      await this.#releaseOwner();
+      this.#releaseOwner = undefined;
+      throw error;
+    }
+  }
+
+  async #load(): Promise<void> {
     await removeTempLeftovers(this.layout.dataDir);
     await this.#state.load();
     await this.#archive.scan((segment, records) => {
@@ -96,6 +110,7 @@ export class LowdbStore implements Store {
       this.#gate.phase = 'closing';
       this.#closing = (async () => {
         if (wasOpen) await this.whenIdle();
+        await this.#releaseOwner?.();
         this.#gate.phase = 'closed';
       })();
     }

@@ -90,11 +90,13 @@ export class PartnerCenterConnection {
     });
     if (typeof off === 'function') this.#unsubscribe = off;
     // `npm run partner-center -- login` signs in from another process: its write of the token cache
-    // wakes the loops (in the database, the loops find it at their next sign-in check, within a minute).
+    // wakes the loops while they wait for a sign-in (in the database, the loops find it at their next
+    // sign-in check, within a minute). Only then: the bot's own token writes must not start a poll.
     const watchDir = this.signIn.watchDir;
     if (watchDir) {
       await mkdir(watchDir, { recursive: true, mode: 0o700 });
       this.#watcher = watch(watchDir, () => {
+        if (this.signIn.state().needsSignIn === undefined) return;
         this.wake();
         this.#poll.wake();
       });

@@ -118,6 +118,8 @@ export async function pollOnce(deps: ReconcileDeps): Promise<PollResult> {
   if (outcome.refused) {
     deps.log.warn('partner center: the changed-since query was refused (400); polling New and Active referrals by status from now on');
     mode = 'openWork';
+    // Recorded before the fallback poll takes anything in: whoever sees its cards sees the mode that found them.
+    await store.updateState((state) => ({ state: withLinkState(state, { ...linkState(state), pollMode: mode }), result: undefined }));
     outcome = await pollOpenWork(deps);
   }
   const { result, error, highWater } = outcome;

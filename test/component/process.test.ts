@@ -56,6 +56,32 @@ describe('service process (component)', function () {
     }
   });
 
+  it('a second process on the same DATA_DIR refuses to start, naming DATA_DIR and the holder; after a kill -9 of the first, a new one starts', async () => {
+    const dataDir = await tempDataDir();
+    try {
+      const first = await startChildService({ DATA_DIR: dataDir });
+      expect((await postReferral(first.url, sampleRfi('owned-1'))).status).to.equal(201);
+      const second = spawnSync(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'bot/main.ts'], {
+        cwd: ROOT,
+        env: childEnv({ PORT: '0', DATA_DIR: dataDir }),
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(second.status, second.stderr).to.equal(1);
+      expect(second.stderr).to.include(`DATA_DIR (${dataDir}) cannot be used: it is in use by process ${first.child.pid} on `);
+      expect((await getReferral(first.url, 'owned-1')).status).to.equal(200);
+
+      first.child.kill('SIGKILL');
+      await first.exited;
+      const next = await startChildService({ DATA_DIR: dataDir });
+      expect((await getReferral(next.url, 'owned-1')).status).to.equal(200);
+      next.child.kill('SIGTERM');
+      expect(await next.exited).to.equal(0);
+    } finally {
+      await removeDir(dataDir);
+    }
+  });
+
   it('SIGTERM: finishes requests under way, exits 0, and the data is kept', async () => {
     const dataDir = await tempDataDir();
     try {
