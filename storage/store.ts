@@ -33,7 +33,7 @@ export type OutboxMessage =
   /** Managers' notice that someone changed a channel's routes (bot/use-cases/route-notices.ts). */
   | { key: 'notice.routeChanged'; params: RouteChangeNotice }
   /** Managers' notice that the bot lost a channel; `reason` is a code, put in words when rendered. */
-  | { key: 'notice.channelRemoved'; params: { channel: string; reason: string; moved: number; unrouted: number } };
+  | { key: 'notice.channelRemoved'; params: { channel: string; reason: string; moved: number; unrouted: number; filters?: Route['filters'][] } };
 
 /** Something the bot sends on its own, queued in the same write as the change that causes it. */
 export interface OutboxItem {

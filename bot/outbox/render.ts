@@ -108,11 +108,15 @@ export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | unde
     case 'notice.channelRemoved': {
       const { params } = message;
       const reason = inactiveReasonText(locale, typeof params.reason === 'string' ? params.reason : undefined);
-      return {
-        attachments: [
-          cardAttachment(renderNotice(locale, { text: t(locale, message.key, { ...params, channel: escapeMarkdown(String(params.channel ?? '')), reason }) })),
-        ],
-      };
+      // Which routes went with it (notices queued by an older version name none).
+      const routesText = (params.filters ?? []).map((filters) =>
+        Object.keys(filters).length === 0
+          ? t(locale, 'notice.channelRemoved.routesAll')
+          : t(locale, 'notice.channelRemoved.routes', { filters: describeFilters(locale, filters) }),
+      );
+      const { filters: _filters, ...counts } = params;
+      const text = [t(locale, message.key, { ...counts, channel: escapeMarkdown(String(params.channel ?? '')), reason }), ...routesText].join(' ');
+      return { attachments: [cardAttachment(renderNotice(locale, { text }))] };
     }
     default:
       throw new Error(`unknown outbox message key: ${String((message as { key?: unknown }).key)}`);

@@ -52,7 +52,10 @@ export function noticeItems(
   now: Date,
 ): OutboxItem[] {
   // The reason stays a code here: it is put in the reader's words when the notice is rendered.
-  const params = { channel: targetName(state, lost.key), reason, moved: counts.moved, unrouted: counts.unrouted };
+  const filters = routes(state)
+    .filter((route) => route.target === lost.key)
+    .map((route) => route.filters);
+  const params = { channel: targetName(state, lost.key), reason, moved: counts.moved, unrouted: counts.unrouted, filters };
   const managers = managerIds.map(userKey).filter((key) => isActiveTarget(state, key));
   if (managers.length > 0) return managers.map((key) => outboxItem('personal', key, { key: NOTICE_KEY, params }, now));
   const channels = [

@@ -63,6 +63,7 @@ describe('outbox: the bot was removed from a conversation (component)', function
     expect(notice).to.have.length(1);
     const text = JSON.stringify(notice[0]!.body);
     expect(text).to.contain('Partner Sales › EMEA').and.to.contain('BotNotInConversationRoster').and.to.contain('Open referrals moved to another channel: 2');
+    expect(text, 'which route went with it').to.contain('Its routes took referrals where: the country is Germany');
 
     const status = outboxStatus(rig.app.store);
     expect(status.inactiveTargets.map((target) => target.key)).to.deep.equal([`channel:${CHANNELS.emea}`]);
