@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FakeAuthority, type FakeUser } from './authority.js';
 import { FakeReferralsApi } from './referrals-api.js';
-import { createTestPki, type Issued, type TestPki } from './test-pki.js';
+import { sharedTestPki, type Issued, type TestPki } from './test-pki.js';
 
 export { FakeAuthority } from './authority.js';
 export { FakeReferralsApi } from './referrals-api.js';
@@ -60,7 +60,7 @@ function signBody(body: Buffer, signer: Issued): string {
 }
 
 export async function startFakePartnerCenter(options: FakePartnerCenterOptions = {}): Promise<FakePartnerCenter> {
-  const pki = await createTestPki();
+  const pki = await sharedTestPki();
   const dir = await mkdtemp(path.join(tmpdir(), 'fake-partner-center-'));
   const caFile = path.join(dir, 'test-root.pem');
   await writeFile(caFile, pki.root.pem);

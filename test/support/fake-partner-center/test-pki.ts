@@ -95,6 +95,20 @@ export interface TestPki {
   tls: Issued;
 }
 
+let shared: Promise<TestPki> | undefined;
+
+/**
+ * One PKI per test process: eight RSA keys cost about 1.5 s, and every rig would pay it again.
+ * Valid from a day before to 30 days after it is made, far longer than any run.
+ */
+export function sharedTestPki(): Promise<TestPki> {
+  shared ??= createTestPki().catch((error: unknown) => {
+    shared = undefined;
+    throw error;
+  });
+  return shared;
+}
+
 export async function createTestPki(): Promise<TestPki> {
   const root = await issue('CN=Referral Desk Test Root,O=Referral Desk Tests', undefined, { ca: true });
   const intermediate = await issue('CN=Referral Desk Test Issuing CA,O=Referral Desk Tests', root, { ca: true });
