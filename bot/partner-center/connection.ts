@@ -22,6 +22,9 @@ import { WebhookSignatureVerifier } from './webhook-signature.js';
 import { WorkerLoop } from './worker-loop.js';
 import { writePending } from './writer.js';
 
+/** How long the token cache's folder must be quiet before a change in it counts as one. */
+const WATCH_SETTLE_MS = 250;
+
 export interface ConnectionDeps {
   config: PartnerCenterConfig;
   /** Where the sign-in is kept, shared with the CLI and other instances. */
@@ -56,6 +59,7 @@ export class PartnerCenterConnection {
   readonly #poll: WorkerLoop;
   #unsubscribe: (() => void) | undefined;
   #watcher: FSWatcher | undefined;
+  #watchSettle: NodeJS.Timeout | undefined;
 
   constructor(deps: ConnectionDeps) {
     this.#deps = deps;
@@ -91,14 +95,20 @@ export class PartnerCenterConnection {
     if (typeof off === 'function') this.#unsubscribe = off;
     // `npm run partner-center -- login` signs in from another process: its write of the token cache
     // wakes the loops while they wait for a sign-in (in the database, the loops find it at their next
-    // sign-in check, within a minute). Only then: the bot's own token writes must not start a poll.
+    // sign-in check, within a minute). One wake per burst of file events (a write is a lock file, a
+    // temp file and a rename), and only while a sign-in is needed: the bot's own token writes, and a
+    // burst seen twice, must not start polls that race the event fetcher.
     const watchDir = this.signIn.watchDir;
     if (watchDir) {
       await mkdir(watchDir, { recursive: true, mode: 0o700 });
       this.#watcher = watch(watchDir, () => {
-        if (this.signIn.state().needsSignIn === undefined) return;
-        this.wake();
-        this.#poll.wake();
+        clearTimeout(this.#watchSettle);
+        this.#watchSettle = setTimeout(() => {
+          if (this.signIn.state().needsSignIn === undefined) return;
+          this.wake();
+          this.#poll.wake();
+        }, WATCH_SETTLE_MS);
+        this.#watchSettle.unref();
       });
       this.#watcher.on('error', (error) => this.#deps.log.warn('partner center: cannot watch the token cache', { error }));
     }
@@ -179,6 +189,7 @@ export class PartnerCenterConnection {
   async stop(): Promise<void> {
     this.#unsubscribe?.();
     this.#watcher?.close();
+    clearTimeout(this.#watchSettle);
     await Promise.all([this.#fetcher.stop(), this.#writer.stop(), this.#poll.stop()]);
   }
 
