@@ -94,20 +94,16 @@ export class PartnerCenterConnection {
     });
     if (typeof off === 'function') this.#unsubscribe = off;
     // `npm run partner-center -- login` signs in from another process: its write of the token cache
-    // wakes the loops while they wait for a sign-in (in the database, the loops find it at their next
-    // sign-in check, within a minute). One wake per burst of file events (a write is a lock file, a
-    // temp file and a rename), and only while a sign-in is needed: the bot's own token writes, and a
-    // burst seen twice, must not start polls that race the event fetcher.
+    // wakes the loops (in the database, the loops find it at their next sign-in check, within a
+    // minute). One wake per burst of file events (a write is a lock file, a temp file and a rename),
+    // and only for a sign-in another process kept: the bot's own token writes, and a burst seen
+    // twice, must not start polls that race the event fetcher.
     const watchDir = this.signIn.watchDir;
     if (watchDir) {
       await mkdir(watchDir, { recursive: true, mode: 0o700 });
       this.#watcher = watch(watchDir, () => {
         clearTimeout(this.#watchSettle);
-        this.#watchSettle = setTimeout(() => {
-          if (this.signIn.state().needsSignIn === undefined) return;
-          this.wake();
-          this.#poll.wake();
-        }, WATCH_SETTLE_MS);
+        this.#watchSettle = setTimeout(() => void this.#afterSignInKeptElsewhere(), WATCH_SETTLE_MS);
         this.#watchSettle.unref();
       });
       this.#watcher.on('error', (error) => this.#deps.log.warn('partner center: cannot watch the token cache', { error }));
@@ -115,6 +111,17 @@ export class PartnerCenterConnection {
     this.#fetcher.start();
     this.#writer.start();
     this.#poll.start();
+  }
+
+  async #afterSignInKeptElsewhere(): Promise<void> {
+    try {
+      if (!(await this.signIn.keptElsewhere())) return;
+    } catch (error) {
+      this.#deps.log.warn('partner center: cannot read the kept sign-in', { error });
+      return;
+    }
+    this.wake();
+    this.#poll.wake();
   }
 
   /** After an event was recorded, a retry asked for, or a sign-in. */

@@ -111,6 +111,11 @@ export class PartnerCenterSignIn implements TokenSource {
     await this.#shared.close();
   }
 
+  /** Whether another process (the CLI, another instance) kept a sign-in since this one last looked. */
+  keptElsewhere(): Promise<boolean> {
+    return this.#cache.changedElsewhere();
+  }
+
   state(): SignInState {
     return { ...this.#state };
   }

@@ -127,6 +127,12 @@ export class EncryptedTokenCache implements ICachePlugin {
     }
   }
 
+  /** Whether another process kept a sign-in since this one last read or wrote it. */
+  async changedElsewhere(): Promise<boolean> {
+    if (!this.#shared) return false;
+    return ((await this.#shared.read())?.version ?? 0) !== this.#version;
+  }
+
   /** Keeps `contents` over the version last read; false (and nothing written) when another process kept a newer one. */
   async write(contents: string): Promise<boolean> {
     if (!this.#shared || !this.#sealer) {
