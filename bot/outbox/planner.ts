@@ -29,6 +29,14 @@ export function outboxItem(kind: OutboxItem['kind'], targetKey: string, message:
   return { id: randomUUID(), kind, target: targetKey, message, createdAt: now.toISOString(), attempts: 0, state: 'pending' };
 }
 
+/** One message to each manager in their personal chat: those who have one with the bot. */
+export function managerNotices(state: StoreState, managerIds: readonly string[], message: OutboxItem['message'], now: Date): OutboxItem[] {
+  return managerIds
+    .map(userKey)
+    .filter((key) => isActiveTarget(state, key))
+    .map((key) => outboxItem('personal', key, message, now));
+}
+
 /** The channel a referral's card goes to now, or undefined when no channel is subscribed. */
 export function routeFor(referral: Referral, state: StoreState): string | undefined {
   return chooseRoute(referral, routes(state), (key) => isActiveTarget(state, key))?.target;

@@ -6,9 +6,9 @@
 // managers. No RFI vanishes.
 
 import type { OutboxItem, ReferralRecord, Store, StoreState } from '../../storage/store.js';
-import { isActiveTarget, routes, targets, userKey, type ConversationTarget } from '../use-cases/bot-state.js';
+import { isActiveTarget, routes, targets, type ConversationTarget } from '../use-cases/bot-state.js';
 import type { Logger } from '../logger.js';
-import { outboxItem, routeFor } from './planner.js';
+import { managerNotices, outboxItem, routeFor } from './planner.js';
 import { targetName } from './status.js';
 
 /** Prefix of the inactiveReason the sender writes: tells its own retirements from others' on recovery. */
@@ -56,8 +56,8 @@ export function noticeItems(
     .filter((route) => route.target === lost.key)
     .map((route) => route.filters);
   const params = { channel: targetName(state, lost.key), reason, moved: counts.moved, unrouted: counts.unrouted, filters };
-  const managers = managerIds.map(userKey).filter((key) => isActiveTarget(state, key));
-  if (managers.length > 0) return managers.map((key) => outboxItem('personal', key, { key: NOTICE_KEY, params }, now));
+  const managers = managerNotices(state, managerIds, { key: NOTICE_KEY, params }, now);
+  if (managers.length > 0) return managers;
   const channels = [
     ...routes(state).map((route) => route.target),
     ...Object.values(targets(state))

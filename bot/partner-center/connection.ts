@@ -9,8 +9,7 @@ import type { SharedValue } from '../../storage/shared-value.js';
 import type { Store } from '../../storage/store.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import { outboxItem } from '../outbox/planner.js';
-import { isActiveTarget, userKey } from '../use-cases/bot-state.js';
+import { managerNotices } from '../outbox/planner.js';
 import type { CommandDeps } from '../use-cases/apply-command.js';
 import { PartnerCenterApi } from './api-client.js';
 import type { PartnerCenterConfig } from './config.js';
@@ -148,10 +147,7 @@ export class PartnerCenterConnection {
 
   #tellManagers(state: ReturnType<Store['readState']>, params: { kind: 'signInNeeded' | 'signedIn'; reason?: string; account?: string }) {
     const now = this.#deps.clock();
-    const notices = this.#deps.managerIds
-      .map(userKey)
-      .filter((key) => isActiveTarget(state, key))
-      .map((key) => outboxItem('personal', key, { key: 'notice.partnerCenter', params }, now));
+    const notices = managerNotices(state, this.#deps.managerIds, { key: 'notice.partnerCenter', params }, now);
     return notices.length === 0 ? state : { ...state, outbox: [...state.outbox, ...notices] };
   }
 

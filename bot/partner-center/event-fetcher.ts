@@ -56,10 +56,11 @@ async function sweepSettled(deps: FetcherDeps): Promise<InboxEvent[]> {
   const inbox = linkState(store.readState()).inbox;
   const waiting = waitingEvents(inbox, store.openRecords());
   if (waiting.length === inbox.length) return waiting;
-  const settled = inbox.filter((event) => !waiting.includes(event));
+  const stillWaiting = new Set(waiting);
+  const settled = new Set(inbox.filter((event) => !stillWaiting.has(event)).map((event) => `${event.referralId}\n${event.receivedAt}`));
   await store.updateState((state) => {
     const link = linkState(state);
-    const kept = link.inbox.filter((event) => !settled.some((done) => done.referralId === event.referralId && done.receivedAt === event.receivedAt));
+    const kept = link.inbox.filter((event) => !settled.has(`${event.referralId}\n${event.receivedAt}`));
     return kept.length === link.inbox.length ? { result: undefined } : { state: withLinkState(state, { ...link, inbox: kept }), result: undefined };
   });
   return waiting;

@@ -4,9 +4,9 @@
 
 import type { Route } from '../../referrals/routing.js';
 import type { OutboxItem, RouteChangeNotice, StoreState } from '../../storage/store.js';
-import { outboxItem, routeFor } from '../outbox/planner.js';
+import { managerNotices, routeFor } from '../outbox/planner.js';
 import { targetName } from '../outbox/status.js';
-import { isActiveTarget, routes, userKey } from './bot-state.js';
+import { isActiveTarget, routes } from './bot-state.js';
 
 /** Who made the change, and who hears of it. */
 export interface RouteChangeAuthor {
@@ -15,10 +15,7 @@ export interface RouteChangeAuthor {
 }
 
 function noticesTo(state: StoreState, author: RouteChangeAuthor, params: RouteChangeNotice, now: Date): OutboxItem[] {
-  return author.managerIds
-    .map(userKey)
-    .filter((key) => isActiveTarget(state, key))
-    .map((key) => outboxItem('personal', key, { key: 'notice.routeChanged', params }, now));
+  return managerNotices(state, author.managerIds, { key: 'notice.routeChanged', params }, now);
 }
 
 /** After `channel` gained a route: the open referrals without a card that it now takes. */
