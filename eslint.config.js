@@ -50,10 +50,17 @@ export default tseslint.config(
             layer('./storage', ['./bot', './cards', './scripts', './manifest', './test'], 'storage/ imports only referrals/.'),
             layer('./cards', ['./bot', './storage', './scripts', './manifest', './test'], 'cards/ never imports storage/ or bot/.'),
             layer('./bot', ['./scripts', './test'], 'the service never imports scripts or tests.'),
+            layer(
+              './bot',
+              './storage/postgres',
+              'bot/ sees the Store contract and its Coordination (storage/store.ts, storage/coordination.ts), never a backend: storage/create-store.ts picks one.',
+            ),
           ],
         },
       ],
       'no-restricted-imports': ['error', { patterns: [BOTBUILDER] }],
+      // A cycle between files is a cycle between their folders too (test/lint/folder-graph.test.ts checks the folders).
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
   },
   {

@@ -4,10 +4,10 @@
 import { postUnrouted } from './use-cases/subscriptions.js';
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
-import { openStore } from '../storage/create-store.js';
+import { openStore, type OpenedStore } from '../storage/create-store.js';
 import { openSharedValue } from '../storage/shared-value.js';
+import { uncopiedReferralFiles } from '../storage/embedded-leftovers.js';
 import { runBackground, type Background } from './background-work.js';
-import { PgStore } from '../storage/postgres/pg-store.js';
 import type { Store } from '../storage/store.js';
 import { createAdapter } from './teams/adapter.js';
 import { systemClock, type Clock } from './clock.js';
@@ -76,9 +76,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   setDisplayTimeZone(config.displayTimeZone);
   const previousReferralUrl = getPartnerCenterReferralUrl();
   setPartnerCenterReferralUrl(config.partnerCenterReferralUrl);
-  let store: Awaited<ReturnType<typeof openStore>>;
+  let opened: OpenedStore;
   try {
-    store = await openStore({
+    opened = await openStore({
       dataDir: config.dataDir,
       ...(config.databaseUrl && { databaseUrl: config.databaseUrl }),
       poolSize: config.databasePoolSize,
@@ -87,6 +87,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   } catch (error) {
     throw new StartupError((error as Error).message, { cause: error });
   }
+  const { store, coordination } = opened;
 
   const deps: CommandDeps = {
     store,
@@ -160,17 +161,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   let background: Background | undefined = undefined;
   mountHealthRoute(
     server,
-    () => {
+    async () => {
       const { pending, failed, oldestPendingAgeMs, inactiveTargets } = sender.stats();
       const link = partnerCenter?.status();
       return {
         degraded: failed > 0 || inactiveTargets > 0 || (link !== undefined && (link.needsSignIn !== undefined || link.failedWrites > 0)),
         detail: {
           mode: config.localMode ? 'local' : 'authenticated',
-          store: { kind: store.kind, ...(store instanceof PgStore && { pool: store.poolStats() }) },
+          store: { kind: opened.kind, ...coordination.health() },
           // Asked before the background work started (between listen and start-up's end): nobody leads here yet.
           scheduler: background?.status() ?? { leader: false },
-          referrals: store.stats(),
+          referrals: await store.stats(),
           outbox: { pending, failed, oldestPendingAgeMs, inactiveTargets },
           partnerCenter: link ? { enabled: true, ...link } : { enabled: false },
         },
@@ -199,7 +200,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   }
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  log.info('listening', { url, dataDir: config.dataDir, flow: config.policy.flow });
+  log.info('listening', { url, store: opened.kind, dataDir: config.dataDir, flow: config.policy.flow });
+  if (opened.kind === 'postgres') {
+    const left = await uncopiedReferralFiles(config.dataDir);
+    if (left > 0) {
+      log.warn(
+        `DATABASE_URL is set, but DATA_DIR (${config.dataDir}) holds ${left} referral files of an embedded store that were never copied: copy them with npm run store -- copy --from ${config.dataDir} --to <DATABASE_URL>`,
+      );
+    }
+  }
   if (config.localMode) {
     log.warn('local mode: MicrosoftAppId is empty, so inbound auth is OFF; listening on loopback only. Set MicrosoftAppId for production.');
   }
@@ -244,7 +253,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         partnerCenter?.wake();
       },
     },
-    { store, databaseUrl: config.databaseUrl, failoverMs: config.schedulerFailoverMs, pacer: sender.pacer, log },
+    { coordination, failoverMs: config.schedulerFailoverMs, pacer: sender.pacer, log },
   );
 
   let stopping: Promise<void> | undefined;

@@ -2,7 +2,7 @@
 // once, applies defaults, and fails fast with a message that names the offending variable.
 
 import { isLoopback } from './http/loopback.js';
-import { redactConnectionString } from '../storage/postgres/redact.js';
+import { redactConnectionString } from '../storage/redact-connection.js';
 import { PartnerCenterConfigError, readPartnerCenterConfig, readReferralUrl, type PartnerCenterConfig } from './partner-center/config.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';

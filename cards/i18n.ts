@@ -7,8 +7,9 @@ import countriesRu from 'i18n-iso-countries/langs/ru.json' with { type: 'json' }
 import en from './locales/en.json' with { type: 'json' };
 import ru from './locales/ru.json' with { type: 'json' };
 
-export const LOCALES = ['en', 'ru'] as const;
-export type Locale = (typeof LOCALES)[number];
+import { LOCALES, type Locale } from '../referrals/locales.js';
+
+export { LOCALES, type Locale };
 export const DEFAULT_LOCALE: Locale = 'en';
 
 /** A key of the locale files (en.json is the reference; ru.json has the same keys, a test checks). */

@@ -1,17 +1,58 @@
 // The archive: closed referrals in numbered segment files of at most `segmentSize` records, so
 // archiving rewrites one bounded file, never the whole history. Appends are group-committed;
-// reads go through a small LRU of segments.
+// reads go through a small LRU of segments. Each segment has a summary file beside it (ids, states,
+// dates, versions): the index is built from those, a few percent of the bytes, and a summary that
+// does not match its segment's size and time (a crash between the two writes, a restore) is rebuilt.
 
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Low } from 'lowdb';
 import { DurableJsonFile, PRIVATE_DIR_MODE, removeTempLeftovers } from './durable-json-file.js';
 import { deepFreeze } from './frozen-json.js';
-import { segmentFileName, segmentNumber } from './layout.js';
+import { segmentFileName, segmentNumber, summaryFileName } from './layout.js';
 import { LruCache } from './lru-cache.js';
-import { assertRecord } from './record-rules.js';
-import type { ReferralRecord } from './store.js';
+import { assertRecord, summaryOf } from './record-rules.js';
+import type { ArchivedEntry } from './recovery.js';
+import type { ReferralRecord, ReferralSummary } from './store.js';
+
+/** One archived referral in a summary file: id, status, substatus, received, created, updated (or null), version. */
+type SummaryRow = [string, ReferralSummary['status'], ReferralSummary['substatus'], string, string, string | null, number];
+
+/** A segment's summary: its rows, and the segment file's size and modification time they were made from. */
+interface SummaryFile {
+  size: number;
+  mtimeMs: number;
+  rows: SummaryRow[];
+}
+
+function rowOf(record: ReferralRecord): SummaryRow {
+  const summary = summaryOf(record);
+  return [
+    summary.id,
+    summary.status,
+    summary.substatus,
+    summary.receivedDateTime,
+    summary.createdDateTime,
+    summary.updatedDateTime ?? null,
+    record.referral.version,
+  ];
+}
+
+function entryOf(segment: number, row: SummaryRow): ArchivedEntry {
+  const [id, status, substatus, receivedDateTime, createdDateTime, updatedDateTime, version] = row;
+  return { segment, version, summary: { id, status, substatus, receivedDateTime, createdDateTime, ...(updatedDateTime !== null && { updatedDateTime }) } };
+}
+
+function isSummaryFile(value: unknown): value is SummaryFile {
+  const file = value as Partial<SummaryFile> | null;
+  return (
+    typeof file?.size === 'number' &&
+    typeof file.mtimeMs === 'number' &&
+    Array.isArray(file.rows) &&
+    file.rows.every((row) => Array.isArray(row) && row.length === 7)
+  );
+}
 
 export interface Segment {
   records: ReferralRecord[];
@@ -81,25 +122,39 @@ export class ArchiveSegments {
   }
 
   /**
-   * Reads every segment once, oldest first, for the index at open(). Removes a crash's temp files.
-   * Startup cost grows with history; the hot path (update of an open referral) does not touch this.
+   * Visits every segment's entries once, oldest first, for the store's index, from the summaries
+   * (a segment is read only when its summary is missing or stale, and its summary is then rewritten).
+   * Removes a crash's temp files.
    */
-  async scan(visit: (segment: number, records: readonly ReferralRecord[]) => void): Promise<void> {
+  async scan(visit: (entries: readonly ArchivedEntry[]) => void): Promise<void> {
     await mkdir(this.#dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     await removeTempLeftovers(this.#dir);
     const segments = (await readdir(this.#dir))
       .map(segmentNumber)
       .filter((segment): segment is number => segment !== undefined)
       .sort((a, b) => a - b);
-    let tailRecords: readonly ReferralRecord[] = [];
     for (const segment of segments) {
-      tailRecords = await this.#load(segment);
-      visit(segment, tailRecords);
-      this.#tail = { segment, count: tailRecords.length };
+      const rows = await this.#summaryRows(segment);
+      visit(rows.map((row) => entryOf(segment, row)));
+      this.#tail = { segment, count: rows.length };
     }
-    // The tail is where the next append goes: keep it, it is about to be read anyway.
-    const { segment } = this.#tail;
-    if (segment > 0) this.#cache.set(segment, Promise.resolve(viewOf(segment, tailRecords)));
+  }
+
+  async #summaryRows(segment: number): Promise<SummaryRow[]> {
+    const [{ size, mtimeMs }, summary] = await Promise.all([
+      stat(path.join(this.#dir, segmentFileName(segment))),
+      new DurableJsonFile(path.join(this.#dir, summaryFileName(segment))).readIfExists().catch(() => ({ found: false as const })),
+    ]);
+    if (summary.found && isSummaryFile(summary.value) && summary.value.size === size && summary.value.mtimeMs === mtimeMs) return summary.value.rows;
+    const records = await this.#load(segment);
+    await this.#writeSummary(segment, records);
+    return records.map(rowOf);
+  }
+
+  /** After the segment's own write: a lost summary costs one segment read at the next start, so no fsync. */
+  async #writeSummary(segment: number, records: readonly ReferralRecord[]): Promise<void> {
+    const { size, mtimeMs } = await stat(path.join(this.#dir, segmentFileName(segment)));
+    await new DurableJsonFile<SummaryFile>(path.join(this.#dir, summaryFileName(segment)), { fsync: false }).write({ size, mtimeMs, rows: records.map(rowOf) });
   }
 
   read(segment: number): Promise<SegmentView> {
@@ -146,6 +201,8 @@ export class ArchiveSegments {
       const file = this.#file(segment);
       file.data = { records };
       await file.write();
+      // A summary that failed to write is rebuilt from the segment at the next start.
+      await this.#writeSummary(segment, records).catch(() => undefined);
       this.#tail = { segment, count: records.length };
       this.#cache.set(segment, Promise.resolve(viewOf(segment, Object.freeze(records))));
     } catch (error) {

@@ -5,7 +5,7 @@
 
 import { isDeepStrictEqual } from 'node:util';
 import { isArchivable } from './record-rules.js';
-import type { ReferralRecord, Store, StoreState } from './store.js';
+import type { ReferralRecord, Store, BotState } from './store.js';
 
 export interface CopyReport {
   referrals: number;
@@ -21,12 +21,8 @@ export interface CopyReport {
   verified: number;
 }
 
-export interface BulkTarget extends Store {
-  seed(records: readonly ReferralRecord[]): Promise<void>;
-}
-
 /** A state the bot starts with: no channel, no route, no setting, nothing queued. */
-const isEmpty = (state: StoreState) =>
+const isEmpty = (state: BotState) =>
   Object.keys(state.conversations).length === 0 && state.routes.length === 0 && Object.keys(state.settings).length === 0 && state.outbox.length === 0;
 
 /** Every referral's version in `store`: one read of the whole store, not one per referral. */
@@ -34,7 +30,7 @@ async function versions(store: Store): Promise<Map<string, number>> {
   return new Map((await store.listRecords()).map((record) => [record.referral.id, record.referral.version]));
 }
 
-export async function copyStore(from: Store, to: BulkTarget): Promise<CopyReport> {
+export async function copyStore(from: Store, to: Store): Promise<CopyReport> {
   const records = await from.listRecords();
   const there = await versions(to);
   const fresh: ReferralRecord[] = [];
@@ -58,7 +54,7 @@ export async function copyStore(from: Store, to: BulkTarget): Promise<CopyReport
     else if (version === record.referral.version) report.alreadyThere++;
     else report.conflicts.push(`${record.referral.id} (here version ${record.referral.version}, there ${version})`);
   }
-  await to.seed(fresh);
+  await to.importRecords(fresh);
   report.copied = fresh.length;
 
   const source = from.readState();

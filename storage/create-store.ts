@@ -2,9 +2,13 @@
 // embedded lowdb store in DATA_DIR. Opening it fails with a message that names the variable and
 // the cause in words, never the password.
 
+import { randomUUID } from 'node:crypto';
+import { singleOwner, type Coordination } from './coordination.js';
 import { LowdbStore } from './lowdb-store.js';
+import { pgCoordination } from './postgres/pg-coordination.js';
 import { PgStore } from './postgres/pg-store.js';
-import { redactConnectionString } from './postgres/redact.js';
+import type { Store } from './store.js';
+import { redactConnectionString } from './redact-connection.js';
 import { SchemaTooNewError } from './postgres/migrations.js';
 
 export interface StoreChoice {
@@ -47,7 +51,14 @@ function postgresCause(error: unknown): string {
   }
 }
 
-export async function openStore(choice: StoreChoice): Promise<LowdbStore | PgStore> {
+/** An open store, how its instances agree, and which kind it is (for logs and /healthz). */
+export interface OpenedStore {
+  store: Store;
+  coordination: Coordination;
+  kind: 'embedded' | 'postgres';
+}
+
+export async function openStore(choice: StoreChoice): Promise<OpenedStore> {
   if (choice.databaseUrl) {
     const where = redactConnectionString(choice.databaseUrl);
     const store = new PgStore({
@@ -63,7 +74,7 @@ export async function openStore(choice: StoreChoice): Promise<LowdbStore | PgSto
         cause: error,
       });
     }
-    return store;
+    return { store, coordination: pgCoordination(store, choice.databaseUrl), kind: 'postgres' };
   }
   const store = new LowdbStore({ dataDir: choice.dataDir, ...(choice.log && { log: choice.log }) });
   try {
@@ -71,5 +82,5 @@ export async function openStore(choice: StoreChoice): Promise<LowdbStore | PgSto
   } catch (error) {
     throw new StoreOpenError(`DATA_DIR (${choice.dataDir}) cannot be used: ${(error as Error).message}`, { cause: error });
   }
-  return store;
+  return { store, coordination: singleOwner(randomUUID()), kind: 'embedded' };
 }

@@ -24,6 +24,11 @@ export function segmentFileName(segment: number): string {
   return `segment-${String(segment).padStart(6, '0')}.json`;
 }
 
+/** What a segment holds, in short (archive-segments.ts): read at start instead of the segment. */
+export function summaryFileName(segment: number): string {
+  return `segment-${String(segment).padStart(6, '0')}.summary.json`;
+}
+
 const SEGMENT_FILE_PATTERN = /^segment-(\d{6,})\.json$/;
 
 /** The segment number of a segment file name, or undefined for any other name. */

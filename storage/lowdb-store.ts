@@ -10,12 +10,12 @@ import { notifyListeners, StoreGate } from './store-gate.js';
 import { KeyedSerializer } from './keyed-serializer.js';
 import { OpenRecordFiles } from './open-record-files.js';
 import { assertRecord, isArchivable, summaryOf, asRecordChange } from './record-rules.js';
-import { indexArchived, resolveDuplicate, type ArchivedEntry } from './recovery.js';
+import { indexArchived, indexSummary, resolveDuplicate, type ArchivedEntry } from './recovery.js';
 import { StateFile } from './state-file.js';
 import { ensureWritableDirs } from './write-probe.js';
 import { acquireOwnerLock } from './owner-lock.js';
 import type { Referral } from '../referrals/model.js';
-import type { DeliveryMutation, ListFilter, Mutation, RecordListener, ReferralRecord, Store, StoreState } from './store.js';
+import type { DeliveryMutation, ListFilter, Mutation, RecordListener, ReferralRecord, Store, BotState } from './store.js';
 
 export interface LowdbStoreOptions {
   /** The data directory; created if missing. */
@@ -47,6 +47,8 @@ export class LowdbStore implements Store {
   readonly #listeners = new Set<RecordListener>();
   readonly #gate = new StoreGate('LowdbStore');
   #closing: Promise<void> | undefined;
+  /** The archive index being built after open() (see #load). */
+  #indexing: Promise<void> | undefined;
   /** Lets go of DATA_DIR's owner lock (set while open). */
   #releaseOwner: (() => Promise<void>) | undefined;
 
@@ -84,23 +86,36 @@ export class LowdbStore implements Store {
   async #load(): Promise<void> {
     await removeTempLeftovers(this.layout.dataDir);
     await this.#state.load();
-    await this.#archive.scan((segment, records) => {
-      for (const record of records) indexArchived(this.#archived, segment, record);
-    });
-    for (const file of await this.#openFiles.scan()) {
-      const record = file.data;
-      const id = record.referral.id;
-      const archived = this.#archived.get(id);
-      if (archived && resolveDuplicate(record, archived) === 'archivedWins') {
-        await this.#openFiles.remove(id);
-        continue;
-      }
-      this.#archived.delete(id);
-      this.#open.set(id, file);
-    }
+    for (const file of await this.#openFiles.scan()) this.#open.set(file.data.referral.id, file);
     this.#gate.phase = 'open';
-    for (const [id, file] of this.#open) if (isArchivable(file.data)) this.#scheduleMove(id);
-    await this.#locks.drain();
+    // The archive's index is built after start-up (docs/architecture.md#storage), so start-up costs
+    // the open work, not the history; whatever needs the archive waits for it.
+    this.#indexing = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#indexArchive());
+    this.#indexing.catch((error: unknown) => this.#log('indexing the archive failed; reads of closed referrals will fail until a restart', error));
+  }
+
+  /** Builds the archive index and repairs what a crash left between an archive write and an open file's delete. */
+  async #indexArchive(): Promise<void> {
+    await this.#archive.scan((entries) => {
+      for (const entry of entries) indexSummary(this.#archived, entry);
+    });
+    for (const [id, file] of this.#open) {
+      const archived = this.#archived.get(id);
+      if (!archived) continue;
+      if (resolveDuplicate(file.data, archived) === 'archivedWins') {
+        this.#open.delete(id);
+        await this.#openFiles.remove(id);
+      } else this.#archived.delete(id);
+    }
+    // No write runs before the index exists (they wait for it before taking their lock), so these moves cannot wait on one.
+    const moves = [...this.#open].filter(([, file]) => isArchivable(file.data)).map(([id]) => this.#scheduleMove(id));
+    await Promise.all(moves);
+  }
+
+  /** Resolves once the archive is indexed (at once after the first time). */
+  #indexed(): Promise<void> {
+    if (!this.#indexing) throw new Error('LowdbStore: the store is not open');
+    return this.#indexing;
   }
 
   /** Lets writes and archive moves under way (and queued) finish; later writes are refused. */
@@ -109,7 +124,10 @@ export class LowdbStore implements Store {
       const wasOpen = this.#gate.phase !== 'new';
       this.#gate.phase = 'closing';
       this.#closing = (async () => {
-        if (wasOpen) await this.whenIdle();
+        if (wasOpen) {
+          await this.#indexing?.catch(() => undefined);
+          await this.whenIdle();
+        }
         await this.#releaseOwner?.();
         this.#gate.phase = 'closed';
       })();
@@ -119,11 +137,17 @@ export class LowdbStore implements Store {
 
   async get(id: string): Promise<ReferralRecord | undefined> {
     this.#gate.assertOpened('get');
+    const open = this.#open.get(id)?.data;
+    if (open) return open;
+    await this.#indexed();
     return this.#open.get(id)?.data ?? (await this.#readArchived(id));
   }
 
-  has(id: string): boolean {
+  /** Whether the id is stored, open or archived. */
+  async has(id: string): Promise<boolean> {
     this.#gate.assertOpened('has');
+    if (this.#open.has(id)) return true;
+    await this.#indexed();
     return this.#open.has(id) || this.#archived.has(id);
   }
 
@@ -140,14 +164,16 @@ export class LowdbStore implements Store {
     const recent = (updated: string | undefined) => since === undefined || updated === undefined || Date.parse(updated) >= since;
     const matches = (status: string, substatus: string) =>
       (filter.status === undefined || filter.status === status) && (filter.substatus === undefined || filter.substatus === substatus);
+    // Only closed referrals are ever archived: a filter for open work never walks the history.
+    const withArchive = filter.status === undefined || filter.status === 'Closed';
+    if (withArchive) await this.#indexed();
     type Hit = { id: string; received: number; record?: ReferralRecord; segment?: number };
     const hits: Hit[] = [];
     for (const [id, file] of this.#open) {
       const { status, substatus, receivedDateTime, updatedDateTime } = file.data.referral;
       if (matches(status, substatus) && recent(updatedDateTime)) hits.push({ id, received: Date.parse(receivedDateTime), record: file.data });
     }
-    // Only closed referrals are ever archived: a filter for open work never walks the history.
-    if (filter.status === undefined || filter.status === 'Closed') {
+    if (withArchive) {
       for (const [id, entry] of this.#archived) {
         const { status, substatus, receivedDateTime, updatedDateTime } = entry.summary;
         if (matches(status, substatus) && recent(updatedDateTime)) hits.push({ id, received: Date.parse(receivedDateTime), segment: entry.segment });
@@ -183,22 +209,22 @@ export class LowdbStore implements Store {
   commitCommand<T>(id: string, change: (current: ReferralRecord | undefined) => Mutation<T> | Promise<Mutation<T>>): Promise<T> {
     const refused = this.#gate.refuseWrite('commitCommand');
     if (refused) return Promise.reject(refused);
-    return this.#locks.run(id, () => this.#readModifyWrite(id, change));
+    return this.#indexed().then(() => this.#locks.run(id, () => this.#readModifyWrite(id, change)));
   }
 
   updateDelivery<T>(id: string, change: (current: ReferralRecord | undefined) => DeliveryMutation<T> | Promise<DeliveryMutation<T>>): Promise<T> {
     const refused = this.#gate.refuseWrite('updateDelivery');
     if (refused) return Promise.reject(refused);
-    return this.#locks.run(id, () => this.#readModifyWrite(id, asRecordChange(id, change)));
+    return this.#indexed().then(() => this.#locks.run(id, () => this.#readModifyWrite(id, asRecordChange(id, change))));
   }
 
-  readState(): StoreState {
+  readState(): BotState {
     this.#gate.assertOpened('readState');
     // A copy: the state holds conversation references that SDK code may modify in place.
     return structuredClone(this.#state.current);
   }
 
-  updateState<T>(change: (state: StoreState) => { state?: StoreState; result: T }): Promise<T> {
+  updateState<T>(change: (state: BotState) => { state?: BotState; result: T }): Promise<T> {
     const refused = this.#gate.refuseWrite('updateState');
     if (refused) return Promise.reject(refused);
     return this.#stateLock.run(STATE_KEY, async () => {
@@ -214,23 +240,26 @@ export class LowdbStore implements Store {
     return () => this.#listeners.delete(listener);
   }
 
-  stats(): { open: number; archived: number } {
+  async stats(): Promise<{ open: number; archived: number }> {
+    await this.#indexed();
     return { open: this.#open.size, archived: this.#archived.size };
   }
 
   /**
-   * Bulk load for benchmarks and tests: open records become files, finished ones (closed, empty
-   * outbox) go straight into full archive segments. Takes no per-referral locks and calls no
-   * listeners: use it only on a store nobody else is using. Ids must be new.
+   * Bulk import (`npm run store -- copy`, and the benchmarks' fixtures): open records become files,
+   * finished ones (closed, empty outbox) go straight into full archive segments. Takes no
+   * per-referral locks and calls no listeners: the embedded store has one owner, and it is the
+   * importer (owner.lock). Refuses, writing nothing, when an id is already stored.
    */
-  async seed(records: readonly ReferralRecord[]): Promise<void> {
-    const refused = this.#gate.refuseWrite('seed');
+  async importRecords(records: readonly ReferralRecord[]): Promise<void> {
+    const refused = this.#gate.refuseWrite('importRecords');
     if (refused) throw refused;
+    await this.#indexed();
     const seen = new Set<string>();
     const copies = records.map((record, index) => {
-      assertRecord(record, `seed: record ${index}`);
+      assertRecord(record, `importRecords: record ${index}`);
       const id = record.referral.id;
-      if (seen.has(id) || this.has(id)) throw new Error(`seed: referral ${id} is already stored`);
+      if (seen.has(id) || this.#open.has(id) || this.#archived.has(id)) throw new Error(`importRecords: referral ${id} is already stored`);
       seen.add(id);
       return frozenJsonCopy(record);
     });
@@ -281,8 +310,8 @@ export class LowdbStore implements Store {
    * write that closed it has resolved (off the caller's path), and any later update of the id
    * waits for it and then finds the archived copy.
    */
-  #scheduleMove(id: string): void {
-    this.#locks
+  #scheduleMove(id: string): Promise<void> {
+    return this.#locks
       .run(id, () => this.#move(id))
       .catch((error: unknown) => {
         // The record stays open and correct; the next open() retries the move.

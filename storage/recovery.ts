@@ -17,9 +17,14 @@ export interface ArchivedEntry {
  * tie, the later segment, which was written later.
  */
 export function indexArchived(index: Map<string, ArchivedEntry>, segment: number, record: ReferralRecord): void {
-  const known = index.get(record.referral.id);
-  if (known && (known.version > record.referral.version || (known.version === record.referral.version && known.segment > segment))) return;
-  index.set(record.referral.id, { summary: summaryOf(record), segment, version: record.referral.version });
+  indexSummary(index, { summary: summaryOf(record), segment, version: record.referral.version });
+}
+
+/** indexArchived() from a segment's persisted summary (archive-segments.ts), without reading its records. */
+export function indexSummary(index: Map<string, ArchivedEntry>, entry: ArchivedEntry): void {
+  const known = index.get(entry.summary.id);
+  if (known && (known.version > entry.version || (known.version === entry.version && known.segment > entry.segment))) return;
+  index.set(entry.summary.id, entry);
 }
 
 /**

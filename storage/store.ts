@@ -3,6 +3,7 @@
 
 import type { Referral, Status, Substatus } from '../referrals/model.js';
 import type { Route } from '../referrals/routing.js';
+import type { BotState } from './bot-state.js';
 
 /** What a route-change notice says: who, which channel (its name then), which filters, and the effect on open referrals. */
 export type RouteChangeNotice =
@@ -47,7 +48,7 @@ export interface OutboxItem {
    * channelMessage: a message posted in a channel, not about one card (welcome, admin notices).
    */
   kind: 'postCard' | 'updateCard' | 'threadReply' | 'personal' | 'channelMessage';
-  /** Where it goes: a key into the conversations of StoreState. */
+  /** Where it goes: a key into the conversations of BotState. */
   target: string;
   /** What to say; rendered at send time, so a card shows the referral as it is then. */
   message: OutboxMessage;
@@ -148,14 +149,7 @@ export interface ListFilter {
   updatedSince?: string;
 }
 
-/** Small, bot-wide state: conversation references, routes, channel settings, bot-level outbox. */
-export interface StoreState {
-  conversations: Record<string, unknown>;
-  routes: unknown[];
-  settings: Record<string, unknown>;
-  outbox: OutboxItem[];
-  [extra: string]: unknown;
-}
+export type { BotState } from './bot-state.js';
 
 /** The store cannot be reached just now (its database is down): callers answer 503 and try later; nothing was written. */
 export class StoreUnavailableError extends Error {
@@ -174,7 +168,6 @@ export interface Store {
   close(): Promise<void>;
 
   get(id: string): Promise<ReferralRecord | undefined>;
-  has(id: string): boolean;
   /** Matching referrals, newest (by receipt) first. */
   list(filter?: ListFilter): Promise<Referral[]>;
   /** Like list(), with the whole records (the card's channel, the outbox). */
@@ -197,12 +190,19 @@ export interface Store {
   updateDelivery<T>(id: string, change: (current: ReferralRecord | undefined) => DeliveryMutation<T> | Promise<DeliveryMutation<T>>): Promise<T>;
 
   /** The bot-wide state, read and changed the same way (serialized, atomic, durable). */
-  readState(): StoreState;
-  updateState<T>(change: (state: StoreState) => { state?: StoreState; result: T }): Promise<T>;
+  readState(): BotState;
+  updateState<T>(change: (state: BotState) => { state?: BotState; result: T }): Promise<T>;
 
-  /** Called after each referral write with the record as written. */
-  onChange(listener: RecordListener): void;
+  /** Calls `listener` after each referral write with the record as written; returns what stops it. */
+  onChange(listener: RecordListener): () => void;
 
-  /** Counts for /healthz and the benchmark. */
-  stats(): { open: number; archived: number };
+  /**
+   * Bulk import (`npm run store -- copy`, docs/deploy.md): writes records whose ids are new, in large
+   * batches, and refuses (writing nothing) when one is already stored. It calls no listener here;
+   * instances sharing the store are told to reload, so their timers and outbox see the imported work.
+   */
+  importRecords(records: readonly ReferralRecord[]): Promise<void>;
+
+  /** Counts for /healthz and the benchmark (the embedded store answers once its archive is indexed). */
+  stats(): Promise<{ open: number; archived: number }>;
 }

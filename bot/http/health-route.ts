@@ -16,9 +16,9 @@ export interface HealthAccess {
   localMode: boolean;
 }
 
-export function mountHealthRoute(server: Server, report: () => HealthReport, access: HealthAccess): void {
+export function mountHealthRoute(server: Server, report: () => Promise<HealthReport>, access: HealthAccess): void {
   server.get('/healthz', async (req: Request, res: Response) => {
-    const { degraded, detail } = report();
+    const { degraded, detail } = await report();
     const status = degraded ? 'degraded' : 'ok';
     const mayRead = hasApiKey(req, access.intakeApiKey) || (access.localMode && isLocalCaller(req));
     res.send(200, mayRead ? { status, ...detail } : { status });

@@ -2,7 +2,7 @@
 // it is parked, dropped or waits), the order lanes are served in, and what sending a lane's head
 // settles (coalesced card updates, updates made moot by a post). The sender does the I/O.
 
-import type { OutboxItem, ReferralRecord, StoreState } from '../../storage/store.js';
+import type { OutboxItem, ReferralRecord, BotState } from '../../storage/store.js';
 import type { ConversationTarget, StoredReference } from '../use-cases/bot-state.js';
 import { conversationIdFor } from './messenger.js';
 
@@ -23,7 +23,7 @@ export interface Job {
   reference: StoredReference;
   /** Card activity id for replies and updates. */
   cardActivityId?: string;
-  state: StoreState;
+  state: BotState;
 }
 
 /** A pending item ready for its lane, with its order: createdAt, then the order the sender first saw it. */
@@ -90,7 +90,7 @@ export function lanesInOrder(lanes: ReadonlyMap<string, Candidate[]>, busy: { ha
 }
 
 /** What sending the head of a lane means, with the items it settles. */
-export function jobFor(head: Candidate, lane: readonly Candidate[], state: StoreState): Job {
+export function jobFor(head: Candidate, lane: readonly Candidate[], state: BotState): Job {
   const { item, record, target, reference } = head;
   const base = { lane: head.lane, tenant: reference.conversation.tenantId ?? target.tenantId ?? 'default', head: item, record, target, reference, state };
   const pendingUpdates = (rec: ReferralRecord, to: string) =>

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { ReferralEvent } from '../../referrals/events.js';
 import type { Referral } from '../../referrals/model.js';
 import { chooseRoute } from '../../referrals/routing.js';
-import type { CardPost, OutboxItem, Store, StoreState } from '../../storage/store.js';
+import type { CardPost, OutboxItem, Store, BotState } from '../../storage/store.js';
 import { isActiveTarget, routes, target, userKey } from '../use-cases/bot-state.js';
 import type { ChangeToPlan, PlannedMessages } from '../use-cases/apply-command.js';
 
@@ -30,7 +30,7 @@ export function outboxItem(kind: OutboxItem['kind'], targetKey: string, message:
 }
 
 /** One message to each manager in their personal chat: those who have one with the bot. */
-export function managerNotices(state: StoreState, managerIds: readonly string[], message: OutboxItem['message'], now: Date): OutboxItem[] {
+export function managerNotices(state: BotState, managerIds: readonly string[], message: OutboxItem['message'], now: Date): OutboxItem[] {
   return managerIds
     .map(userKey)
     .filter((key) => isActiveTarget(state, key))
@@ -38,7 +38,7 @@ export function managerNotices(state: StoreState, managerIds: readonly string[],
 }
 
 /** The channel a referral's card goes to now, or undefined when no channel is subscribed. */
-export function routeFor(referral: Referral, state: StoreState): string | undefined {
+export function routeFor(referral: Referral, state: BotState): string | undefined {
   return chooseRoute(referral, routes(state), (key) => isActiveTarget(state, key))?.target;
 }
 
@@ -47,7 +47,7 @@ export function planPost(channel: string, now: Date): PlannedMessages {
   return { outbox: [outboxItem('postCard', channel, { key: 'card' }, now)], card: { target: channel } };
 }
 
-export function planChange(change: ChangeToPlan, state: StoreState): PlannedMessages {
+export function planChange(change: ChangeToPlan, state: BotState): PlannedMessages {
   const { referral, events, now } = change;
   if (events.some((event) => event.type === 'received')) {
     // Taken in already closed (Partner Center's history): nothing for anyone to do, so no card; `show` finds it.

@@ -15,7 +15,7 @@ import {
   type Locale,
 } from '../../cards/index.js';
 import type { Policy } from '../../referrals/policy.js';
-import type { OutboxItem, ReferralRecord, StoreState } from '../../storage/store.js';
+import type { OutboxItem, ReferralRecord, BotState } from '../../storage/store.js';
 import { localeOf, notifiedOf, type Person } from '../use-cases/bot-state.js';
 import { parseDigestParams } from '../timers/digest.js';
 
@@ -46,7 +46,7 @@ export interface RenderContext {
 }
 
 /** The message for `item`, or undefined when there is nothing (left) to say. */
-export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | undefined, state: StoreState, context: RenderContext): OutgoingMessage | undefined {
+export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | undefined, state: BotState, context: RenderContext): OutgoingMessage | undefined {
   const locale = localeOf(state, item.target, context.defaultLocale);
   const message = item.message;
   switch (message.key) {

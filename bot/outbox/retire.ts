@@ -5,7 +5,7 @@
 // thread replies with it) or leave it unrouted (posted when a channel subscribes), and tell the
 // managers. No RFI vanishes.
 
-import type { OutboxItem, ReferralRecord, Store, StoreState } from '../../storage/store.js';
+import type { OutboxItem, ReferralRecord, Store, BotState } from '../../storage/store.js';
 import { isActiveTarget, routes, targets, type ConversationTarget } from '../use-cases/bot-state.js';
 import type { Logger } from '../logger.js';
 import { managerNotices, outboxItem, routeFor } from './planner.js';
@@ -44,7 +44,7 @@ export function touches(record: ReferralRecord, key: string): boolean {
 
 /** Who hears about a lost channel: managers in personal chat, else another active channel. */
 export function noticeItems(
-  state: StoreState,
+  state: BotState,
   lost: ConversationTarget,
   reason: string,
   counts: { moved: number; unrouted: number },
@@ -87,7 +87,7 @@ export async function retireTarget(deps: RetireDeps, key: string, reason: string
   const affected = store.openRecords().filter((record) => touches(record, key));
 
   // Plan with the target inactive: where each open card goes.
-  const planState: StoreState = { ...before, conversations: { ...before.conversations, [key]: { ...target, active: false } } };
+  const planState: BotState = { ...before, conversations: { ...before.conversations, [key]: { ...target, active: false } } };
   let plannedMoved = 0;
   let plannedUnrouted = 0;
   for (const record of affected) {
@@ -104,7 +104,7 @@ export async function retireTarget(deps: RetireDeps, key: string, reason: string
       ? { ...state.conversations, [key]: { ...current, active: false, inactiveReason: reason, updatedAt: now.toISOString() } satisfies ConversationTarget }
       : state.conversations;
     const kept = state.outbox.filter((item) => item.target !== key);
-    const next: StoreState = { ...state, conversations, outbox: kept };
+    const next: BotState = { ...state, conversations, outbox: kept };
     const notices =
       deactivated && current.kind === 'channel'
         ? noticeItems(next, current, reason, { moved: plannedMoved, unrouted: plannedUnrouted }, deps.managerIds, now)

@@ -124,8 +124,7 @@ export class OutboxSender {
   start(): Promise<void> {
     if (this.#running) return this.#starting ?? Promise.resolve();
     this.#running = true;
-    const off: unknown = this.#store.onChange((record) => this.#onChange(record));
-    if (typeof off === 'function') this.#unsubscribe = off as () => void;
+    this.#unsubscribe = this.#store.onChange((record) => this.#onChange(record));
     this.#starting = (async () => {
       const reset = await this.#resetFailed('start');
       for (const record of this.#store.openRecords()) if (record.outbox.length > 0) this.#records.set(record.referral.id, record);

@@ -2,7 +2,7 @@
 // the managers' `status` command. Computed from the store alone (open records + bot state), so it
 // is right whether or not a sender runs in this process.
 
-import type { OutboxItem, ReferralRecord, Store, StoreState } from '../../storage/store.js';
+import type { OutboxItem, ReferralRecord, Store, BotState } from '../../storage/store.js';
 import { targets, type ConversationTarget } from '../use-cases/bot-state.js';
 
 export interface FailedItemView {
@@ -52,7 +52,7 @@ export interface OutboxStatus {
 }
 
 /** A readable name for a conversation key: "Team › Channel", a user's name, else the key. */
-export function targetName(state: StoreState, key: string): string {
+export function targetName(state: BotState, key: string): string {
   const target = targets(state)[key];
   if (!target) return key;
   if (target.kind === 'personal') return target.userName ?? key;

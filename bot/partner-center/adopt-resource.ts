@@ -22,7 +22,7 @@ export async function adoptResource(
   if (!validation.ok) return { outcome: 'invalid', ...(typeof resource['id'] === 'string' && { id: resource['id'] }), problems: validation.problems };
   const rfi = validation.rfi;
   const seen = { ...(eTag !== undefined && { eTag }), resource, syncedAt: now.toISOString(), ...(eventAt !== undefined && { eventAt }) };
-  const known = deps.store.has(rfi.id) || (await deps.store.get(rfi.id)) !== undefined;
+  const known = (await deps.store.get(rfi.id)) !== undefined;
   if (!known) {
     const taken = await applyCommand(deps, rfi.id, { type: 'takeIn', rfi, source: 'partnerCenter' }, { fromPartnerCenter: seen });
     if (taken.ok) return { outcome: 'created', id: rfi.id };

@@ -88,10 +88,9 @@ export class PartnerCenterConnection {
         'partner center: connection on, nobody signed in yet: run npm run partner-center -- login, or send "connect partner-center" to the bot',
       );
     if (!this.signIn.persistent) this.#deps.log.warn('partner center: PARTNER_CENTER_TOKEN_KEY is empty: the sign-in is kept in memory only (local mode)');
-    const off = this.#store.onChange((record) => {
+    this.#unsubscribe = this.#store.onChange((record) => {
       if (record.partnerCenter?.writes.some((write) => write.state === 'pending')) this.#writer.wake();
     });
-    if (typeof off === 'function') this.#unsubscribe = off;
     // `npm run partner-center -- login` signs in from another process: its write of the token cache
     // wakes the loops (in the database, the loops find it at their next sign-in check, within a
     // minute). One wake per burst of file events (a write is a lock file, a temp file and a rename),

@@ -8,7 +8,8 @@ import { DIGEST_SECTION_LIMIT } from '../../cards/index.js';
 import { attentionFingerprint, digestContent, type DigestContent } from '../../referrals/digest-content.js';
 import { latestSlotAtOrBefore, nextSlotAfter, previousSlot, sameLocalDay, type DigestSchedule } from '../../referrals/digest-schedule.js';
 import type { Policy } from '../../referrals/policy.js';
-import type { DigestParams, OutboxItem, ReferralRecord, Store, StoreState } from '../../storage/store.js';
+import type { BotState, DigestState } from '../../storage/bot-state.js';
+import type { DigestParams, OutboxItem, ReferralRecord, Store } from '../../storage/store.js';
 import { routes, targets } from '../use-cases/bot-state.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
@@ -16,13 +17,7 @@ import { outboxItem } from '../outbox/planner.js';
 
 export type { TimerHandle } from './background-timer.js';
 
-/** What `state.digest` holds. */
-export interface DigestState {
-  /** The last slot handled (ISO), posted or not. */
-  lastSlot?: string;
-  /** Per channel: the attention fingerprint it was last told, and at which slot. */
-  channels?: Record<string, { attention: string[]; slot: string }>;
-}
+export type { DigestState } from '../../storage/bot-state.js';
 
 export const DIGEST_MESSAGE_KEY = 'digest' as const;
 /** A slot that is not today's still fires when it is at most this old (a wake-up just after midnight). */
@@ -51,13 +46,12 @@ export interface DigestRun {
   channels: string[];
 }
 
-export function digestState(state: StoreState): DigestState {
-  const value = state['digest'];
-  return value !== null && typeof value === 'object' ? (value as DigestState) : {};
+export function digestState(state: BotState): DigestState {
+  return state.digest;
 }
 
 /** The channels a digest goes to: active channel targets with at least one route. */
-export function digestChannels(state: StoreState): string[] {
+export function digestChannels(state: BotState): string[] {
   const routed = new Set(routes(state).map((route) => route.target));
   return Object.values(targets(state))
     .filter((target) => target.kind === 'channel' && target.active && routed.has(target.key))

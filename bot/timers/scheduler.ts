@@ -73,7 +73,6 @@ export class Scheduler {
   readonly #heap = new TimerHeap<ScheduledTimer>();
   readonly #retries = new Map<string, Retry>();
   #running = false;
-  #subscribed = false;
   #unsubscribe: (() => void) | undefined;
   #timer: TimerHandle | undefined;
   /** The heap key the armed timer was set for. */
@@ -97,11 +96,7 @@ export class Scheduler {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    if (!this.#subscribed) {
-      this.#subscribed = true;
-      const off: unknown = this.#store.onChange((record) => this.#onChange(record));
-      if (typeof off === 'function') this.#unsubscribe = off as () => void;
-    }
+    this.#unsubscribe ??= this.#store.onChange((record) => this.#onChange(record));
     this.#heap.clear();
     this.#retries.clear();
     for (const record of this.#store.openRecords()) this.#index(record);
@@ -115,13 +110,8 @@ export class Scheduler {
     this.#running = false;
     this.#disarm();
     await this.whenIdle();
-    // A Store whose onChange() returns no unsubscribe function keeps the listener: it is idle while
-    // stopped, and start() does not add a second one.
-    if (this.#unsubscribe) {
-      this.#unsubscribe();
-      this.#unsubscribe = undefined;
-      this.#subscribed = false;
-    }
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
     this.#heap.clear();
     this.#retries.clear();
   }

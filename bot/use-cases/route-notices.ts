@@ -3,7 +3,7 @@
 // state write as the change, so a crash cannot make a change nobody hears of.
 
 import type { Route } from '../../referrals/routing.js';
-import type { OutboxItem, RouteChangeNotice, StoreState } from '../../storage/store.js';
+import type { OutboxItem, RouteChangeNotice, BotState } from '../../storage/store.js';
 import { managerNotices, routeFor } from '../outbox/planner.js';
 import { targetName } from '../outbox/status.js';
 import { isActiveTarget, routes } from './bot-state.js';
@@ -14,13 +14,13 @@ export interface RouteChangeAuthor {
   managerIds: readonly string[];
 }
 
-function noticesTo(state: StoreState, author: RouteChangeAuthor, params: RouteChangeNotice, now: Date): OutboxItem[] {
+function noticesTo(state: BotState, author: RouteChangeAuthor, params: RouteChangeNotice, now: Date): OutboxItem[] {
   return managerNotices(state, author.managerIds, { key: 'notice.routeChanged', params }, now);
 }
 
 /** After `channel` gained a route: the open referrals without a card that it now takes. */
 export function subscribedNotices(
-  state: StoreState,
+  state: BotState,
   unposted: readonly { referral: Parameters<typeof routeFor>[0] }[],
   channel: string,
   filters: Route['filters'],
@@ -32,14 +32,7 @@ export function subscribedNotices(
 }
 
 /** After `channel` lost `removed` routes: its open cards stay; whether new referrals still have somewhere to go. */
-export function unsubscribedNotices(
-  state: StoreState,
-  removed: number,
-  cardsHere: number,
-  channel: string,
-  author: RouteChangeAuthor,
-  now: Date,
-): OutboxItem[] {
+export function unsubscribedNotices(state: BotState, removed: number, cardsHere: number, channel: string, author: RouteChangeAuthor, now: Date): OutboxItem[] {
   const anyRouteLeft = routes(state).some((route) => isActiveTarget(state, route.target));
   return noticesTo(
     state,

@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Route } from '../../referrals/routing.js';
-import type { Store, StoreState } from '../../storage/store.js';
+import type { Store, BotState } from '../../storage/store.js';
 import { isActiveTarget, MAX_NOTIFIED, notifiedOf, routes, targets, type ChannelSettings, type ConversationTarget, type Person } from './bot-state.js';
 import { outboxItem, planPost, routeFor } from '../outbox/planner.js';
 import { subscribedNotices, unsubscribedNotices, type RouteChangeAuthor } from './route-notices.js';
@@ -60,7 +60,7 @@ export async function subscribe(store: Store, channel: string, filters: Route['f
     const existing = routes(state).find((route) => route.target === channel && sameFilters(route.filters, filters));
     if (existing) return { result: existing };
     const route: Route = { id: randomUUID(), target: channel, filters, createdAt: now.toISOString() };
-    const next: StoreState = { ...state, routes: [...routes(state), route] };
+    const next: BotState = { ...state, routes: [...routes(state), route] };
     const unposted = store.openRecords().filter((record) => !record.card && record.referral.status !== 'Closed');
     const notices = subscribedNotices(next, unposted, channel, filters, author, now);
     return { state: { ...next, outbox: [...next.outbox, ...notices] }, result: route };
@@ -73,7 +73,7 @@ export async function unsubscribe(store: Store, channel: string, now: Date, auth
     const kept = routes(state).filter((route) => route.target !== channel);
     const removed = routes(state).length - kept.length;
     if (removed === 0) return { result: 0 };
-    const next: StoreState = { ...state, routes: kept };
+    const next: BotState = { ...state, routes: kept };
     const cardsHere = store.openRecords().filter((record) => record.card?.target === channel && record.referral.status !== 'Closed').length;
     const notices = unsubscribedNotices(next, removed, cardsHere, channel, author, now);
     return { state: { ...next, outbox: [...next.outbox, ...notices] }, result: removed };
@@ -82,7 +82,7 @@ export async function unsubscribe(store: Store, channel: string, now: Date, auth
 
 /** Adds people to a channel's notify list (each once), in one state write; refuses past MAX_NOTIFIED. */
 export async function addNotified(store: Store, key: string, people: readonly Person[]): Promise<Person[] | 'tooMany'> {
-  return store.updateState<Person[] | 'tooMany'>((state: StoreState) => {
+  return store.updateState<Person[] | 'tooMany'>((state: BotState) => {
     const current = notifiedOf(state, key);
     const next = [...current];
     for (const person of people) if (!next.some((known) => known.id === person.id)) next.push({ id: person.id, name: person.name });
@@ -94,7 +94,7 @@ export async function addNotified(store: Store, key: string, people: readonly Pe
 
 /** Takes one person off a channel's notify list (`settings notify off` from someone who is not a manager). */
 export async function removeNotified(store: Store, key: string, personId: string): Promise<boolean> {
-  return store.updateState((state: StoreState) => {
+  return store.updateState((state: BotState) => {
     const current = notifiedOf(state, key);
     const next = current.filter((person) => person.id !== personId);
     if (next.length === current.length) return { result: false };
@@ -104,7 +104,7 @@ export async function removeNotified(store: Store, key: string, personId: string
 }
 
 export async function changeSettings(store: Store, key: string, change: ChannelSettings): Promise<void> {
-  await store.updateState((state: StoreState) => {
+  await store.updateState((state: BotState) => {
     const settings = state.settings as Record<string, ChannelSettings>;
     return { state: { ...state, settings: { ...settings, [key]: { ...settings[key], ...change } } }, result: undefined };
   });

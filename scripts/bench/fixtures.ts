@@ -77,7 +77,7 @@ export async function seedStore(dataDir: string, count: number, databaseUrl?: st
   await store.open();
   const batch = 5000;
   for (let start = 0; start < count; start += batch) {
-    await store.seed(Array.from({ length: Math.min(batch, count - start) }, (_, k) => benchRecord(start + k)));
+    await store.importRecords(Array.from({ length: Math.min(batch, count - start) }, (_, k) => benchRecord(start + k)));
   }
   await store.close();
 }

@@ -81,7 +81,7 @@ async function measure(dataDir: string): Promise<void> {
       idleWakes.push(idleMs * 1000);
     } else indexUpdates.length = 0;
   }
-  const stats = store.stats();
+  const stats = await store.stats();
   await scheduler.stop();
   await store.close();
   console.log(

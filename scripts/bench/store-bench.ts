@@ -45,7 +45,7 @@ async function measure(dataDir: string, databaseUrl?: string): Promise<void> {
     if (!result.ok) throw result.error;
     if (i >= WARMUP) accept.push(performance.now() - t0);
   }
-  const stats = app.store.stats();
+  const stats = await app.store.stats();
   await app.stop();
   console.log(
     JSON.stringify({

@@ -6,8 +6,8 @@ import pg from 'pg';
 
 export const CHANNEL = 'referral_desk_changes';
 
-/** What one write changed: a referral (its id) or the bot-wide state. */
-export type Change = { from: string; referral: string } | { from: string; state: true };
+/** What one write changed: a referral (its id), the bot-wide state, or many referrals at once (an import: reload). */
+export type Change = { from: string; referral: string } | { from: string; state: true } | { from: string; imported: true };
 
 export interface ChangeFeedOptions {
   connectionString: string;

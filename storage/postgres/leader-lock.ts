@@ -5,24 +5,13 @@
 
 import os from 'node:os';
 import pg from 'pg';
+import type { LeaderStatus, LeadOptions } from '../coordination.js';
 
 const LEADER_LOCK = 7_346_202;
 
-export interface LeaderLockOptions {
+export interface LeaderLockOptions extends LeadOptions {
   connectionString: string;
   instance: string;
-  failoverMs: number;
-  onElected: () => Promise<void>;
-  onDeposed: () => Promise<void>;
-  log: (message: string, error?: unknown) => void;
-}
-
-export interface LeaderStatus {
-  /** This instance runs the timers, the digest, the outbox and the Partner Center loops. */
-  leader: boolean;
-  instance: string;
-  /** The leader as it last wrote itself down (any instance can tell). */
-  current?: { instance: string; host: string; pid: number; since: string };
 }
 
 export class LeaderLock {

@@ -10,7 +10,7 @@ import { deepFreeze, frozenJsonCopy } from '../frozen-json.js';
 import { notifyListeners, StoreGate } from '../store-gate.js';
 import { KeyedSerializer } from '../keyed-serializer.js';
 import { assertRecord, isArchivable, asRecordChange } from '../record-rules.js';
-import { assertState, defaultState } from '../state-file.js';
+import { defaultBotState, readBotState } from '../bot-state.js';
 import type { Referral } from '../../referrals/model.js';
 import {
   StoreUnavailableError,
@@ -20,7 +20,7 @@ import {
   type RecordListener,
   type ReferralRecord,
   type Store,
-  type StoreState,
+  type BotState,
 } from '../store.js';
 import { CHANNEL, ChangeFeed, type Change } from './change-feed.js';
 import { migrate } from './migrations.js';
@@ -47,12 +47,13 @@ export class PgStore implements Store {
   /** Every open referral's record (frozen), as last written here or reported by another instance. */
   readonly #open = new Map<string, ReferralRecord>();
   /** The ids of archived referrals: has() and stats() without a query. */
-  readonly #archived = new Set<string>();
+  /** How many referrals are archived (refreshed on every full load; kept current by this instance's cache). */
+  #archivedCount = 0;
   readonly #locks = new KeyedSerializer();
   readonly #stateLock = new KeyedSerializer();
   readonly #listeners = new Set<RecordListener>();
   readonly #remoteStateListeners = new Set<() => void>();
-  #state: StoreState = deepFreeze(defaultState());
+  #state: BotState = deepFreeze(defaultBotState());
   readonly #gate = new StoreGate('PgStore');
   #closing: Promise<void> | undefined;
 
@@ -71,7 +72,7 @@ export class PgStore implements Store {
       connectionString: options.connectionString,
       instance: this.instance,
       onChange: (change) => this.#changedElsewhere(change),
-      onResync: () => this.#loadAll(),
+      onResync: () => this.#loadAll(true),
       log: this.#log,
     });
   }
@@ -85,7 +86,7 @@ export class PgStore implements Store {
       client.on('error', (error) => this.#log('the database connection failed while migrating', error));
       try {
         await migrate(client);
-        await client.query('INSERT INTO bot_state (id, state) VALUES (1, $1::jsonb) ON CONFLICT (id) DO NOTHING', [JSON.stringify(defaultState())]);
+        await client.query('INSERT INTO bot_state (id, state) VALUES (1, $1::jsonb) ON CONFLICT (id) DO NOTHING', [JSON.stringify(defaultBotState())]);
       } finally {
         client.release();
       }
@@ -133,11 +134,6 @@ export class PgStore implements Store {
     }
   }
 
-  has(id: string): boolean {
-    this.#gate.assertOpened('has');
-    return this.#open.has(id) || this.#archived.has(id);
-  }
-
   async list(filter: ListFilter = {}): Promise<Referral[]> {
     return (await this.listRecords(filter)).map((record) => record.referral);
   }
@@ -175,24 +171,24 @@ export class PgStore implements Store {
     return this.#locks.run(id, () => this.#readModifyWrite(id, asRecordChange(id, change)));
   }
 
-  readState(): StoreState {
+  readState(): BotState {
     this.#gate.assertOpened('readState');
     return structuredClone(this.#state);
   }
 
-  updateState<T>(change: (state: StoreState) => { state?: StoreState; result: T }): Promise<T> {
+  updateState<T>(change: (state: BotState) => { state?: BotState; result: T }): Promise<T> {
     const refused = this.#gate.refuseWrite('updateState');
     if (refused) return Promise.reject(refused);
     return this.#stateLock.run(STATE_KEY, () =>
       this.#transaction(async (client) => {
-        const { rows } = await client.query<{ state: StoreState }>('SELECT state FROM bot_state WHERE id = 1 FOR UPDATE');
-        const current = { ...defaultState(), ...rows[0]?.state };
+        const { rows } = await client.query<{ state: BotState }>('SELECT state FROM bot_state WHERE id = 1 FOR UPDATE');
+        const current = readBotState(rows[0]?.state ?? defaultBotState(), 'bot_state');
         const outcome = await change(structuredClone(current));
         if (outcome?.state === undefined) {
           this.#state = deepFreeze(current);
           return { result: outcome?.result as T };
         }
-        assertState(outcome.state, 'updateState');
+        readBotState(outcome.state, 'updateState');
         const next = frozenJsonCopy(outcome.state);
         await client.query('UPDATE bot_state SET state = $1::jsonb WHERE id = 1', [JSON.stringify(next)]);
         await this.#notifyOthers(client, { from: this.instance, state: true });
@@ -212,30 +208,40 @@ export class PgStore implements Store {
     return () => this.#remoteStateListeners.delete(listener);
   }
 
-  stats(): { open: number; archived: number } {
-    return { open: this.#open.size, archived: this.#archived.size };
+  async stats(): Promise<{ open: number; archived: number }> {
+    return { open: this.#open.size, archived: this.#archivedCount };
   }
 
-  /** Bulk load for benchmarks and tests, as LowdbStore.seed(): no locks, no listeners, ids must be new. */
-  async seed(records: readonly ReferralRecord[]): Promise<void> {
-    const refused = this.#gate.refuseWrite('seed');
+  async importRecords(records: readonly ReferralRecord[]): Promise<void> {
+    const refused = this.#gate.refuseWrite('importRecords');
     if (refused) throw refused;
     const copies = records.map((record, index) => {
-      assertRecord(record, `seed: record ${index}`);
-      if (this.has(record.referral.id)) throw new Error(`seed: referral ${record.referral.id} is already stored`);
+      assertRecord(record, `importRecords: record ${index}`);
       return frozenJsonCopy(record);
     });
-    // Multi-row inserts: a batch of 500 records is two statements, not thousands.
-    for (let start = 0; start < copies.length; start += 500) {
-      const batch = copies.slice(start, start + 500);
-      await this.#transaction(async (client) => {
+    await this.#transaction(async (client) => {
+      const ids = copies.map((record) => record.referral.id);
+      const { rows } = await client.query<{ id: string }>('SELECT id FROM referrals WHERE id = ANY($1::text[]) LIMIT 1', [ids]);
+      if (rows[0]) throw new Error(`importRecords: referral ${rows[0].id} is already stored`);
+      // Multi-row inserts: a batch of 500 records is two statements, not thousands.
+      for (let start = 0; start < copies.length; start += 500) {
+        const batch = copies.slice(start, start + 500);
         await client.query(...multiRowInsert(INSERT_REFERRAL, batch.map(referralRow)));
         const history = batch.flatMap((record) => newHistory(undefined, record).map((row) => [record.referral.id, row.index, row.event]));
         for (let from = 0; from < history.length; from += 5_000) await client.query(...multiRowInsert(INSERT_HISTORY, history.slice(from, from + 5_000)));
-        return { result: undefined };
-      });
-      for (const record of batch) this.#cache(record);
-    }
+      }
+      // Running instances reload: the leader's scheduler and sender then see the imported open work.
+      await this.#notifyOthers(client, { from: this.instance, imported: true });
+      return {
+        result: undefined,
+        after: () => {
+          for (const record of copies) {
+            if (isArchivable(record)) this.#archivedCount++;
+            else this.#open.set(record.referral.id, record);
+          }
+        },
+      };
+    });
   }
 
   /** Resolves once no write of this instance is under way or queued. */
@@ -283,7 +289,7 @@ export class PgStore implements Store {
       return {
         result: mutation.result,
         after: () => {
-          this.#cache(record);
+          this.#cache(record, stored === undefined);
           notifyListeners(this.#listeners, record, this.#log);
         },
       };
@@ -319,13 +325,12 @@ export class PgStore implements Store {
     return client.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(change)]);
   }
 
-  #cache(record: ReferralRecord): void {
+  /** `isNew`: the write created the referral (so a closed one adds to the archived count). */
+  #cache(record: ReferralRecord, isNew = false): void {
     const id = record.referral.id;
     if (isArchivable(record)) {
-      this.#open.delete(id);
-      this.#archived.add(id);
+      if (this.#open.delete(id) || isNew) this.#archivedCount++;
     } else {
-      this.#archived.delete(id);
       this.#open.set(id, record);
     }
   }
@@ -333,11 +338,15 @@ export class PgStore implements Store {
   /** Another instance wrote: refresh what the cache holds of it, in order with this instance's own writes. */
   #changedElsewhere(change: Change): void {
     if (this.#gate.phase !== 'open' && this.#gate.phase !== 'opening') return;
+    if ('imported' in change) {
+      void this.#loadAll(true).catch((error: unknown) => this.#log('reloading after an import failed', error));
+      return;
+    }
     if ('state' in change) {
       void this.#stateLock
         .run(STATE_KEY, async () => {
-          const { rows } = await this.#pool.query<{ state: StoreState }>('SELECT state FROM bot_state WHERE id = 1');
-          if (rows[0]) this.#state = deepFreeze({ ...defaultState(), ...rows[0].state });
+          const { rows } = await this.#pool.query<{ state: BotState }>('SELECT state FROM bot_state WHERE id = 1');
+          if (rows[0]) this.#state = deepFreeze(readBotState(rows[0].state, 'bot_state'));
           for (const listener of this.#remoteStateListeners) listener();
         })
         .catch((error: unknown) => this.#log('reloading the bot-wide state failed', error));
@@ -355,18 +364,27 @@ export class PgStore implements Store {
       .catch((error: unknown) => this.#log(`reloading referral ${id} written by another instance failed`, error));
   }
 
-  async #loadAll(): Promise<void> {
+  /**
+   * Loads the bot-wide state, the open work and the archived count. On a reload (`tell`: after the
+   * change feed reconnected, or another process imported referrals) the listeners hear of each open
+   * referral that is new or changed here, as they would of a write: the leader's scheduler and
+   * sender pick the work up without a restart.
+   */
+  async #loadAll(tell = false): Promise<void> {
     const [state, open, archived] = await Promise.all([
-      this.#pool.query<{ state: StoreState }>('SELECT state FROM bot_state WHERE id = 1'),
+      this.#pool.query<{ state: BotState }>('SELECT state FROM bot_state WHERE id = 1'),
       this.#pool.query<{ record: ReferralRecord }>('SELECT record FROM referrals WHERE NOT archived'),
-      this.#pool.query<{ id: string }>('SELECT id FROM referrals WHERE archived'),
+      this.#pool.query<{ count: string }>('SELECT count(*) AS count FROM referrals WHERE archived'),
     ]);
-    const loaded = { ...defaultState(), ...state.rows[0]?.state };
-    assertState(loaded, 'bot_state');
-    this.#state = deepFreeze(loaded);
+    this.#state = deepFreeze(readBotState(state.rows[0]?.state ?? defaultBotState(), 'bot_state'));
+    const before = new Map(this.#open);
     this.#open.clear();
     for (const row of open.rows) this.#open.set(row.record.referral.id, deepFreeze(row.record));
-    this.#archived.clear();
-    for (const row of archived.rows) this.#archived.add(row.id);
+    this.#archivedCount = Number(archived.rows[0]?.count ?? 0);
+    if (!tell) return;
+    for (const [id, record] of this.#open) {
+      if (before.get(id)?.referral.version !== record.referral.version) notifyListeners(this.#listeners, record, this.#log);
+    }
+    for (const listener of this.#remoteStateListeners) listener();
   }
 }

@@ -88,7 +88,7 @@ describe('digest (component)', function () {
       clock(),
       DEFAULT_POLICY,
     );
-    await (running.store as LowdbStore).seed([
+    await (running.store as LowdbStore).importRecords([
       { referral: deal, outbox: [], card: { target: EMEA_KEY, activityId: 'seeded-card', shownVersion: deal.version } },
     ]);
     expect(await running.digest!.tick()).to.equal(undefined); // before the slot: Friday's is not today's

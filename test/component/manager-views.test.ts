@@ -493,7 +493,7 @@ describe('manager views: stats, list, my, export (component)', function () {
       const target = channelKey(spec.channel === 'emea' ? EMEA.id : GENERAL.id);
       return { referral, outbox: [], card: { target, activityId: `seeded-${spec.id}`, shownVersion: referral.version } };
     });
-    await (service.store as LowdbStore).seed(records);
+    await (service.store as LowdbStore).importRecords(records);
     // Two RFIs through the intake API, answered on their cards.
     for (const spec of MIX.filter((s) => s.http)) {
       clock.set(NOW - spec.receivedAgo * HOUR);

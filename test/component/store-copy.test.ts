@@ -8,6 +8,8 @@ import { expect } from 'chai';
 import { LowdbStore } from '../../storage/lowdb-store.js';
 import { fakeClock } from '../support/fake-clock.js';
 import { getReferral } from '../support/intake-client.js';
+import { waitFor } from '../support/wait-for.js';
+import { createLogger } from '../../bot/logger.js';
 import { createTestDatabase, dropTestDatabase, SKIP_REASON, sql, TEST_DATABASE_URL } from '../support/postgres.js';
 import { removeDir, ROOT, startService, tempDataDir } from '../support/start-service.js';
 import { CHANNELS, channelTarget, route } from '../bot/outbox/outbox-support.js';
@@ -81,6 +83,55 @@ describe('store copy: embedded → PostgreSQL (component)', function () {
       await service.stop();
       await removeDir(service.dataDir);
     }
+  });
+
+  it('referrals copied into a database a running bot uses get their timers there at once, without a restart', async () => {
+    dataDir = await tempDataDir();
+    databaseUrl = await createTestDatabase();
+    // A lone instance leads from its start. Two days after the referral came in: its first reminder
+    // is due as soon as the leader knows of it.
+    const service = await startService({ DATABASE_URL: databaseUrl }, { clock: fakeClock(minutesAfterT0(2 * 24 * 60)) });
+    try {
+      const embedded = new LowdbStore({ dataDir });
+      await embedded.open();
+      const record = recordOf(newReferral('copied-late', minutesAfterT0(1)));
+      await embedded.commitCommand(record.referral.id, () => ({ record, result: undefined }));
+      await embedded.close();
+
+      const copy = await storeCommand('copy', '--from', dataDir, '--to', databaseUrl);
+      expect(copy.code, copy.stdout).to.equal(0);
+      const reminded = await waitFor("the running leader fires the copied referral's reminder", async () => {
+        const body = (await getReferral(service.url, 'copied-late')).body as { version: number; history: { type: string }[] };
+        return body.version > record.referral.version && body;
+      });
+      expect(reminded.history.map((event) => event.type)).to.include('reminded');
+    } finally {
+      await service.stop();
+      await removeDir(service.dataDir);
+    }
+  });
+
+  it('a bot started on the database warns while DATA_DIR holds referrals never copied, and not after the copy', async () => {
+    dataDir = await tempDataDir();
+    databaseUrl = await createTestDatabase();
+    const embedded = new LowdbStore({ dataDir });
+    await embedded.open();
+    const record = recordOf(newReferral('left-behind', minutesAfterT0(1)));
+    await embedded.commitCommand(record.referral.id, () => ({ record, result: undefined }));
+    await embedded.close();
+    const startOn = async () => {
+      const lines: string[] = [];
+      const service = await startService({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir }, { log: createLogger('info', (line) => lines.push(line)) });
+      await service.stop();
+      return lines;
+    };
+    const before = await startOn();
+    expect(before.find((line) => line.includes('"listening"'))).to.include('"store":"postgres"');
+    expect(before.find((line) => line.includes('never copied'))).to.include(`DATA_DIR (${dataDir}) holds 1 referral files`);
+
+    const copy = await storeCommand('copy', '--from', dataDir, '--to', databaseUrl);
+    expect(copy.code, copy.stdout).to.equal(0);
+    expect((await startOn()).filter((line) => line.includes('never copied'))).to.deep.equal([]);
   });
 
   it('refuses a usage error with the usage line, and a source that is no store', async () => {

@@ -10,6 +10,14 @@ import type { ReferralRecord } from '../../storage/store.js';
 import { accepted, declined, makeTempDir, minutesAfterT0, newReferral, outboxItem, recordOf, removeDir, won } from './referral-builder.js';
 import { filesUnder, openStore, put, readJson, rejectionOf, snapshot } from './store-harness.js';
 
+/** The archive's segment files (each has a summary beside it: segment-N.summary.json). */
+async function segmentFiles(dir: string): Promise<string[]> {
+  const names = await filesUnder(path.join(dir, 'archive'));
+  const segments = names.filter((name) => !name.endsWith('.summary.json'));
+  expect(names.filter((name) => name.endsWith('.summary.json'))).to.deep.equal(segments.map((name) => name.replace(/\.json$/, '.summary.json')));
+  return segments;
+}
+
 async function exists(file: string): Promise<boolean> {
   return access(file).then(
     () => true,
@@ -34,14 +42,14 @@ describe('storage: LowdbStore archive', () => {
     await put(store, recordOf(referral));
     await put(store, recordOf(declined(referral)));
     // The closing write has resolved; the move has not happened yet (it is queued behind it).
-    expect(store.stats()).to.deep.equal({ open: 1, archived: 0 });
+    expect(await store.stats()).to.deep.equal({ open: 1, archived: 0 });
     await store.whenIdle();
-    expect(store.stats()).to.deep.equal({ open: 0, archived: 1 });
+    expect(await store.stats()).to.deep.equal({ open: 0, archived: 1 });
     expect(await exists(path.join(dir, 'open', openFileName('rfi-1')))).to.equal(false);
     const segment = await readJson<{ records: ReferralRecord[] }>(path.join(dir, 'archive', 'segment-000001.json'));
     expect(segment.records.map((record) => [record.referral.id, record.referral.substatus])).to.deep.equal([['rfi-1', 'Declined']]);
     expect(store.openRecords()).to.deep.equal([]);
-    expect(store.has('rfi-1')).to.equal(true);
+    expect(await store.has('rfi-1')).to.equal(true);
     expect((await store.get('rfi-1'))!.referral.substatus).to.equal('Declined');
   });
 
@@ -54,8 +62,8 @@ describe('storage: LowdbStore archive', () => {
     await store.close();
 
     store = await openStore(dir);
-    expect(store.stats()).to.deep.equal({ open: 1, archived: 1 });
-    expect(store.has('rfi-closed')).to.equal(true);
+    expect(await store.stats()).to.deep.equal({ open: 1, archived: 1 });
+    expect(await store.has('rfi-closed')).to.equal(true);
     expect(await store.get('rfi-closed')).to.deep.equal(recordOf(closedOne));
     expect((await store.list()).map((referral) => referral.id)).to.deep.equal(['rfi-open', 'rfi-closed']);
     expect((await store.list({ status: 'Closed' })).map((referral) => referral.id)).to.deep.equal(['rfi-closed']);
@@ -68,7 +76,7 @@ describe('storage: LowdbStore archive', () => {
     const closed = declined(newReferral('rfi-1'));
     await put(store, recordOf(closed, [outboxItem('o-decline')]));
     await store.whenIdle();
-    expect(store.stats()).to.deep.equal({ open: 1, archived: 0 });
+    expect(await store.stats()).to.deep.equal({ open: 1, archived: 0 });
     expect(store.openRecords().map((record) => record.referral.id)).to.deep.equal(['rfi-1']);
 
     // The sender delivered the message: it empties the outbox.
@@ -77,7 +85,7 @@ describe('storage: LowdbStore archive', () => {
       result: undefined,
     }));
     await store.whenIdle();
-    expect(store.stats()).to.deep.equal({ open: 0, archived: 1 });
+    expect(await store.stats()).to.deep.equal({ open: 0, archived: 1 });
     expect((await store.get('rfi-1'))!.card).to.deep.equal({ target: 'channel:sales', shownVersion: 2 });
   });
 
@@ -108,7 +116,7 @@ describe('storage: LowdbStore archive', () => {
     await closing;
     expect(await late).to.equal('late');
     await store.whenIdle();
-    expect(store.stats()).to.deep.equal({ open: 0, archived: 1 });
+    expect(await store.stats()).to.deep.equal({ open: 0, archived: 1 });
     expect((await store.get('rfi-1'))!.card).to.deep.equal({ target: 'channel:sales', shownVersion: 2 });
     await store.close();
     store = await openStore(dir);
@@ -122,14 +130,14 @@ describe('storage: LowdbStore archive', () => {
       await put(store, recordOf(declined(newReferral(id, minutesAfterT0(n)))));
       await store.whenIdle();
     }
-    const segments = (await filesUnder(path.join(dir, 'archive'))).sort();
+    const segments = (await segmentFiles(dir)).sort();
     expect(segments).to.deep.equal(['segment-000001.json', 'segment-000002.json', 'segment-000003.json', 'segment-000004.json']);
     const sizes = await Promise.all(segments.map(async (name) => (await readJson<{ records: unknown[] }>(path.join(dir, 'archive', name))).records.length));
     expect(sizes).to.deep.equal([3, 3, 3, 1]);
     await store.close();
 
     store = await openStore(dir, { segmentSize: 3, cachedSegments: 2 });
-    expect(store.stats()).to.deep.equal({ open: 0, archived: 10 });
+    expect(await store.stats()).to.deep.equal({ open: 0, archived: 10 });
     for (const id of ids) expect((await store.get(id))!.referral.id).to.equal(id);
     // Reading the whole archive kept at most `cachedSegments` segments in memory.
     expect(store.archiveStats().cachedSegments.length).to.be.at.most(2);
@@ -146,8 +154,8 @@ describe('storage: LowdbStore archive', () => {
     await Promise.all(referrals.map((referral) => put(store, recordOf(referral))));
     await Promise.all(referrals.map((referral) => put(store, recordOf(declined(referral)))));
     await store.whenIdle();
-    expect(store.stats()).to.deep.equal({ open: 0, archived: 40 });
-    expect(await filesUnder(path.join(dir, 'archive'))).to.deep.equal(['segment-000001.json']);
+    expect(await store.stats()).to.deep.equal({ open: 0, archived: 40 });
+    expect(await segmentFiles(dir)).to.deep.equal(['segment-000001.json']);
     expect(await filesUnder(path.join(dir, 'open'))).to.deep.equal([]);
   });
 
@@ -160,7 +168,7 @@ describe('storage: LowdbStore archive', () => {
     const e = newReferral('e', minutesAfterT0(5));
     for (const referral of [c, a, e, d, b]) await put(store, recordOf(referral));
     await store.whenIdle();
-    expect(store.stats()).to.deep.equal({ open: 3, archived: 2 });
+    expect(await store.stats()).to.deep.equal({ open: 3, archived: 2 });
     const ids = async (filter?: Parameters<LowdbStore['list']>[0]) => (await store.list(filter)).map((referral) => referral.id);
     expect(await ids()).to.deep.equal(['e', 'd', 'c', 'b', 'a']);
     expect(await ids({ status: 'New' })).to.deep.equal(['e', 'a']);
@@ -177,14 +185,14 @@ describe('storage: LowdbStore archive', () => {
       store = await openStore(dir, { segmentSize: 1000 });
       const closed = Array.from({ length: 2500 }, (_, n) => recordOf(declined(newReferral(`old-${n}`, minutesAfterT0(n)))));
       const open = Array.from({ length: 20 }, (_, n) => recordOf(newReferral(`new-${n}`, minutesAfterT0(5000 + n))));
-      await store.seed([...closed, ...open]);
-      expect(store.stats()).to.deep.equal({ open: 20, archived: 2500 });
-      expect(await filesUnder(path.join(dir, 'archive'))).to.deep.equal(['segment-000001.json', 'segment-000002.json', 'segment-000003.json']);
+      await store.importRecords([...closed, ...open]);
+      expect(await store.stats()).to.deep.equal({ open: 20, archived: 2500 });
+      expect(await segmentFiles(dir)).to.deep.equal(['segment-000001.json', 'segment-000002.json', 'segment-000003.json']);
       expect(await filesUnder(path.join(dir, 'open'))).to.have.length(20);
       await store.close();
 
       store = await openStore(dir, { segmentSize: 1000 });
-      expect(store.stats()).to.deep.equal({ open: 20, archived: 2500 });
+      expect(await store.stats()).to.deep.equal({ open: 20, archived: 2500 });
       expect(await store.get('old-1234')).to.deep.equal(closed[1234]);
       expect((await store.list({ status: 'New' })).map((referral) => referral.id)).to.deep.equal(open.map((record) => record.referral.id).reverse());
       expect((await store.list({ status: 'Closed' })).length).to.equal(2500);
@@ -199,8 +207,8 @@ describe('storage: LowdbStore archive', () => {
       store = await openStore(dir);
       await put(store, recordOf(newReferral('rfi-1')));
       const before = await snapshot(dir);
-      expect((await rejectionOf(store.seed([recordOf(newReferral('rfi-1'))]))).message).to.match(/rfi-1 is already stored/);
-      expect((await rejectionOf(store.seed([recordOf(newReferral('x')), recordOf(newReferral('x'))]))).message).to.match(/x is already stored/);
+      expect((await rejectionOf(store.importRecords([recordOf(newReferral('rfi-1'))]))).message).to.match(/rfi-1 is already stored/);
+      expect((await rejectionOf(store.importRecords([recordOf(newReferral('x')), recordOf(newReferral('x'))]))).message).to.match(/x is already stored/);
       expect(await snapshot(dir)).to.deep.equal(before);
     });
   });

@@ -40,7 +40,7 @@ describe('storage: LowdbStore crash recovery', () => {
     const first = await openStore(dir);
     await put(first, record);
     await first.close();
-    expect(first.stats()).to.deep.equal({ open: 0, archived: 1 });
+    expect(await first.stats()).to.deep.equal({ open: 0, archived: 1 });
     const openFile = path.join(dir, 'open', openFileName(record.referral.id));
     await writeFile(openFile, JSON.stringify(openCopy));
     return openFile;
@@ -50,7 +50,7 @@ describe('storage: LowdbStore crash recovery', () => {
     const record = recordOf(declined(newReferral('rfi-1')));
     await crashAfterArchiveWrite(record, record);
     store = await openStore(dir);
-    expect(store.stats()).to.deep.equal({ open: 0, archived: 1 });
+    expect(await store.stats()).to.deep.equal({ open: 0, archived: 1 });
     expect(await filesUnder(path.join(dir, 'open'))).to.deep.equal([]);
     expect(await store.get('rfi-1')).to.deep.equal(record);
     expect((await store.list()).map((referral) => referral.id)).to.deep.equal(['rfi-1']);
@@ -61,7 +61,7 @@ describe('storage: LowdbStore crash recovery', () => {
     const newer = laterCopy(record, [outboxItem('o-pending')]);
     await crashAfterArchiveWrite(record, newer);
     store = await openStore(dir);
-    expect(store.stats()).to.deep.equal({ open: 1, archived: 0 });
+    expect(await store.stats()).to.deep.equal({ open: 1, archived: 0 });
     expect(await store.get('rfi-1')).to.deep.equal(newer);
     expect(store.openRecords()).to.deep.equal([newer]);
     expect(await store.list()).to.deep.equal([newer.referral]);
@@ -69,7 +69,7 @@ describe('storage: LowdbStore crash recovery', () => {
     await store.commitCommand('rfi-1', (current) => ({ record: { ...current!, card: { target: 'channel:sales' } }, result: undefined }));
     await store.close();
     store = await openStore(dir);
-    expect(store.stats()).to.deep.equal({ open: 1, archived: 0 });
+    expect(await store.stats()).to.deep.equal({ open: 1, archived: 0 });
     expect(await store.get('rfi-1')).to.deep.equal({ ...newer, card: { target: 'channel:sales' } });
   });
 
@@ -78,7 +78,7 @@ describe('storage: LowdbStore crash recovery', () => {
     const newer = laterCopy(record, []);
     await crashAfterArchiveWrite(record, newer);
     store = await openStore(dir);
-    expect(store.stats()).to.deep.equal({ open: 0, archived: 1 });
+    expect(await store.stats()).to.deep.equal({ open: 0, archived: 1 });
     expect((await store.get('rfi-1'))!.referral.version).to.equal(3);
     await store.close();
     store = await openStore(dir);
@@ -92,7 +92,7 @@ describe('storage: LowdbStore crash recovery', () => {
     await first.close();
     await writeFile(path.join(dir, 'open', openFileName('rfi-1')), JSON.stringify(record));
     store = await openStore(dir);
-    expect(store.stats()).to.deep.equal({ open: 0, archived: 1 });
+    expect(await store.stats()).to.deep.equal({ open: 0, archived: 1 });
     expect(await filesUnder(path.join(dir, 'open'))).to.deep.equal([]);
     expect(await store.get('rfi-1')).to.deep.equal(record);
   });
@@ -101,7 +101,7 @@ describe('storage: LowdbStore crash recovery', () => {
     const first = await openStore(dir);
     await put(first, recordOf(newReferral('rfi-1')));
     await put(first, recordOf(declined(newReferral('rfi-2'))));
-    await first.updateState((state) => ({ state: { ...state, settings: { locale: 'ru' } }, result: undefined }));
+    await first.updateState((state) => ({ state: { ...state, settings: { 'channel:sales': { locale: 'ru' } } }, result: undefined }));
     await first.close();
     const openName = openFileName('rfi-1');
     await writeFile(path.join(dir, 'open', `${openName}.3141592`), '{"referral": {"id": "rfi-1", "vers');
@@ -109,8 +109,8 @@ describe('storage: LowdbStore crash recovery', () => {
     await writeFile(path.join(dir, 'state.json.1618'), '');
 
     store = await openStore(dir);
-    expect(store.stats()).to.deep.equal({ open: 1, archived: 1 });
-    expect(store.readState().settings).to.deep.equal({ locale: 'ru' });
+    expect(await store.stats()).to.deep.equal({ open: 1, archived: 1 });
+    expect(store.readState().settings).to.deep.equal({ 'channel:sales': { locale: 'ru' } });
     expect((await store.get('rfi-1'))!.referral.version).to.equal(1);
     expect((await filesUnder(dir)).filter(isTempLeftover)).to.deep.equal([]);
   });
@@ -164,7 +164,7 @@ describe('storage: LowdbStore crash recovery', () => {
     for (const file of files) await readJson(path.join(dir, file));
     // And the store still works after recovery.
     await put(store, recordOf(newReferral('after-crash')));
-    expect(store.has('after-crash')).to.equal(true);
+    expect(await store.has('after-crash')).to.equal(true);
   });
 });
 

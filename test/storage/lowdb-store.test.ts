@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { openFileName } from '../../storage/layout.js';
 import type { LowdbStore } from '../../storage/lowdb-store.js';
 import type { ReferralRecord } from '../../storage/store.js';
+import { defaultBotState } from '../../storage/bot-state.js';
 import { accepted, makeTempDir, newReferral, outboxItem, recordOf, removeDir } from './referral-builder.js';
 import { filesUnder, openStore, put, readJson, rejectionOf, snapshot } from './store-harness.js';
 
@@ -26,7 +27,7 @@ describe('storage: LowdbStore', () => {
   it('round-trips a record and writes it as its own file in open/', async () => {
     const record = recordOf(newReferral('rfi-1'), [outboxItem('o-1', 'postCard')]);
     await put(store, record);
-    expect(store.has('rfi-1')).to.equal(true);
+    expect(await store.has('rfi-1')).to.equal(true);
     expect(await store.get('rfi-1')).to.deep.equal(record);
     expect(store.openRecords()).to.deep.equal([record]);
     expect(await store.list()).to.deep.equal([record.referral]);
@@ -64,7 +65,7 @@ describe('storage: LowdbStore', () => {
       return { record: { ...current!, card: { target: 'channel:sales', shownVersion: 1 } }, result: 'slow' };
     });
     await put(store, recordOf(newReferral('fast')));
-    expect(store.has('fast')).to.equal(true);
+    expect(await store.has('fast')).to.equal(true);
     expect((await store.get('slow'))!.card).to.equal(undefined);
     release();
     expect(await slow).to.equal('slow');
@@ -96,7 +97,7 @@ describe('storage: LowdbStore', () => {
     store.onChange(() => (calls += 1));
     const seen = await store.commitCommand('rfi-new', (current) => ({ result: current === undefined ? 'absent' : 'present' }));
     expect(seen).to.equal('absent');
-    expect(store.has('rfi-new')).to.equal(false);
+    expect(await store.has('rfi-new')).to.equal(false);
     expect(await filesUnder(path.join(dir, 'open'))).to.deep.equal([]);
     expect(calls).to.equal(0);
   });
@@ -105,7 +106,7 @@ describe('storage: LowdbStore', () => {
     const lone = await rejectionOf(put(store, recordOf(newReferral('u4-\ud800'))));
     expect(lone.message).to.match(/not well-formed Unicode/);
     await put(store, recordOf(newReferral('u4-\ufffd')));
-    expect(store.stats().open).to.equal(1);
+    expect((await store.stats()).open).to.equal(1);
     expect(await filesUnder(path.join(dir, 'open'))).to.have.length(1);
   });
 
@@ -156,7 +157,7 @@ describe('storage: LowdbStore', () => {
 
   it('rewrites only the changed referral file on an update (hot path independent of other data)', async () => {
     for (let n = 0; n < 30; n += 1) await put(store, recordOf(newReferral(`rfi-${n}`)));
-    await store.updateState((state) => ({ state: { ...state, settings: { locale: 'en' } }, result: undefined }));
+    await store.updateState((state) => ({ state: { ...state, settings: { 'channel:sales': { locale: 'en' } } }, result: undefined }));
     const before = await snapshot(dir);
     await new Promise((resolve) => setTimeout(resolve, 5));
     await store.commitCommand('rfi-7', (current) => ({ record: { ...current!, outbox: [outboxItem('o-1')] }, result: undefined }));
@@ -171,26 +172,26 @@ describe('storage: LowdbStore', () => {
       const results = await Promise.all(
         Array.from({ length: 50 }, () =>
           store.updateState((state) => {
-            const count = Number(state.settings['count'] ?? 0) + 1;
-            return { state: { ...state, settings: { ...state.settings, count } }, result: count };
+            const count = Object.keys(state.settings).length + 1;
+            return { state: { ...state, settings: { ...state.settings, [`channel:${count}`]: {} } }, result: count };
           }),
         ),
       );
       expect(new Set(results).size).to.equal(50);
-      expect(store.readState().settings['count']).to.equal(50);
-      expect((await readJson<{ settings: { count: number } }>(path.join(dir, 'state.json'))).settings.count).to.equal(50);
+      expect(Object.keys(store.readState().settings)).to.have.length(50);
+      expect(Object.keys((await readJson<{ settings: object }>(path.join(dir, 'state.json'))).settings)).to.have.length(50);
     });
 
     it('writes nothing when the state change throws, and gives readers a copy', async () => {
       const error = await rejectionOf(
         store.updateState((state) => {
-          state.routes.push({ channel: 'x' });
+          state.routes.push({ target: 'channel:x' } as never);
           throw new Error('bad route');
         }),
       );
       expect(error.message).to.equal('bad route');
       const copy = store.readState();
-      copy.routes.push('mine');
+      copy.routes.push({ target: 'mine' } as never);
       expect(store.readState().routes).to.deep.equal([]);
       expect(await store.updateState(() => ({ result: 'read only' }))).to.equal('read only');
     });
@@ -205,7 +206,7 @@ describe('storage: LowdbStore', () => {
       await store.close();
       await writeFile(path.join(dir, 'state.json'), JSON.stringify({ conversations: { a: 1 }, routes: [] }));
       store = await openStore(dir);
-      expect(store.readState()).to.deep.equal({ conversations: { a: 1 }, routes: [], settings: {}, outbox: [] });
+      expect(store.readState()).to.deep.equal({ ...defaultBotState(), conversations: { a: 1 } });
     });
   });
 
@@ -228,15 +229,15 @@ describe('storage: LowdbStore', () => {
       await closing;
       expect((await rejectionOf(store.updateState(() => ({ result: 1 })))).message).to.match(/closed/);
       const reopened = await openStore(dir);
-      expect(reopened.has('rfi-1')).to.equal(true);
-      expect(reopened.has('rfi-2')).to.equal(false);
+      expect(await reopened.has('rfi-1')).to.equal(true);
+      expect(await reopened.has('rfi-2')).to.equal(false);
       await reopened.close();
     });
 
     it('refuses use before open()', async () => {
       const { LowdbStore } = await import('../../storage/lowdb-store.js');
       const unopened = new LowdbStore({ dataDir: dir });
-      expect(() => unopened.has('x')).to.throw(/open\(\) first/);
+      expect((await rejectionOf(unopened.has('x'))).message).to.match(/open\(\) first/);
       expect((await rejectionOf(put(unopened, recordOf(newReferral('x'))))).message).to.match(/open\(\) first/);
       expect((await rejectionOf(store.open())).message).to.match(/already open/);
     });

@@ -12,6 +12,7 @@ import { PgStore } from '../../storage/postgres/pg-store.js';
 import type { ReferralRecord } from '../../storage/store.js';
 import { createTestDatabase, dropTestDatabase, SKIP_REASON, sql, TEST_DATABASE_URL } from '../support/postgres.js';
 import { waitFor } from '../support/wait-for.js';
+import { channelTarget } from '../support/builders.js';
 import { accepted, newReferral, recordOf, T0 } from './referral-builder.js';
 import { rejectionOf } from './store-harness.js';
 
@@ -94,7 +95,6 @@ describe('storage: PostgreSQL across instances', () => {
     const record = recordOf(newReferral('rfi-1'));
     await a.commitCommand('rfi-1', () => ({ record, result: undefined }));
     await waitFor('b sees rfi-1', () => b.openRecords().length === 1);
-    expect(b.has('rfi-1')).to.equal(true);
     expect(await b.get('rfi-1')).to.deep.equal(record);
     await a.commitCommand('rfi-1', () => ({ record: recordOf(accepted(record.referral)), result: undefined }));
     // A read by id does not wait for the notice: it sees the accept at once.
@@ -102,7 +102,7 @@ describe('storage: PostgreSQL across instances', () => {
     await waitFor('b hears the accept', () => heard.length === 2);
     expect(heard).to.deep.equal(['rfi-1@1', 'rfi-1@2']);
     expect(b.openRecords()[0]!.referral.status).to.equal('Active');
-    await a.updateState((state) => ({ state: { ...state, conversations: { 'channel:sales': { id: '19:abc' } } }, result: undefined }));
+    await a.updateState((state) => ({ state: { ...state, conversations: { 'channel:sales': channelTarget('channel:sales') } }, result: undefined }));
     await waitFor('b reads the new state', () => 'channel:sales' in b.readState().conversations);
   });
 

@@ -8,6 +8,8 @@ import { LowdbStore } from '../../storage/lowdb-store.js';
 import { PgStore } from '../../storage/postgres/pg-store.js';
 import type { ReferralRecord, Store } from '../../storage/store.js';
 import { createTestDatabase, dropTestDatabase, SKIP_REASON, TEST_DATABASE_URL } from '../support/postgres.js';
+import { channelTarget } from '../support/builders.js';
+import { defaultBotState } from '../../storage/bot-state.js';
 import { accepted, declined, makeTempDir, minutesAfterT0, newReferral, outboxItem, recordOf, removeDir } from './referral-builder.js';
 import { rejectionOf } from './store-harness.js';
 
@@ -54,8 +56,8 @@ const put = (store: Store, record: ReferralRecord) => store.commitCommand(record
 
 /** Closed, nothing left to send: the store may archive it (off the hot path) once written. */
 async function untilArchived(store: Store, count: number): Promise<void> {
-  for (let tries = 0; store.stats().archived < count; tries++) {
-    if (tries > 200) throw new Error(`expected ${count} archived, have ${store.stats().archived}`);
+  for (let tries = 0; (await store.stats()).archived < count; tries++) {
+    if (tries > 200) throw new Error(`expected ${count} archived, have ${(await store.stats()).archived}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
@@ -78,16 +80,16 @@ for (const kind of KINDS) {
     });
 
     it('starts empty with the default bot-wide state', async () => {
-      expect(store.stats()).to.deep.equal({ open: 0, archived: 0 });
-      expect(store.readState()).to.deep.equal({ conversations: {}, routes: [], settings: {}, outbox: [] });
+      expect(await store.stats()).to.deep.equal({ open: 0, archived: 0 });
+      expect(store.readState()).to.deep.equal(defaultBotState());
       expect(await store.get('nope')).to.equal(undefined);
-      expect(store.has('nope')).to.equal(false);
+      expect((await store.get('nope')) !== undefined).to.equal(false);
     });
 
     it('round-trips a record: get, has, openRecords, list', async () => {
       const record = recordOf(newReferral('rfi-1'), [outboxItem('o-1', 'postCard')]);
       await put(store, record);
-      expect(store.has('rfi-1')).to.equal(true);
+      expect((await store.get('rfi-1')) !== undefined).to.equal(true);
       expect(await store.get('rfi-1')).to.deep.equal(record);
       expect(store.openRecords()).to.deep.equal([record]);
       expect(await store.list()).to.deep.equal([record.referral]);
@@ -98,13 +100,13 @@ for (const kind of KINDS) {
       const two = { ...recordOf(accepted(newReferral('rfi-2'))), card: { target: 'channel:sales', activityId: 'act-2', shownVersion: 2 } };
       await put(store, one);
       await put(store, two);
-      await store.updateState((state) => ({ state: { ...state, conversations: { 'channel:sales': { id: '19:abc' } } }, result: undefined }));
+      await store.updateState((state) => ({ state: { ...state, conversations: { 'channel:sales': channelTarget('channel:sales') } }, result: undefined }));
       await store.close();
       store = await place.open();
-      expect(store.stats()).to.deep.equal({ open: 2, archived: 0 });
+      expect(await store.stats()).to.deep.equal({ open: 2, archived: 0 });
       expect(await store.get('rfi-1')).to.deep.equal(one);
       expect(await store.get('rfi-2')).to.deep.equal(two);
-      expect(store.readState().conversations).to.deep.equal({ 'channel:sales': { id: '19:abc' } });
+      expect(store.readState().conversations).to.deep.equal({ 'channel:sales': channelTarget('channel:sales') });
     });
 
     it('a delivery write changes the outbox and the card, never the referral', async () => {
@@ -125,7 +127,7 @@ for (const kind of KINDS) {
       expect((await store.get('rfi-1'))?.card, 'card: null unroutes it').to.equal(undefined);
       const seen = await store.updateDelivery('nope', (current) => ({ delivery: { outbox: [outboxItem('o-3')] }, result: current }));
       expect(seen).to.equal(undefined);
-      expect(store.has('nope'), 'a delivery write creates no referral').to.equal(false);
+      expect(await store.get('nope'), 'a delivery write creates no referral').to.equal(undefined);
     });
 
     it('loses no update when 100 increments on one id run concurrently', async () => {
@@ -167,9 +169,9 @@ for (const kind of KINDS) {
       expect(wrongId.message).to.match(/rfi-2.*not.*rfi-1/);
       const noOutbox = await rejectionOf(store.commitCommand('rfi-3', () => ({ record: { referral: newReferral('rfi-3') } as never, result: 1 })));
       expect(noOutbox.message).to.match(/outbox/);
-      expect(store.has('rfi-1')).to.equal(false);
-      expect(store.has('rfi-2')).to.equal(false);
-      expect(store.has('rfi-3')).to.equal(false);
+      expect((await store.get('rfi-1')) !== undefined).to.equal(false);
+      expect((await store.get('rfi-2')) !== undefined).to.equal(false);
+      expect((await store.get('rfi-3')) !== undefined).to.equal(false);
     });
 
     it('hands the change function a private copy and out frozen records', async () => {
@@ -198,18 +200,21 @@ for (const kind of KINDS) {
     it('bot-wide state: 50 concurrent increments all land; a throwing change writes nothing; readers get a copy', async () => {
       await Promise.all(
         Array.from({ length: 50 }, () =>
-          store.updateState((state) => ({ state: { ...state, settings: { count: ((state.settings['count'] as number) ?? 0) + 1 } }, result: undefined })),
+          store.updateState((state) => ({
+            state: { ...state, settings: { ...state.settings, [`channel:${Object.keys(state.settings).length}`]: {} } },
+            result: undefined,
+          })),
         ),
       );
-      expect(store.readState().settings).to.deep.equal({ count: 50 });
+      expect(Object.keys(store.readState().settings)).to.have.length(50);
       await rejectionOf(
         store.updateState(() => {
           throw new Error('no');
         }),
       );
       const copy = store.readState();
-      copy.settings['count'] = -1;
-      expect(store.readState().settings).to.deep.equal({ count: 50 });
+      copy.settings['channel:0'] = { locale: 'ru' };
+      expect(store.readState().settings['channel:0']).to.deep.equal({});
       const bad = await rejectionOf(store.updateState((state) => ({ state: { ...state, routes: 'all' as never }, result: undefined })));
       expect(bad.message).to.match(/routes/);
     });
@@ -219,11 +224,11 @@ for (const kind of KINDS) {
       await put(store, recordOf(newReferral('rfi-open', minutesAfterT0(2))));
       await put(store, closed);
       await untilArchived(store, 1);
-      expect(store.stats()).to.deep.equal({ open: 1, archived: 1 });
+      expect(await store.stats()).to.deep.equal({ open: 1, archived: 1 });
       expect(store.openRecords().map((record) => record.referral.id)).to.deep.equal(['rfi-open']);
       await store.close();
       store = await place.open();
-      expect(store.has('rfi-closed')).to.equal(true);
+      expect((await store.get('rfi-closed')) !== undefined).to.equal(true);
       expect(await store.get('rfi-closed')).to.deep.equal(closed);
       const refused = await rejectionOf(store.commitCommand('rfi-closed', (current) => ({ record: current!, result: undefined })));
       expect(refused.message).to.match(/archived/);
@@ -255,7 +260,7 @@ for (const kind of KINDS) {
       expect(await slow).to.equal('written');
       await closed;
       store = await place.open();
-      expect(store.has('rfi-1')).to.equal(true);
+      expect((await store.get('rfi-1')) !== undefined).to.equal(true);
     });
   });
 }

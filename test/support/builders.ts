@@ -4,6 +4,7 @@
 
 import type { Actor, Flow, Referral } from '../../referrals/model.js';
 import { DEFAULT_POLICY, type Policy } from '../../referrals/policy.js';
+import type { ConversationTarget } from '../../storage/bot-state.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -20,3 +21,15 @@ export const policyFor = (flow: Flow, overrides: Partial<Policy> = {}): Policy =
 
 /** `Status/Substatus`, as tables write a state. */
 export const stateOf = (referral: Pick<Referral, 'status' | 'substatus'>): string => `${referral.status}/${referral.substatus}`;
+
+/** A channel the bot can post to, as the bot-wide state keeps it. */
+export function channelTarget(key: string, at = '2026-01-01T00:00:00.000Z'): ConversationTarget {
+  const id = key.replace(/^channel:/, '');
+  return {
+    key,
+    kind: 'channel',
+    reference: { serviceUrl: 'https://smba.trafficmanager.net/emea/', channelId: 'msteams', conversation: { id }, bot: { id: 'bot' } },
+    active: true,
+    updatedAt: at,
+  };
+}

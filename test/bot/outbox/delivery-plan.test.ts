@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { jobFor, lanesInOrder, routeItem, type Candidate } from '../../../bot/outbox/delivery-plan.js';
 import type { ConversationTarget } from '../../../bot/use-cases/bot-state.js';
 import type { OutboxItem, ReferralRecord } from '../../../storage/store.js';
+import { defaultBotState } from '../../../storage/bot-state.js';
 import { newReferral, outboxItem, recordOf } from '../../storage/referral-builder.js';
 
 const CHANNEL = '19:sales@thread.tacv2';
@@ -101,26 +102,16 @@ describe('outbox: the delivery plan (pure)', () => {
     const post = item('postCard', 'channel:sales', 'post');
     const updates = [item('updateCard', 'channel:sales', 'u-1'), item('updateCard', 'channel:sales', 'u-2')];
     const unposted = withCard({ target: 'channel:sales' }, [post, ...updates]);
-    const postJob = jobFor(candidate(post, 'lane', 1, 1, unposted), [candidate(post, 'lane', 1, 1, unposted)], {
-      conversations,
-      routes: [],
-      settings: {},
-      outbox: [],
-    });
+    const postJob = jobFor(candidate(post, 'lane', 1, 1, unposted), [candidate(post, 'lane', 1, 1, unposted)], { ...defaultBotState(), conversations });
     expect([postJob.kind, postJob.doneIds, postJob.attemptIds]).to.deep.equal(['post', ['post', 'u-1', 'u-2'], ['post']]);
 
     const posted = withCard({ target: 'channel:sales', activityId: 'a-1', shownVersion: 0 }, updates);
     const lane = updates.map((u, i) => candidate(u, 'thread', i, i, posted));
-    const updateJob = jobFor(lane[0]!, lane, { conversations, routes: [], settings: {}, outbox: [] });
+    const updateJob = jobFor(lane[0]!, lane, { ...defaultBotState(), conversations });
     expect([updateJob.kind, updateJob.doneIds, updateJob.cardActivityId]).to.deep.equal(['update', ['u-1', 'u-2'], 'a-1']);
 
     const current = withCard({ target: 'channel:sales', activityId: 'a-1', shownVersion: posted.referral.version }, updates);
-    const skip = jobFor(candidate(updates[0]!, 'thread', 0, 0, current), [candidate(updates[0]!, 'thread', 0, 0, current)], {
-      conversations,
-      routes: [],
-      settings: {},
-      outbox: [],
-    });
+    const skip = jobFor(candidate(updates[0]!, 'thread', 0, 0, current), [candidate(updates[0]!, 'thread', 0, 0, current)], { ...defaultBotState(), conversations });
     expect(skip.kind).to.equal('skip');
   });
 });

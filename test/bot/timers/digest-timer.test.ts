@@ -143,7 +143,7 @@ describe('digest timer', () => {
       policy,
     );
     const fresh = tell(makeRfi({ id: 'fresh', customerProfile: { name: 'Contoso' } }), new Date(MON_SLOT - 20 * HOUR), [], new Date(MON_SLOT), policy);
-    await store.seed([record(deal, EMEA), record(fresh, EMEA)]);
+    await store.importRecords([record(deal, EMEA), record(fresh, EMEA)]);
   }
 
   it("dueSlot: the latest slot, only while it is today's (or within the grace), and only once", () => {
@@ -232,7 +232,7 @@ describe('digest timer', () => {
       new Date(wed - 30 * 60_000),
       DEFAULT_POLICY,
     );
-    await store.seed([record(accepted, GENERAL)]);
+    await store.importRecords([record(accepted, GENERAL)]);
     time.now = wed - 30 * 60_000;
     const timer = digest(time);
     timer.start();
