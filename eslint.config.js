@@ -21,6 +21,32 @@ const IO_MODULES = ['fs', 'fs/promises', 'http', 'https', 'net', 'dgram', 'child
 
 const layer = (target, from, message) => ({ target, from, message });
 
+/**
+ * The folders of bot/ and which of them each may import (docs/architecture.md#dependency-direction):
+ * one direction only, so no two folders depend on each other. Every other pair is a lint error;
+ * test/lint/folder-graph.test.ts checks the code's imports and the diagram against this map.
+ */
+export const FOLDER_IMPORTS = {
+  'bot/teams': ['bot/use-cases', 'bot/outbox', 'bot/http', 'bot/partner-center'],
+  'bot/http': ['bot/use-cases', 'bot/partner-center'],
+  'bot/partner-center': ['bot/use-cases', 'bot/outbox'],
+  'bot/timers': ['bot/use-cases', 'bot/outbox'],
+  'bot/use-cases': ['bot/outbox'],
+  'bot/outbox': [],
+};
+
+const folderZones = Object.entries(FOLDER_IMPORTS).flatMap(([folder, allowed]) =>
+  Object.keys(FOLDER_IMPORTS)
+    .filter((other) => other !== folder && !allowed.includes(other))
+    .map((other) =>
+      layer(
+        `./${folder}`,
+        `./${other}`,
+        `${folder}/ may import ${allowed.map((name) => `${name}/`).join(', ') || 'no other folder of bot/'} (FOLDER_IMPORTS in eslint.config.js): an import of ${other}/ would make folders depend on each other.`,
+      ),
+    ),
+);
+
 /** Only applyCommand changes a referral (docs/architecture.md#one-path-for-every-change). */
 const ONE_PATH = {
   selector: "MemberExpression[property.name='commitCommand']",
@@ -34,7 +60,12 @@ export default tseslint.config(
   {
     languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { console: 'readonly', process: 'readonly' } },
     plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+      // no-cycle follows imports by parsing the imported files: it needs to know they are TypeScript.
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/extensions': ['.ts', '.js'],
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
@@ -55,11 +86,12 @@ export default tseslint.config(
               './storage/postgres',
               'bot/ sees the Store contract and its Coordination (storage/store.ts, storage/coordination.ts), never a backend: storage/create-store.ts picks one.',
             ),
+            ...folderZones,
           ],
         },
       ],
       'no-restricted-imports': ['error', { patterns: [BOTBUILDER] }],
-      // A cycle between files is a cycle between their folders too (test/lint/folder-graph.test.ts checks the folders).
+      // Files never import each other round in a circle, within a folder too (the zones above keep the folders in order).
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
   },

@@ -12,7 +12,7 @@ import type { Store } from '../storage/store.js';
 import { createAdapter } from './teams/adapter.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import { getDisplayTimeZone, getPartnerCenterReferralUrl, setDisplayTimeZone, setPartnerCenterReferralUrl } from '../cards/index.js';
+import type { Display } from '../cards/index.js';
 import { DigestTimer } from './timers/digest.js';
 import { mountExportRoute } from './http/export-route.js';
 import { mountHealthRoute } from './http/health-route.js';
@@ -71,11 +71,7 @@ export interface App {
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  // Process-wide, like the locale catalogs; put back on stop for the next app in this process (tests).
-  const previousTimeZone = getDisplayTimeZone();
-  setDisplayTimeZone(config.displayTimeZone);
-  const previousReferralUrl = getPartnerCenterReferralUrl();
-  setPartnerCenterReferralUrl(config.partnerCenterReferralUrl);
+  const display: Display = { timeZone: config.displayTimeZone, ...(config.partnerCenterReferralUrl && { referralUrl: config.partnerCenterReferralUrl }) };
   let opened: OpenedStore;
   try {
     opened = await openStore({
@@ -95,6 +91,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     clock,
     plan: createPlanner(store),
     usdRates: config.usdRates,
+    display,
     ...(config.partnerCenter && { writeToPartnerCenter: true }),
   };
   const adapter = createAdapter(config, log);
@@ -114,6 +111,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     clock,
     defaultLocale: config.defaultLocale,
     policy: config.policy,
+    display,
     managerIds: config.managerIds,
     ...options.sender,
     retry: { maxAttempts: config.outboxMaxAttempts, maxMs: config.outboxMaxBackoffMs, ...options.sender?.retry },
@@ -141,7 +139,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     log,
     extraCommands: {
       ...managerViewCommands(deps),
-      status: statusCommand({ store, clock, retryFailed, ...(partnerCenter && { partnerCenter: () => partnerCenter.status() }) }),
+      status: statusCommand({ store, clock, retryFailed, timeZone: display.timeZone, ...(partnerCenter && { partnerCenter: () => partnerCenter.status() }) }),
       connect: connectCommand({
         ...(partnerCenter && { connect: (onPrompt: Parameters<PartnerCenterConnection['connect']>[0]) => partnerCenter.connect(onPrompt) }),
         onFailed: async (reason) => {
@@ -270,8 +268,6 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       await sender.stop();
       await partnerCenter?.close();
       await store.close();
-      setDisplayTimeZone(previousTimeZone);
-      setPartnerCenterReferralUrl(previousReferralUrl);
       log.info('stopped');
     })());
   return { url, port, store, commands: deps, scheduler, sender, ...(digest && { digest }), ...(partnerCenter && { partnerCenter }), stop };

@@ -1,7 +1,7 @@
 // The one typed configuration of the service: reads the environment (and ./.env when present)
 // once, applies defaults, and fails fast with a message that names the offending variable.
 
-import { isLoopback } from './http/loopback.js';
+import { isLoopback } from './loopback.js';
 import { redactConnectionString } from '../storage/redact-connection.js';
 import { PartnerCenterConfigError, readPartnerCenterConfig, readReferralUrl, type PartnerCenterConfig } from './partner-center/config.js';
 import { existsSync } from 'node:fs';

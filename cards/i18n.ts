@@ -84,27 +84,13 @@ export function formatShortDate(locale: Locale, iso: string): string {
 }
 
 /**
- * The zone every moment is shown in (DISPLAY_TIME_ZONE, set once at start-up). Cards are rendered
- * by the bot, not with Teams' {{DATE()}}: the client would format them in its own language, so a
- * Russian card read in an English client showed English dates beside Russian close dates.
+ * A moment in the reader's words, in `timeZone` (DISPLAY_TIME_ZONE, cards/display.ts) and named so:
+ * "21 Nov 2026, 10:00 UTC", "21 нояб. 2026 г., 11:00 GMT+1". The date part is formatDate()'s, so
+ * one card reads one style. Cards are rendered by the bot, not with Teams' {{DATE()}}: the client
+ * would format them in its own language, so a Russian card read in an English client showed
+ * English dates beside Russian close dates.
  */
-let displayTimeZone = 'UTC';
-
-/** Sets the zone of formatDateTime(); the name must be one Intl knows (the config module checks). */
-export function setDisplayTimeZone(zone: string): void {
-  new Intl.DateTimeFormat('en', { timeZone: zone }); // throws RangeError on an unknown zone
-  displayTimeZone = zone;
-}
-
-export function getDisplayTimeZone(): string {
-  return displayTimeZone;
-}
-
-/**
- * A moment in the reader's words, in the display zone and named so: "21 Nov 2026, 10:00 UTC",
- * "21 нояб. 2026 г., 11:00 GMT+1". The date part is formatDate()'s, so one card reads one style.
- */
-export function formatDateTime(locale: Locale, iso: string): string {
+export function formatDateTime(locale: Locale, iso: string, timeZone = 'UTC'): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
   return new Intl.DateTimeFormat(BCP47[locale], {
@@ -114,7 +100,7 @@ export function formatDateTime(locale: Locale, iso: string): string {
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
-    timeZone: displayTimeZone,
+    timeZone,
     timeZoneName: 'short',
   }).format(ms);
 }

@@ -2,6 +2,7 @@
 // templates and strings once at module load.
 
 export * from './actions.js';
+export * from './display.js';
 export * from './formatters.js';
 export * from './i18n.js';
 export * from './markdown.js';
@@ -22,12 +23,10 @@ export { deadlineText, digestCardData, DIGEST_SECTION_LIMIT, listCardData, stats
 export { describeFilters, HELP_COMMANDS, helpCardData, noticeCardData, routesCardData, welcomeCardData, type RouteFilters } from './view-models/messages.js';
 export {
   closingEvent,
-  getPartnerCenterReferralUrl,
   interestedActor,
   MAX_REFRESH_USER_IDS,
   referralCardData,
   respondBy,
-  setPartnerCenterReferralUrl,
   type PartnerCenterView,
   type ReferralCardData,
   type TextColor,

@@ -13,9 +13,12 @@ import { printRatioTable } from './bench/percentiles.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SMALL = 100;
 const LARGE = 50_000;
+/** The open work of the start-up rows: the same in both stores, so only the history differs. */
+const HISTORY_OPEN = 100;
 
-function runStep(script: string, args: string[]): string {
+function runStep(script: string, args: string[], env: Record<string, string> = {}): string {
   return execFileSync(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', path.join(here, 'bench', script), ...args], {
+    env: { ...process.env, ...env },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 16 * 1024 * 1024,
@@ -32,12 +35,16 @@ interface StoreFigures {
   peakRssMb: number;
 }
 
-/** Seeds a fresh data directory with `count` referrals, then measures it, each step in its own process. */
-function figures<T>(script: string, count: number): T {
+/**
+ * Seeds a fresh data directory with `count` referrals, then measures it, each step in its own
+ * process. With `openWork`, that many are open and the rest is history (else 5 % are open).
+ */
+function figures<T>(script: string, count: number, openWork?: number): T {
   const dir = mkdtempSync(path.join(os.tmpdir(), `referral-desk-bench-${count}-`));
+  const env: Record<string, string> = openWork === undefined ? {} : { BENCH_OPEN_WORK: String(openWork) };
   try {
-    process.stdout.write(`${script}: seeding ${count} referrals (95 % closed)… `);
-    runStep(script, ['seed', dir, String(count)]);
+    process.stdout.write(`${script}: seeding ${count} referrals (${openWork === undefined ? '95 % closed' : `${openWork} open`})… `);
+    runStep(script, ['seed', dir, String(count)], env);
     process.stdout.write('measuring…\n');
     return JSON.parse(runStep(script, ['measure', dir]).trim().split('\n').pop()!) as T;
   } finally {
@@ -46,13 +53,13 @@ function figures<T>(script: string, count: number): T {
 }
 
 /** The store figures on a fresh PostgreSQL database of the server `adminUrl` names (dropped afterwards). */
-async function postgresFigures(adminUrl: string, count: number): Promise<StoreFigures> {
-  const name = `referral_desk_bench_store_${count}`;
+async function postgresFigures(adminUrl: string, count: number, openWork?: number): Promise<StoreFigures> {
+  const name = `referral_desk_bench_store_${count}_${openWork ?? 'mixed'}`;
   const target = await freshDatabase(adminUrl, name);
   const dir = mkdtempSync(path.join(os.tmpdir(), `referral-desk-bench-pg-${count}-`));
   try {
     process.stdout.write(`store-bench.ts on PostgreSQL: seeding ${count} referrals (95 % closed)… `);
-    runStep('store-bench.ts', ['seed', dir, String(count), target]);
+    runStep('store-bench.ts', ['seed', dir, String(count), target], openWork === undefined ? {} : { BENCH_OPEN_WORK: String(openWork) });
     process.stdout.write('measuring…\n');
     return JSON.parse(runStep('store-bench.ts', ['measure', dir, target]).trim().split('\n').pop()!) as StoreFigures;
   } finally {
@@ -71,6 +78,11 @@ async function postgresSection(adminUrl: string): Promise<void> {
     { metric: 'accept latency p50', small: pgSmall.acceptP50, large: pgLarge.acceptP50, unit: 'ms' },
     { metric: 'accept latency p95', small: pgSmall.acceptP95, large: pgLarge.acceptP95, unit: 'ms', goal: 'ratio ≤ 1.5' },
     { metric: 'start-up (migrate, load open work, listen)', small: pgSmall.startupMs, large: pgLarge.startupMs, unit: 'ms' },
+  ]);
+  const pgFresh = await postgresFigures(adminUrl, HISTORY_OPEN, HISTORY_OPEN);
+  const pgAged = await postgresFigures(adminUrl, LARGE, HISTORY_OPEN);
+  printRatioTable(`PostgreSQL start-up: ${HISTORY_OPEN} open with ${LARGE - HISTORY_OPEN} closed vs with none`, 'no history', `${LARGE} stored`, [
+    { metric: 'start-up (migrate, load open work, listen)', small: pgFresh.startupMs, large: pgAged.startupMs, unit: 'ms', goal: 'ratio ≤ 2' },
   ]);
   process.stdout.write('\npostgres-bench.ts: 600 RFIs through 1 and through 3 instances, then a kill -9 of the leader…\n');
   const several = JSON.parse(runStep('postgres-bench.ts', ['--database', adminUrl]).trim().split('\n').pop()!) as {
@@ -107,6 +119,13 @@ printRatioTable(`Store and intake: ${LARGE} vs ${SMALL} referrals already stored
   { metric: 'start-up (store open + listen)', small: small.startupMs, large: large.startupMs, unit: 'ms' },
 ]);
 console.log(`stored at measure time: small ${JSON.stringify(small.stored)}, large ${JSON.stringify(large.stored)}`);
+console.log('(start-up above grows with the open work: 5 vs 2,500 open referrals are loaded before listening)');
+
+const fresh = figures<StoreFigures>('store-bench.ts', HISTORY_OPEN, HISTORY_OPEN);
+const aged = figures<StoreFigures>('store-bench.ts', LARGE, HISTORY_OPEN);
+printRatioTable(`Start-up: ${HISTORY_OPEN} open referrals with ${LARGE - HISTORY_OPEN} closed vs with none`, 'no history', `${LARGE} stored`, [
+  { metric: 'start-up (store open + listen)', small: fresh.startupMs, large: aged.startupMs, unit: 'ms', goal: 'ratio ≤ 2' },
+]);
 
 interface SchedulerFigures {
   stored: { open: number; archived: number };

@@ -4,7 +4,7 @@
 
 import type { Next, Request, RequestHandler, Response } from 'restify';
 import { sendError } from './errors.js';
-import { hostOfHeader, isLoopback } from './loopback.js';
+import { hostOfHeader, isLoopback } from '../loopback.js';
 
 export function loopbackHostOnly(): RequestHandler {
   return (req: Request, res: Response, next: Next) => {

@@ -1,7 +1,7 @@
 // Auth of the intake API: a bearer key when INTAKE_API_KEY is set (compared in constant time),
 // else loopback callers only, so an unconfigured service is never open to the network.
 
-import { isLoopback } from './loopback.js';
+import { isLoopback } from '../loopback.js';
 import type { Next, Request, RequestHandler, Response } from 'restify';
 import { secretsEqual } from './secret-compare.js';
 import { sendError } from './errors.js';

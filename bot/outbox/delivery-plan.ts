@@ -3,7 +3,7 @@
 // settles (coalesced card updates, updates made moot by a post). The sender does the I/O.
 
 import type { OutboxItem, ReferralRecord, BotState } from '../../storage/store.js';
-import type { ConversationTarget, StoredReference } from '../use-cases/bot-state.js';
+import type { ConversationTarget, StoredReference } from '../../storage/bot-state-reads.js';
 import { conversationIdFor } from './messenger.js';
 
 export type JobKind = 'post' | 'reply' | 'update' | 'personal' | 'skip';

@@ -2,7 +2,7 @@
 // conversation id (channel, thread, chat) a request goes to. The botbuilder implementation is
 // bot/teams/messenger.ts. See docs/architecture.md#delivery.
 
-import type { StoredReference } from '../use-cases/bot-state.js';
+import type { StoredReference } from '../../storage/bot-state-reads.js';
 
 /** What to send: rendered by bot/outbox/render.ts at send time. */
 export interface MessageContent {

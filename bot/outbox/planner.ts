@@ -6,9 +6,26 @@ import { randomUUID } from 'node:crypto';
 import type { ReferralEvent } from '../../referrals/events.js';
 import type { Referral } from '../../referrals/model.js';
 import { chooseRoute } from '../../referrals/routing.js';
-import type { CardPost, OutboxItem, Store, BotState } from '../../storage/store.js';
-import { isActiveTarget, routes, target, userKey } from '../use-cases/bot-state.js';
-import type { ChangeToPlan, PlannedMessages } from '../use-cases/apply-command.js';
+import type { BotState, CardPost, OutboxItem, ReferralRecord, Store } from '../../storage/store.js';
+import { isActiveTarget, routes, target, userKey } from '../../storage/bot-state-reads.js';
+import type { Command } from '../../referrals/commands.js';
+
+/** What a decided command queues in its own write: messages, and where its card goes. */
+export interface PlannedMessages {
+  outbox: OutboxItem[];
+  card?: CardPost;
+}
+
+/** A decided change, as the planner sees it: the record before, the referral after, the events and the command. */
+export interface ChangeToPlan {
+  before: ReferralRecord | undefined;
+  referral: Referral;
+  events: ReferralEvent[];
+  command: Command;
+  now: Date;
+}
+
+export type MessagePlanner = (change: ChangeToPlan) => PlannedMessages | Promise<PlannedMessages>;
 
 /** Events that change what the shared card shows. */
 const CARD_CHANGING: ReadonlySet<ReferralEvent['type']> = new Set([

@@ -16,8 +16,9 @@ import {
 } from '../../cards/index.js';
 import type { Policy } from '../../referrals/policy.js';
 import type { OutboxItem, ReferralRecord, BotState } from '../../storage/store.js';
-import { localeOf, notifiedOf, type Person } from '../use-cases/bot-state.js';
-import { parseDigestParams } from '../timers/digest.js';
+import { localeOf, notifiedOf, type Person } from '../../storage/bot-state-reads.js';
+import { parseDigestParams } from './digest-message.js';
+import type { Display } from '../../cards/display.js';
 
 export interface OutgoingMessage {
   text?: string;
@@ -42,6 +43,7 @@ function withMentions(text: string, people: readonly Person[]): OutgoingMessage 
 export interface RenderContext {
   defaultLocale: Locale;
   policy: Policy;
+  display: Display;
   now: Date;
 }
 
@@ -56,14 +58,14 @@ export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | unde
       const parked = record.partnerCenter?.writes.some((write) => write.state === 'failed') === true;
       return {
         attachments: [
-          cardAttachment(renderReferralCard(record.referral, { locale, now: context.now, policy: context.policy, ...(parked && { refresh: true }) })),
+          cardAttachment(renderReferralCard(record.referral, { locale, now: context.now, policy: context.policy, display: context.display, ...(parked && { refresh: true }) })),
         ],
       };
     }
     case 'event': {
       if (!record) return undefined;
       const event = record.referral.history[Number(message.params.index)];
-      const text = event && threadReplyText(locale, event, record.referral, context.policy);
+      const text = event && threadReplyText(locale, event, record.referral, context.policy, context.display);
       if (!text) return undefined;
       if (item.kind === 'personal') {
         return { attachments: [cardAttachment(renderNotice(locale, { title: escapeMarkdown(record.referral.name), text, referralId: record.referral.id }))] };
@@ -79,7 +81,7 @@ export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | unde
       const digest = parseDigestParams(message.params);
       if (!digest || (digest.content.attention.length === 0 && digest.content.changes.length === 0)) return undefined;
       const { slot, since, content, attentionTotal, changesTotal } = digest;
-      return { attachments: [cardAttachment(renderDigest(locale, content, { slot, since, attentionTotal, changesTotal }))] };
+      return { attachments: [cardAttachment(renderDigest(locale, content, { slot, since, attentionTotal, changesTotal, display: context.display }))] };
     }
     case 'notice.partnerCenter': {
       const { params } = message;

@@ -6,7 +6,7 @@
 // managers. No RFI vanishes.
 
 import type { OutboxItem, ReferralRecord, Store, BotState } from '../../storage/store.js';
-import { isActiveTarget, routes, targets, type ConversationTarget } from '../use-cases/bot-state.js';
+import { isActiveTarget, routes, targets, type ConversationTarget } from '../../storage/bot-state-reads.js';
 import type { Logger } from '../logger.js';
 import { managerNotices, outboxItem, routeFor } from './planner.js';
 import { targetName } from './status.js';

@@ -6,7 +6,7 @@
 import type { Locale } from '../../cards/index.js';
 import type { Policy } from '../../referrals/policy.js';
 import type { Delivery, OutboxItem, ReferralRecord, Store } from '../../storage/store.js';
-import { targets } from '../use-cases/bot-state.js';
+import { targets } from '../../storage/bot-state-reads.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { renderOutboxItem, type OutgoingMessage } from './render.js';
@@ -17,6 +17,7 @@ import { classifySendError, describeFailure, type SendFailure } from './classify
 import { Pacer, type PacerOptions, type PacerTicket } from './pacer.js';
 import { DELIVERY_REASON_PREFIX, retireTarget, type RetireSummary } from './retire.js';
 import { outboxStatus } from './status.js';
+import { UTC_DISPLAY, type Display } from '../../cards/display.js';
 
 /** Knobs tests and benchmarks turn (the service takes the defaults, or config for the retry bound). */
 export interface SenderTuning {
@@ -40,6 +41,8 @@ export interface SenderOptions extends SenderTuning {
   log: Logger;
   defaultLocale: Locale;
   policy: Policy;
+  /** How cards show moments and links (default UTC, no link). */
+  display?: Display;
   /** AAD object ids of managers: told in personal chat when a channel is lost. */
   managerIds?: readonly string[];
   /** The service clock: what cards show as "now", createdAt of notices, ages in stats. */
@@ -66,6 +69,7 @@ export class OutboxSender {
   readonly #log: Logger;
   readonly #defaultLocale: Locale;
   readonly #policy: Policy;
+  readonly #display: Display;
   readonly #managerIds: readonly string[];
   readonly #clock: Clock;
   readonly #now: () => number;
@@ -104,6 +108,7 @@ export class OutboxSender {
     this.#log = options.log;
     this.#defaultLocale = options.defaultLocale;
     this.#policy = options.policy;
+    this.#display = options.display ?? UTC_DISPLAY;
     this.#managerIds = options.managerIds ?? [];
     this.#clock = options.clock ?? systemClock;
     this.#now = options.now ?? Date.now;
@@ -371,7 +376,7 @@ export class OutboxSender {
     if (job.kind === 'skip') return this.#record({ job, activityId: undefined });
     let message: OutgoingMessage | undefined;
     try {
-      message = renderOutboxItem(job.head, job.record, job.state, { defaultLocale: this.#defaultLocale, policy: this.#policy, now: this.#clock() });
+      message = renderOutboxItem(job.head, job.record, job.state, { defaultLocale: this.#defaultLocale, policy: this.#policy, display: this.#display, now: this.#clock() });
     } catch (error) {
       ticket?.release(this.#now());
       return this.#failed(job, { kind: 'fatal', message: `rendering failed: ${error instanceof Error ? error.message : String(error)}` });

@@ -3,7 +3,7 @@
 // is right whether or not a sender runs in this process.
 
 import type { OutboxItem, ReferralRecord, Store, BotState } from '../../storage/store.js';
-import { targets, type ConversationTarget } from '../use-cases/bot-state.js';
+import { targets, type ConversationTarget } from '../../storage/bot-state-reads.js';
 
 export interface FailedItemView {
   id: string;

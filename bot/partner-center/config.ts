@@ -1,7 +1,7 @@
 // The PARTNER_CENTER_* variables (docs/architecture.md#partner-center), read by bot/config.ts:
 // the connection is on when PARTNER_CENTER_CLIENT_ID is set. Each error names its variable.
 
-import { isLoopback } from '../http/loopback.js';
+import { isLoopback } from '../loopback.js';
 
 type Env = Record<string, string | undefined>;
 

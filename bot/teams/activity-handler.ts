@@ -12,7 +12,7 @@ import {
   type TeamsChannelData,
 } from 'botbuilder';
 import { t, type Locale } from '../../cards/index.js';
-import { channelKey, localeOf, MAX_NOTIFIED, userKey, type ConversationTarget, type Person, type StoredReference } from '../use-cases/bot-state.js';
+import { channelKey, localeOf, MAX_NOTIFIED, userKey, type ConversationTarget, type Person, type StoredReference } from '../../storage/bot-state-reads.js';
 import { errorAnswer, handleCardAction, type ActionContext } from './card-actions.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';

@@ -80,6 +80,7 @@ function sharedCard(deps: CardActionDeps, record: ReferralRecord, context: Actio
       locale: context.locale,
       now: deps.commands.clock(),
       policy: deps.commands.policy,
+      display: deps.commands.display,
       ...(notice !== undefined && { notice, noticeColor: attention ? 'attention' : 'accent' }),
       ...(partnerCenter && { partnerCenter, refresh: true }),
     }),

@@ -11,11 +11,13 @@ import type { ReferralRecord, Store } from '../../storage/store.js';
 import { mayView, type Viewer } from '../../referrals/permissions.js';
 import type { Clock } from '../clock.js';
 import type { ExtraCommand, Reply, TextCommandContext } from './text-commands.js';
+import type { Display } from '../../cards/display.js';
 
 export interface ManagerViewDeps {
   store: Store;
   policy: Policy;
   clock: Clock;
+  display: Display;
   usdRates?: Readonly<Record<string, number>>;
 }
 
@@ -67,6 +69,7 @@ async function listReply(deps: ManagerViewDeps, context: TextCommandContext, fil
   const view = listView(visible, filter, actorIdOf(context) ?? '', now, deps.policy);
   const card = renderList(context.locale, view, {
     scope: scopeText(context),
+    display: deps.display,
     ...(title === 'my' && { title: t(context.locale, 'my.title', { count: view.total }) }),
   });
   return [{ card }];

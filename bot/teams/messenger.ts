@@ -17,7 +17,7 @@
 //   bot/outbox/classify.ts. Errors never reach the adapter's onTurnError.
 
 import { TurnContext, type Activity, type Attachment, type CloudAdapter, type ConversationReference } from 'botbuilder';
-import type { StoredReference } from '../use-cases/bot-state.js';
+import type { StoredReference } from '../../storage/bot-state-reads.js';
 import { conversationIdFor, isChannelReference, SendTimeoutError, type MessageContent, type Messenger } from '../outbox/messenger.js';
 import type { Logger } from '../logger.js';
 

@@ -13,19 +13,21 @@ export interface StatusCommandDeps {
   store: Store;
   clock: Clock;
   retryFailed: () => Promise<number>;
+  /** The time zone moments are written in. */
+  timeZone: string;
   /** The Partner Center connection's state, when it is on. */
   partnerCenter?: () => ConnectionStatus;
 }
 
-function partnerCenterLines(locale: Locale, status: ConnectionStatus): string[] {
+function partnerCenterLines(locale: Locale, status: ConnectionStatus, timeZone: string): string[] {
   const never = t(locale, 'admin.partnerCenter.never');
   const lines = [
     status.needsSignIn
       ? t(locale, 'admin.partnerCenter.needsSignIn', { reason: escapeMarkdown(status.needsSignIn) })
       : t(locale, 'admin.partnerCenter.signedIn', { account: escapeMarkdown(status.signedInAs ?? '?') }),
     t(locale, 'admin.partnerCenter.activity', {
-      webhook: status.lastWebhookAt ? formatDateTime(locale, status.lastWebhookAt) : never,
-      poll: status.lastPollAt ? formatDateTime(locale, status.lastPollAt) : never,
+      webhook: status.lastWebhookAt ? formatDateTime(locale, status.lastWebhookAt, timeZone) : never,
+      poll: status.lastPollAt ? formatDateTime(locale, status.lastPollAt, timeZone) : never,
       events: status.eventsWaiting,
       pending: status.pendingWrites,
       failed: status.failedWrites,
@@ -65,14 +67,14 @@ export function statusCommand(deps: StatusCommandDeps): ExtraCommand {
         lines.push(
           t(locale, 'admin.status.inactiveItem', {
             name: escapeMarkdown(target.name),
-            since: formatDateTime(locale, target.since),
+            since: formatDateTime(locale, target.since, deps.timeZone),
             reason: inactiveReasonText(locale, target.reason),
           }),
         );
       }
     }
     const link = deps.partnerCenter?.();
-    if (link) lines.push(...partnerCenterLines(locale, link));
+    if (link) lines.push(...partnerCenterLines(locale, link, deps.timeZone));
     const linkGood = !link || (!link.needsSignIn && link.failedWrites === 0);
     if (status.pending === 0 && status.failed === 0 && status.inactiveTargets.length === 0 && linkGood) lines.push(t(locale, 'admin.status.allGood'));
     return [{ text: lines.join('\n\n') }];

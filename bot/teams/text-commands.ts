@@ -18,7 +18,7 @@ import {
 } from '../../cards/index.js';
 import type { Actor } from '../../referrals/model.js';
 import { parseRouteFilters } from '../../referrals/routing.js';
-import { MAX_NOTIFIED, notifiedOf, routes, targets, type ConversationTarget, type Person } from '../use-cases/bot-state.js';
+import { MAX_NOTIFIED, notifiedOf, routes, targets, type ConversationTarget, type Person } from '../../storage/bot-state-reads.js';
 import type { Store } from '../../storage/store.js';
 import { mayViewRecord } from './manager-commands.js';
 import { addNotified, changeSettings, postUnrouted, removeNotified, subscribe, unsubscribe } from '../use-cases/subscriptions.js';
@@ -162,7 +162,7 @@ export async function runTextCommand(deps: TextCommandDeps, text: string, contex
       const record = await store.get(id);
       // The same visibility as `list`: a card shows customer contacts, so not every chat may see every referral.
       if (!record || !mayViewRecord(record, context)) return [{ text: t(locale, 'command.referralNotFound', { id: escapeMarkdown(id) }) }];
-      return [{ card: renderReferralCard(record.referral, { locale, now: deps.commands.clock(), policy: deps.commands.policy }) }];
+      return [{ card: renderReferralCard(record.referral, { locale, now: deps.commands.clock(), policy: deps.commands.policy, display: deps.commands.display }) }];
     }
     default: {
       const extra = deps.extra?.[name];

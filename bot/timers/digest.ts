@@ -4,16 +4,16 @@
 
 import { recentAndOpenRecords } from '../use-cases/recent-records.js';
 import { clearBackgroundTimer, setBackgroundTimer, type TimerHandle } from './background-timer.js';
-import { DIGEST_SECTION_LIMIT } from '../../cards/index.js';
-import { attentionFingerprint, digestContent, type DigestContent } from '../../referrals/digest-content.js';
+import { attentionFingerprint, digestContent } from '../../referrals/digest-content.js';
 import { latestSlotAtOrBefore, nextSlotAfter, previousSlot, sameLocalDay, type DigestSchedule } from '../../referrals/digest-schedule.js';
 import type { Policy } from '../../referrals/policy.js';
 import type { BotState, DigestState } from '../../storage/bot-state.js';
-import type { DigestParams, OutboxItem, ReferralRecord, Store } from '../../storage/store.js';
-import { routes, targets } from '../use-cases/bot-state.js';
+import type { OutboxItem, ReferralRecord, Store } from '../../storage/store.js';
+import { routes, targets } from '../../storage/bot-state-reads.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { outboxItem } from '../outbox/planner.js';
+import { digestParams } from '../outbox/digest-message.js';
 
 export type { TimerHandle } from './background-timer.js';
 
@@ -72,36 +72,7 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((value, index) => value === b[index]);
 }
 
-/** The params of a digest item: the slot, the window start and the content (cut to the card's limit). */
-export function digestParams(slot: string, since: string, content: DigestContent): DigestParams {
-  const cut: DigestContent = { attention: content.attention.slice(0, DIGEST_SECTION_LIMIT), changes: content.changes.slice(0, DIGEST_SECTION_LIMIT) };
-  return { slot, since, content: JSON.stringify(cut), attentionTotal: content.attention.length, changesTotal: content.changes.length };
-}
-
-/** Reads a digest item's content back; undefined when the params do not hold one. */
-export function parseDigestParams(
-  params: Partial<Record<keyof DigestParams, unknown>> | undefined,
-): { slot: string; since: string; content: DigestContent; attentionTotal: number; changesTotal: number } | undefined {
-  if (!params || typeof params['slot'] !== 'string' || typeof params['since'] !== 'string' || typeof params['content'] !== 'string') return undefined;
-  let content: DigestContent;
-  try {
-    content = JSON.parse(params['content']) as DigestContent;
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(content?.attention) || !Array.isArray(content?.changes)) return undefined;
-  const total = (name: 'attentionTotal' | 'changesTotal', fallback: number) => {
-    const value = params[name];
-    return typeof value === 'number' ? value : fallback;
-  };
-  return {
-    slot: params['slot'],
-    since: params['since'],
-    content,
-    attentionTotal: total('attentionTotal', content.attention.length),
-    changesTotal: total('changesTotal', content.changes.length),
-  };
-}
+export { digestParams, parseDigestParams } from '../outbox/digest-message.js';
 
 export class DigestTimer {
   readonly #options: DigestOptions;

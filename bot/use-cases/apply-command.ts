@@ -12,24 +12,13 @@ import type { Policy } from '../../referrals/policy.js';
 import { conflictingChangesSince } from '../../referrals/staleness.js';
 import { randomUUID } from 'node:crypto';
 import { partnerCenterPatch } from '../../referrals/partner-center.js';
-import type { CardPost, OutboxItem, PartnerCenterLink, ReferralRecord, Store } from '../../storage/store.js';
+import type { PartnerCenterLink, ReferralRecord, Store } from '../../storage/store.js';
+import type { MessagePlanner } from '../outbox/planner.js';
 import type { Clock } from '../clock.js';
+import type { Display } from '../../cards/display.js';
 
 /** What a change must send: decided inside the same write, so a crash cannot separate the two. */
-export interface PlannedMessages {
-  outbox: OutboxItem[];
-  card?: CardPost;
-}
-
-export interface ChangeToPlan {
-  before: ReferralRecord | undefined;
-  referral: Referral;
-  events: ReferralEvent[];
-  command: Command;
-  now: Date;
-}
-
-export type MessagePlanner = (change: ChangeToPlan) => PlannedMessages | Promise<PlannedMessages>;
+export type { ChangeToPlan, MessagePlanner, PlannedMessages } from '../outbox/planner.js';
 
 export interface CommandDeps {
   store: Store;
@@ -40,6 +29,8 @@ export interface CommandDeps {
   usdRates?: Readonly<Record<string, number>>;
   /** The Partner Center connection is on: decisions on referrals from Partner Center queue a write there. */
   writeToPartnerCenter?: boolean;
+  /** How every view shows moments and links (DISPLAY_TIME_ZONE, PARTNER_CENTER_REFERRAL_URL). */
+  display: Display;
 }
 
 export type CommandResult =

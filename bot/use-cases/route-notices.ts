@@ -6,7 +6,7 @@ import type { Route } from '../../referrals/routing.js';
 import type { OutboxItem, RouteChangeNotice, BotState } from '../../storage/store.js';
 import { managerNotices, routeFor } from '../outbox/planner.js';
 import { targetName } from '../outbox/status.js';
-import { isActiveTarget, routes } from './bot-state.js';
+import { isActiveTarget, routes } from '../../storage/bot-state-reads.js';
 
 /** Who made the change, and who hears of it. */
 export interface RouteChangeAuthor {

@@ -10,6 +10,7 @@ import type { Policy } from '../../referrals/policy.js';
 import { formatDate, formatDateTime, formatDuration, formatList, formatNumber, t, type Locale, type MessageKey } from '../i18n.js';
 import { contactLine, statusText } from '../formatters.js';
 import { escapeMarkdown } from '../markdown.js';
+import { UTC_DISPLAY, type Display } from '../display.js';
 
 const CHANGE_KEYS: Record<keyof EngagementFields, MessageKey> = {
   name: 'change.name',
@@ -38,7 +39,7 @@ export function changedFields(locale: Locale, changes: EngagementFields): string
  * The reply an event gets in the card's thread, in `locale`; undefined for `received` (the card
  * itself is that post). `referral` is the state after the event (for values the event leaves out).
  */
-export function threadReplyText(locale: Locale, event: ReferralEvent, referral: Referral, policy: Policy): string | undefined {
+export function threadReplyText(locale: Locale, event: ReferralEvent, referral: Referral, policy: Policy, display: Display = UTC_DISPLAY): string | undefined {
   switch (event.type) {
     case 'received':
       return undefined;
@@ -76,7 +77,7 @@ export function threadReplyText(locale: Locale, event: ReferralEvent, referral: 
     case 'reminded':
       return t(locale, 'reply.reminder', { duration: formatDuration(locale, policy.respondWithinMs) });
     case 'expiryWarned':
-      return t(locale, 'reply.expiresSoon', { date: formatDateTime(locale, referral.expirationDateTime) });
+      return t(locale, 'reply.expiresSoon', { date: formatDateTime(locale, referral.expirationDateTime, display.timeZone) });
     case 'urgencyChanged':
       return t(locale, 'reply.urgencyChanged', { duration: formatDuration(locale, policy.urgentForMs) });
     case 'expired':

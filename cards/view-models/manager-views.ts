@@ -25,6 +25,7 @@ import {
 import { STATUS_ICON, statusText } from '../formatters.js';
 import { escapeMarkdown } from '../markdown.js';
 import type { TextColor } from './referral.js';
+import { UTC_DISPLAY, type Display } from '../display.js';
 
 interface RowLine {
   text: string;
@@ -71,8 +72,8 @@ const DEADLINE_KEYS: Record<DeadlineKind, MessageKey> = {
 };
 
 /** "Respond by: 3 Mar 2026, 09:00 UTC (overdue)"; a close date as a plain date (it is a whole day). */
-export function deadlineText(locale: Locale, deadline: Deadline): string {
-  const when = deadline.kind === 'closeDate' ? formatDate(locale, deadline.at) : formatDateTime(locale, deadline.at);
+export function deadlineText(locale: Locale, deadline: Deadline, timeZone = 'UTC'): string {
+  const when = deadline.kind === 'closeDate' ? formatDate(locale, deadline.at) : formatDateTime(locale, deadline.at, timeZone);
   return `${t(locale, DEADLINE_KEYS[deadline.kind])}: ${when}${deadline.overdue ? ` ${t(locale, 'card.overdue')}` : ''}`;
 }
 
@@ -84,14 +85,16 @@ export interface ListCardOptions {
   scope: string;
   /** The `my` command's title instead of the filter's. */
   title?: string;
+  /** The time zone deadlines are written in (default UTC_DISPLAY). */
+  display?: Display;
 }
 
-function listRow(locale: Locale, row: ListRow): RowData {
+function listRow(locale: Locale, row: ListRow, timeZone: string): RowData {
   const state = `${STATUS_ICON[row.substatus]} ${statusText(locale, row)}`;
   const owner = row.owner ? t(locale, 'list.owner', { name: escapeMarkdown(row.owner.name) }) : t(locale, 'list.noOwner');
   const value = row.dealValue !== undefined ? ` · ${formatMoney(locale, row.dealValue, row.currency ?? 'USD')}` : '';
   const lines = [...(row.urgent ? [line(t(locale, 'list.urgent'), 'attention')] : []), line(`${state} · ${owner}${value}`)];
-  if (row.deadline) lines.push(line(deadlineText(locale, row.deadline), row.deadline.overdue ? 'attention' : 'default'));
+  if (row.deadline) lines.push(line(deadlineText(locale, row.deadline, timeZone), row.deadline.overdue ? 'attention' : 'default'));
   return { headline: headline(row.customer, row.name), lines, button: showButton(locale, row.id) };
 }
 
@@ -110,7 +113,7 @@ export function listCardData(locale: Locale, view: ListView, options: ListCardOp
     scope: options.scope,
     empty: view.rows.length === 0,
     emptyText: t(locale, view.filter === 'mine' ? 'list.emptyMine' : 'list.empty'),
-    rows: view.rows.map((row) => listRow(locale, row)),
+    rows: view.rows.map((row) => listRow(locale, row, (options.display ?? UTC_DISPLAY).timeZone)),
     hasMore: view.more > 0,
     moreText: t(locale, 'list.more', { count: view.more }),
   };
@@ -297,6 +300,8 @@ export interface DigestCardOptions {
   /** Totals when the lists were cut (the params carry at most DIGEST_SECTION_LIMIT items each). */
   attentionTotal?: number;
   changesTotal?: number;
+  /** The time zone moments are written in (default UTC_DISPLAY). */
+  display?: Display;
 }
 
 const ATTENTION_KEYS: Record<AttentionCategory, MessageKey> = {
@@ -331,11 +336,12 @@ const CHANGE_ICONS: Record<ChangeKind, string> = {
 export function digestCardData(locale: Locale, content: DigestContent, options: DigestCardOptions) {
   const attentionTotal = Math.max(options.attentionTotal ?? 0, content.attention.length);
   const changesTotal = Math.max(options.changesTotal ?? 0, content.changes.length);
+  const { timeZone } = options.display ?? UTC_DISPLAY;
   const attention = content.attention.slice(0, DIGEST_SECTION_LIMIT);
   const changes = content.changes.slice(0, DIGEST_SECTION_LIMIT);
   return {
     title: t(locale, 'digest.title'),
-    subtitle: t(locale, 'digest.subtitle', { date: formatDateTime(locale, options.slot), since: formatDateTime(locale, options.since) }),
+    subtitle: t(locale, 'digest.subtitle', { date: formatDateTime(locale, options.slot, timeZone), since: formatDateTime(locale, options.since, timeZone) }),
     attention: {
       show: attention.length > 0,
       heading: t(locale, 'digest.attentionHeading', { count: formatNumber(locale, attentionTotal) }),
@@ -343,7 +349,7 @@ export function digestCardData(locale: Locale, content: DigestContent, options: 
         const deadline =
           item.category === 'closeDatePassed' || (item.category === 'dueToday' && item.substatus === 'Accepted')
             ? formatDate(locale, item.at)
-            : formatDateTime(locale, item.at);
+            : formatDateTime(locale, item.at, timeZone);
         const lines = [line(t(locale, ATTENTION_KEYS[item.category], { date: deadline }), item.category === 'dueToday' ? 'warning' : 'attention')];
         lines.push(
           line(
@@ -363,7 +369,7 @@ export function digestCardData(locale: Locale, content: DigestContent, options: 
         if (item.dealValue !== undefined) text += ` · ${formatMoney(locale, item.dealValue, item.currency ?? 'USD')}`;
         return {
           headline: headline(item.customer, item.name),
-          lines: [line(text), line(formatDateTime(locale, item.at))],
+          lines: [line(text), line(formatDateTime(locale, item.at, timeZone))],
           button: showButton(locale, item.id),
         };
       }),

@@ -12,6 +12,7 @@ import { cardRef, referralButtons, refreshAction, retryAction, type ExecuteActio
 import { companySize, contactLine, location, money, requirementNames, STATUS_ICON, statusText } from '../formatters.js';
 import { escapeMarkdown, escapeOptional } from '../markdown.js';
 import { formatDateTime, formatDate, formatDuration, t, type Locale, type MessageKey } from '../i18n.js';
+import { referralLink, UTC_DISPLAY, type Display } from '../display.js';
 
 export type TextColor = 'default' | 'accent' | 'good' | 'warning' | 'attention';
 
@@ -19,6 +20,8 @@ export interface ViewOptions {
   locale: Locale;
   now: Date;
   policy: Policy;
+  /** The time zone and the Partner Center link (default UTC_DISPLAY). */
+  display?: Display;
 }
 
 export interface ReferralCardOptions extends ViewOptions {
@@ -38,17 +41,6 @@ export interface PartnerCenterView {
   notSaved?: string;
   /** Writes still on their way. */
   waiting: number;
-}
-
-/** PARTNER_CENTER_REFERRAL_URL, set once at start-up: every card links to the referral there. */
-let referralLink: string | undefined;
-
-export function setPartnerCenterReferralUrl(template: string | undefined): void {
-  referralLink = template;
-}
-
-export function getPartnerCenterReferralUrl(): string | undefined {
-  return referralLink;
 }
 
 /** Teams' limit on `refresh.userIds`. */
@@ -114,8 +106,8 @@ function fact(title: string, value: string | undefined): Fact | undefined {
 }
 const facts = (...items: (Fact | undefined)[]): Fact[] => items.filter((item): item is Fact => item !== undefined);
 
-function timeLine(locale: Locale, label: MessageKey, iso: string, overdue = false): Line {
-  const text = `**${t(locale, label)}:** ${formatDateTime(locale, iso)}${overdue ? ` ${t(locale, 'card.overdue')}` : ''}`;
+function timeLine(locale: Locale, timeZone: string, label: MessageKey, iso: string, overdue = false): Line {
+  const text = `**${t(locale, label)}:** ${formatDateTime(locale, iso, timeZone)}${overdue ? ` ${t(locale, 'card.overdue')}` : ''}`;
   return { text, color: overdue ? 'attention' : 'default' };
 }
 
@@ -138,7 +130,9 @@ function refreshUserIds(ids: readonly string[] | undefined): string[] | null {
 // ---------------------------------------------------------------------------------------------
 
 export function referralCardData(referral: Referral, options: ReferralCardOptions): ReferralCardData {
-  const { locale, now, policy } = options;
+  const { locale, now, policy, display = UTC_DISPLAY } = options;
+  const { timeZone } = display;
+  const link = referralLink(display, referral.id);
   const open = referral.status !== 'Closed';
 
   // Urgent marker
@@ -187,15 +181,15 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
   const notes = typeof referral.details.notes === 'string' ? escapeMarkdown(referral.details.notes.trim()) : '';
 
   // Times
-  const times: Line[] = [timeLine(locale, 'card.received', referral.createdDateTime)];
+  const times: Line[] = [timeLine(locale, timeZone, 'card.received', referral.createdDateTime)];
   if (referral.status === 'New' && referral.substatus === 'Pending') {
     const by = respondBy(referral, policy);
-    if (Date.parse(by) < Date.parse(referral.expirationDateTime)) times.push(timeLine(locale, 'card.respondBy', by, Date.parse(by) < now.getTime()));
-    times.push(timeLine(locale, referral.flow === 'classic' ? 'card.skippedAfter' : 'card.expires', referral.expirationDateTime));
+    if (Date.parse(by) < Date.parse(referral.expirationDateTime)) times.push(timeLine(locale, timeZone, 'card.respondBy', by, Date.parse(by) < now.getTime()));
+    times.push(timeLine(locale, timeZone, referral.flow === 'classic' ? 'card.skippedAfter' : 'card.expires', referral.expirationDateTime));
   } else if (referral.substatus === 'Received') {
-    times.push(timeLine(locale, 'card.decideBy', referral.expirationDateTime));
+    times.push(timeLine(locale, timeZone, 'card.decideBy', referral.expirationDateTime));
   } else if (referral.status === 'Active' && referral.acceptedDateTime) {
-    times.push(timeLine(locale, 'card.acceptedAt', referral.acceptedDateTime));
+    times.push(timeLine(locale, timeZone, 'card.acceptedAt', referral.acceptedDateTime));
   }
 
   // Customer contacts
@@ -268,7 +262,7 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
       );
       outcomeFacts.push(...reg);
     }
-    if (referral.closedDateTime) outcomeLines.push(timeLine(locale, 'card.closedAt', referral.closedDateTime));
+    if (referral.closedDateTime) outcomeLines.push(timeLine(locale, timeZone, 'card.closedAt', referral.closedDateTime));
   }
 
   const pc = options.partnerCenter;
@@ -319,9 +313,9 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
     hasActions: actions.length > 0,
     partnerCenter: { show: pcText !== '', text: pcText, color: pc?.notSaved !== undefined ? 'attention' : 'default' },
     link: {
-      show: referralLink !== undefined,
+      show: link !== undefined,
       title: t(locale, 'action.openInPartnerCenter'),
-      url: referralLink === undefined ? '' : referralLink.replace('{id}', encodeURIComponent(referral.id)),
+      url: link ?? '',
     },
     footer: t(locale, 'card.referralId', { id: escapeMarkdown(referral.id) }),
     refresh: wantsRefresh ? { action: refreshAction(cardRef(referral)), userIds } : null,

@@ -16,7 +16,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startApp } from '../../bot/app.js';
-import type { ConversationTarget } from '../../bot/use-cases/bot-state.js';
+import type { ConversationTarget } from '../../storage/bot-state-reads.js';
 import { readConfig } from '../../bot/config.js';
 import { createLogger } from '../../bot/logger.js';
 import { startFakeConnector, TEAMS_TENANT_LIMITS, TEAMS_THREAD_LIMITS, type LimitRule } from '../../test/support/fake-connector.js';

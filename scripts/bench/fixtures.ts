@@ -71,13 +71,28 @@ export function benchRecord(i: number): ReferralRecord {
   return { referral, outbox: [] };
 }
 
-/** Fills a data directory with `count` records (benchRecord 0..count-1), in batches. */
-export async function seedStore(dataDir: string, count: number, databaseUrl?: string): Promise<void> {
+const isOpen = (i: number) => i % 40 === 0 || i % 40 === 20;
+
+/**
+ * Fills a data directory with `count` records (benchRecord 0..count-1), in batches. With
+ * `openWork`, exactly the last `openWork` records are open and every one before them is closed:
+ * the same open work over more or less history.
+ */
+export async function seedStore(dataDir: string, count: number, databaseUrl?: string, openWork?: number): Promise<void> {
   const store = databaseUrl ? new PgStore({ connectionString: databaseUrl }) : new LowdbStore({ dataDir });
   await store.open();
   const batch = 5000;
   for (let start = 0; start < count; start += batch) {
-    await store.importRecords(Array.from({ length: Math.min(batch, count - start) }, (_, k) => benchRecord(start + k)));
+    await store.importRecords(
+      Array.from({ length: Math.min(batch, count - start) }, (_, k) => {
+        const i = start + k;
+        if (openWork === undefined) return benchRecord(i);
+        // Record i with the kind of a closed or an open one (40 apart: the same id stays unique below).
+        const closedKind = isOpen(i) ? i + 1 : i;
+        const record = benchRecord(i >= count - openWork ? i - (i % 40) : closedKind);
+        return { ...record, referral: { ...record.referral, id: `bench-${i}` } };
+      }),
+    );
   }
   await store.close();
 }

@@ -18,6 +18,7 @@ import { DEFAULT_POLICY } from '../../referrals/policy.js';
 import { LowdbStore } from '../../storage/lowdb-store.js';
 import { benchRfi, seedStore } from './fixtures.js';
 import { percentile } from './percentiles.js';
+import { UTC_DISPLAY } from '../../cards/display.js';
 
 const OPERATIONS = 300;
 const WARMUP = 30;
@@ -28,7 +29,7 @@ async function measure(dataDir: string): Promise<void> {
   const store = new LowdbStore({ dataDir });
   await store.open();
   const clock = () => new Date(NOW);
-  const commands: CommandDeps = { store, policy: DEFAULT_POLICY, clock, plan: () => ({ outbox: [] }) };
+  const commands: CommandDeps = { store, policy: DEFAULT_POLICY, clock, plan: () => ({ outbox: [] }), display: UTC_DISPLAY };
   let armed: (() => void) | undefined;
   const scheduler = new Scheduler({
     store,

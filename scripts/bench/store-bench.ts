@@ -62,6 +62,7 @@ async function measure(dataDir: string, databaseUrl?: string): Promise<void> {
 
 // With a database URL after the arguments, the same figures for the PostgreSQL store.
 const [mode, dataDir, count, seedDatabase] = process.argv.slice(2);
-if (mode === 'seed' && dataDir && count) await seedStore(dataDir, Number(count), seedDatabase);
+const openWork = process.env['BENCH_OPEN_WORK'];
+if (mode === 'seed' && dataDir && count) await seedStore(dataDir, Number(count), seedDatabase || undefined, openWork ? Number(openWork) : undefined);
 else if (mode === 'measure' && dataDir) await measure(dataDir, count);
 else throw new Error('usage: store-bench.ts seed <dir> <count> [database URL] | measure <dir> [database URL]');

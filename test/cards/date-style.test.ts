@@ -2,7 +2,7 @@
 // the card's language (not by the Teams client in its own), in the display zone, which it names.
 
 import { expect } from 'chai';
-import { formatDate, formatDateTime, getDisplayTimeZone, setDisplayTimeZone, t } from '../../cards/i18n.js';
+import { formatDate, formatDateTime, t } from '../../cards/i18n.js';
 import { renderList, renderReferralCard } from '../../cards/render.js';
 import { threadReplyText } from '../../cards/view-models/events.js';
 import { DEFAULT_POLICY } from '../../referrals/policy.js';
@@ -13,8 +13,6 @@ const ENGLISH_MONTH = /\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\
 const RUSSIAN_MONTH = /(янв|февр|мар|апр|мая|июн|июл|авг|сент|окт|нояб|дек)\./;
 
 describe('dates on cards', () => {
-  afterEach(() => setDisplayTimeZone('UTC'));
-
   for (const scenario of scenarios()) {
     it(`${scenario.name}: a Russian card has Russian dates only, an English card English ones, none left to the client`, () => {
       const ru = shown(renderReferralCard(scenario.referral, { locale: 'ru', now: scenario.now, policy: DEFAULT_POLICY }));
@@ -39,13 +37,16 @@ describe('dates on cards', () => {
   });
 
   it('DISPLAY_TIME_ZONE moves every moment into the team’s zone, named; a close date stays the same day', () => {
-    setDisplayTimeZone('America/Los_Angeles');
-    expect(getDisplayTimeZone()).to.equal('America/Los_Angeles');
     const referral = run('inbox', [[2, ACCEPT]], makeRfi());
-    const text = shown(renderReferralCard(referral, { locale: 'en', now: at(3), policy: DEFAULT_POLICY }));
+    const display = { timeZone: 'America/Los_Angeles' };
+    const text = shown(renderReferralCard(referral, { locale: 'en', now: at(3), policy: DEFAULT_POLICY, display }));
     expect(text).to.include('2 Mar 2026, 01:00 GMT-8');
     // A whole day west of Greenwich must not become the day before.
     expect(text).to.include('30 Jun 2026').and.not.include('29 Jun 2026');
+    const list = shown(renderList('en', listView([referral], 'open', 'nobody', at(3), DEFAULT_POLICY), { scope: 's', display }));
+    expect(list).not.to.include('UTC');
+    // Each view is given its zone: another in the same process is not moved by it.
+    expect(shown(renderReferralCard(referral, { locale: 'en', now: at(3), policy: DEFAULT_POLICY }))).to.include('2 Mar 2026, 09:00 UTC');
   });
 
   it('the list and an "expires soon" reply use the same style as the card', () => {

@@ -3,18 +3,16 @@
 // retry button) or writes on their way. Every variant parses with the Adaptive Cards SDK at 1.5.
 
 import { expect } from 'chai';
-import { escapeMarkdown, setPartnerCenterReferralUrl, t } from '../../cards/index.js';
+import { escapeMarkdown, t } from '../../cards/index.js';
 import { renderReferralCard } from '../../cards/render.js';
 import { DEFAULT_POLICY } from '../../referrals/policy.js';
 import { ACCEPT, actionsOf, at, cardProblems, makeRfi, run, scenarios, shown } from './support.js';
 
 describe('cards: Partner Center on the referral card', () => {
-  afterEach(() => setPartnerCenterReferralUrl(undefined));
-
   it('with PARTNER_CENTER_REFERRAL_URL every card, open or closed, links to the referral there (its id encoded)', () => {
-    setPartnerCenterReferralUrl('https://partner.microsoft.com/dashboard/referrals/v2/leads/{id}/details');
+    const display = { timeZone: 'UTC', referralUrl: 'https://partner.microsoft.com/dashboard/referrals/v2/leads/{id}/details' };
     for (const scenario of scenarios()) {
-      const card = renderReferralCard(scenario.referral, { locale: 'ru', now: scenario.now, policy: DEFAULT_POLICY });
+      const card = renderReferralCard(scenario.referral, { locale: 'ru', now: scenario.now, policy: DEFAULT_POLICY, display });
       expect(cardProblems(card), scenario.name).to.deep.equal([]);
       const link = actionsOf(card).find((action) => action.type === 'Action.OpenUrl');
       expect(link, scenario.name).to.include({ title: t('ru', 'action.openInPartnerCenter') });
@@ -22,7 +20,6 @@ describe('cards: Partner Center on the referral card', () => {
         `https://partner.microsoft.com/dashboard/referrals/v2/leads/${encodeURIComponent(scenario.referral.id)}/details`,
       );
     }
-    setPartnerCenterReferralUrl(undefined);
     const plain = renderReferralCard(scenarios()[0]!.referral, { locale: 'en', now: at(1), policy: DEFAULT_POLICY });
     expect(actionsOf(plain).some((action) => action.type === 'Action.OpenUrl')).to.equal(false);
   });

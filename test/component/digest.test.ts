@@ -6,7 +6,7 @@
 
 import { fakeClock } from '../support/fake-clock.js';
 import { expect } from 'chai';
-import { channelKey } from '../../bot/use-cases/bot-state.js';
+import { channelKey } from '../../storage/bot-state-reads.js';
 import { t } from '../../cards/i18n.js';
 import { DEFAULT_POLICY } from '../../referrals/policy.js';
 import { type LowdbStore } from '../../storage/lowdb-store.js';

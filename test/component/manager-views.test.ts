@@ -9,7 +9,7 @@
 import { fakeClock } from '../support/fake-clock.js';
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
-import { channelKey } from '../../bot/use-cases/bot-state.js';
+import { channelKey } from '../../storage/bot-state-reads.js';
 import { t } from '../../cards/i18n.js';
 import type { Command } from '../../referrals/commands.js';
 import type { Flow, Referral, Substatus } from '../../referrals/model.js';

@@ -5,7 +5,7 @@
 
 import { expect } from 'chai';
 import { t } from '../../cards/i18n.js';
-import { notifiedOf, routes } from '../../bot/use-cases/bot-state.js';
+import { notifiedOf, routes } from '../../storage/bot-state-reads.js';
 import { sendActivity } from '../support/bot-client.js';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
 import { postReferral, sampleRfi } from '../support/intake-client.js';

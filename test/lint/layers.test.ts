@@ -41,6 +41,31 @@ describe('lint: the layer rules fail the build', function () {
       /cards\/ never imports/,
     ],
     [
+      'bot/ imports a store backend',
+      'bot/use-cases/probe.ts',
+      "import { PgStore } from '../../storage/postgres/pg-store.js';\nexport const x = PgStore;\n",
+      /never a backend/,
+    ],
+    [
+      'bot/outbox/ imports bot/use-cases/ (the folders would depend on each other)',
+      'bot/outbox/probe.ts',
+      "import { applyCommand } from '../use-cases/apply-command.js';\nexport const x = applyCommand;\n",
+      /bot\/outbox\/ may import no other folder of bot\/ .*bot\/use-cases\//,
+    ],
+    [
+      'bot/http/ imports bot/teams/',
+      'bot/http/probe.ts',
+      "import { ReferralDeskBot } from '../teams/activity-handler.js';\nexport const x = ReferralDeskBot;\n",
+      /bot\/http\/ may import bot\/use-cases\/, bot\/partner-center\//,
+    ],
+    [
+      // pacer.ts is imported by sender.ts: pacer importing sender closes a circle inside one folder.
+      'two files import each other',
+      'bot/outbox/pacer.ts',
+      "import { OutboxSender } from './sender.js';\nexport const x = OutboxSender;\n",
+      /import-x\/no-cycle/,
+    ],
+    [
       'a delivery write changes a referral',
       'bot/outbox/probe.ts',
       "import type { Store } from '../../storage/store.js';\nexport const x = (store: Store) => store.commitCommand('id', () => ({ result: 1 }));\n",

@@ -15,6 +15,7 @@ import { waitFor } from '../support/wait-for.js';
 import { channelTarget } from '../support/builders.js';
 import { accepted, newReferral, recordOf, T0 } from './referral-builder.js';
 import { rejectionOf } from './store-harness.js';
+import { UTC_DISPLAY } from '../../cards/display.js';
 
 const SELLERS = [
   { id: 'aad-anna', name: 'Anna' },
@@ -51,7 +52,7 @@ describe('storage: PostgreSQL across instances', () => {
 
   it('two accepts on two instances: exactly one winner, the other told who took it', async () => {
     const [a, b] = await Promise.all([open(), open()]);
-    const deps = (store: PgStore): CommandDeps => ({ store, policy: DEFAULT_POLICY, clock: () => new Date(T0.getTime() + 60_000), plan: createPlanner(store) });
+    const deps = (store: PgStore): CommandDeps => ({ store, policy: DEFAULT_POLICY, clock: () => new Date(T0.getTime() + 60_000), plan: createPlanner(store), display: UTC_DISPLAY });
     for (let round = 0; round < 5; round++) {
       const id = `rfi-race-${round}`;
       await a.commitCommand(id, () => ({ record: recordOf(newReferral(id)), result: undefined }));

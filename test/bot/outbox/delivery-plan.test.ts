@@ -3,7 +3,7 @@
 
 import { expect } from 'chai';
 import { jobFor, lanesInOrder, routeItem, type Candidate } from '../../../bot/outbox/delivery-plan.js';
-import type { ConversationTarget } from '../../../bot/use-cases/bot-state.js';
+import type { ConversationTarget } from '../../../storage/bot-state-reads.js';
 import type { OutboxItem, ReferralRecord } from '../../../storage/store.js';
 import { defaultBotState } from '../../../storage/bot-state.js';
 import { newReferral, outboxItem, recordOf } from '../../storage/referral-builder.js';

@@ -2,7 +2,7 @@
 // faster clock, the real service with its sender on the same clock, channels and routes seeded in
 // the store, and readers for what reached the fake.
 
-import type { ConversationTarget } from '../../../bot/use-cases/bot-state.js';
+import type { ConversationTarget } from '../../../storage/bot-state-reads.js';
 import type { SenderTuning } from '../../../bot/outbox/sender.js';
 import type { Route } from '../../../referrals/routing.js';
 import type { ReferralRecord } from '../../../storage/store.js';

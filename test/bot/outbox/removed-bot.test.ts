@@ -4,7 +4,7 @@
 // managers are told.
 
 import { expect } from 'chai';
-import type { ConversationTarget } from '../../../bot/use-cases/bot-state.js';
+import type { ConversationTarget } from '../../../storage/bot-state-reads.js';
 import { outboxStatus } from '../../../bot/outbox/status.js';
 import { personalConversationIdFor } from '../../support/fake-connector.js';
 import { fixture } from '../../support/teams-activities.js';

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { channelKey, type ConversationTarget } from '../../../bot/use-cases/bot-state.js';
+import { channelKey, type ConversationTarget } from '../../../storage/bot-state-reads.js';
 import { ConfigError, readConfig } from '../../../bot/config.js';
 import { dueSlot, DigestTimer, parseDigestParams } from '../../../bot/timers/digest.js';
 import { createLogger } from '../../../bot/logger.js';
@@ -22,6 +22,7 @@ import type { OutboxItem, ReferralRecord } from '../../../storage/store.js';
 import { cardProblems, shown } from '../../cards/support.js';
 import { makeRfi } from '../../referrals/helpers.js';
 import { tell } from '../../referrals/story.js';
+import { UTC_DISPLAY } from '../../../cards/display.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -181,7 +182,7 @@ describe('digest timer', () => {
 
     // Rendered at send time into a valid card, in the channel's language.
     await store.updateState((state) => ({ state: { ...state, settings: { [EMEA]: { locale: 'ru' } } }, result: undefined }));
-    const message = renderOutboxItem(items[0]!, undefined, store.readState(), { defaultLocale: 'en', policy: DEFAULT_POLICY, now: time.clock() });
+    const message = renderOutboxItem(items[0]!, undefined, store.readState(), { defaultLocale: 'en', policy: DEFAULT_POLICY, display: UTC_DISPLAY, now: time.clock() });
     const card = message!.attachments![0]!.content;
     expect(cardProblems(card)).to.deep.equal([]);
     expect(shown(card)).to.include('Сводка').and.include('Fabrikam').and.include('Contoso');

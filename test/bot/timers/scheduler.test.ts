@@ -21,6 +21,7 @@ import { parseWorkingHours, type WorkingHours } from '../../../referrals/working
 import { LowdbStore } from '../../../storage/lowdb-store.js';
 import type { OutboxItem } from '../../../storage/store.js';
 import { ALICE, DAY, HOUR, MINUTE, makeRfi, step } from '../../referrals/helpers.js';
+import { UTC_DISPLAY } from '../../../cards/display.js';
 
 /** Monday 4 March 2024, 09:00Z (10:00 in Berlin). */
 const T0 = Date.parse('2024-03-04T09:00:00.000Z');
@@ -154,7 +155,7 @@ async function rig(options: RigOptions = {}): Promise<Rig> {
   const policy: Policy = { ...DEFAULT_POLICY, ...options.policy };
   const planned = options.planned ?? [];
   const logs: LogEntry[] = [];
-  const commands: CommandDeps = { store, policy, clock: time.clock, plan: options.plan ?? recordingPlanner(planned) };
+  const commands: CommandDeps = { store, policy, clock: time.clock, plan: options.plan ?? recordingPlanner(planned), display: UTC_DISPLAY };
   const scheduler = new Scheduler({
     store,
     commands,
@@ -657,7 +658,7 @@ describe('scheduler: failures, stop, cost', () => {
     const store = new LowdbStore({ dataDir: dir });
     await store.open();
     const planned: Planned[] = [];
-    const commands: CommandDeps = { store, policy: { ...DEFAULT_POLICY, respondWithinMs: 400 }, clock: () => new Date(), plan: recordingPlanner(planned) };
+    const commands: CommandDeps = { store, policy: { ...DEFAULT_POLICY, respondWithinMs: 400 }, clock: () => new Date(), plan: recordingPlanner(planned), display: UTC_DISPLAY };
     const scheduler = new Scheduler({ store, commands, log: memoryLog([]) });
     scheduler.start();
     try {

@@ -1,11 +1,11 @@
-// Reads of the bot-wide state kept in the store (storage/bot-state.ts): the conversations the bot
-// can post to (channels and personal chats), the routes, and per-channel settings.
+// Reads of the bot-wide state (bot-state.ts): the conversations the bot can post to (channels and
+// personal chats), the routes, and per-channel settings. Pure functions of the stored state.
 
-import type { Locale } from '../../cards/i18n.js';
-import type { Route } from '../../referrals/routing.js';
-import type { BotState, ChannelSettings, ConversationTarget, Person } from '../../storage/bot-state.js';
+import type { Locale } from '../referrals/locales.js';
+import type { Route } from '../referrals/routing.js';
+import type { BotState, ChannelSettings, ConversationTarget, Person } from './bot-state.js';
 
-export type { ChannelSettings, ConversationTarget, Person, StoredReference } from '../../storage/bot-state.js';
+export type { ChannelSettings, ConversationTarget, Person, StoredReference } from './bot-state.js';
 
 /** At most this many people in a channel's notify list: a reminder mentioning a crowd notifies nobody in particular. */
 export const MAX_NOTIFIED = 20;

@@ -1,7 +1,7 @@
 // The one rule for "this machine": bind addresses, socket addresses and Host headers.
 
 import { expect } from 'chai';
-import { hostOfHeader, isLoopback } from '../../../bot/http/loopback.js';
+import { hostOfHeader, isLoopback } from '../../bot/loopback.js';
 
 describe('loopback rule', () => {
   it('counts localhost, 127.0.0.0/8, ::1 and IPv4-mapped 127.x as loopback', () => {
