@@ -12,7 +12,33 @@ export interface MessageContent {
   mentions?: ReadonlyArray<{ id: string; name: string }>;
 }
 
-/** Sends to Teams; implemented by TeamsMessenger (and by fakes in unit tests). */
+/** What a failed send means for the outbox (docs/architecture.md#delivery). */
+export type SendFailure =
+  /** The bot is no longer in the conversation: never retried; the target is retired. */
+  | { kind: 'gone'; status: number; code: string; message: string }
+  /** Transient: retried with backoff (a Retry-After is honoured). */
+  | { kind: 'retry'; status?: number; code?: string; message: string; retryAfterMs?: number }
+  /** Retrying the same request cannot succeed (bad request, unknown activity...): parked at once. */
+  | { kind: 'fatal'; status?: number; code?: string; message: string };
+
+/** How a Messenger fails: with the failure already put in the outbox's terms (the messenger knows its SDK's errors). */
+export class SendFailedError extends Error {
+  constructor(
+    readonly failure: SendFailure,
+    options?: { cause: unknown },
+  ) {
+    super(describeFailure(failure), options);
+    this.name = 'SendFailedError';
+  }
+}
+
+/** A short, secret-free text for `OutboxItem.lastError` and logs. */
+export function describeFailure(failure: SendFailure): string {
+  const head = [failure.status, failure.code].filter((part) => part !== undefined).join(' ');
+  return `${head ? `${head}: ` : ''}${failure.message}`.slice(0, 300);
+}
+
+/** Sends to Teams; implemented by TeamsMessenger. Every method rejects with a SendFailedError. */
 export interface Messenger {
   /** A new post in a channel (or a message in a chat); returns its activity id. */
   post(reference: StoredReference, message: MessageContent): Promise<string>;

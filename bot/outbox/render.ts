@@ -58,7 +58,15 @@ export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | unde
       const parked = record.partnerCenter?.writes.some((write) => write.state === 'failed') === true;
       return {
         attachments: [
-          cardAttachment(renderReferralCard(record.referral, { locale, now: context.now, policy: context.policy, display: context.display, ...(parked && { refresh: true }) })),
+          cardAttachment(
+            renderReferralCard(record.referral, {
+              locale,
+              now: context.now,
+              policy: context.policy,
+              display: context.display,
+              ...(parked && { refresh: true }),
+            }),
+          ),
         ],
       };
     }

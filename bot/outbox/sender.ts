@@ -1,19 +1,21 @@
 // The outbox sender: delivers every pending item of every open referral and of the bot to Teams,
 // in order per conversation, paced under Teams' rate limits, retried with backoff, coalescing card
 // updates. Lanes, coalescing, the duplicate window and wake-ups: docs/architecture.md#delivery.
-// The pure planning is delivery-plan.ts; this file does the I/O and the store writes.
+// The pure planning is delivery-plan.ts, the store writes outbox-writes.ts; this file runs the loop,
+// the pacing and the sends.
 
 import type { Locale } from '../../cards/index.js';
 import type { Policy } from '../../referrals/policy.js';
-import type { Delivery, OutboxItem, ReferralRecord, Store } from '../../storage/store.js';
+import type { OutboxItem, ReferralRecord, Store } from '../../storage/store.js';
 import { targets } from '../../storage/bot-state-reads.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { renderOutboxItem, type OutgoingMessage } from './render.js';
 import { jobFor, lanesInOrder, routeItem, type Candidate, type Job } from './delivery-plan.js';
 import type { Messenger } from './messenger.js';
-import { backoffDelay, DEFAULT_RETRY_POLICY, exhausted, type RetryPolicy } from './backoff.js';
-import { classifySendError, describeFailure, type SendFailure } from './classify.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry.js';
+import { SendFailedError, type SendFailure } from './messenger.js';
+import { changeOutbox, failedAttempt, recordDelivered, resetFailed } from './outbox-writes.js';
 import { Pacer, type PacerOptions, type PacerTicket } from './pacer.js';
 import { DELIVERY_REASON_PREFIX, retireTarget, type RetireSummary } from './retire.js';
 import { outboxStatus } from './status.js';
@@ -376,7 +378,12 @@ export class OutboxSender {
     if (job.kind === 'skip') return this.#record({ job, activityId: undefined });
     let message: OutgoingMessage | undefined;
     try {
-      message = renderOutboxItem(job.head, job.record, job.state, { defaultLocale: this.#defaultLocale, policy: this.#policy, display: this.#display, now: this.#clock() });
+      message = renderOutboxItem(job.head, job.record, job.state, {
+        defaultLocale: this.#defaultLocale,
+        policy: this.#policy,
+        display: this.#display,
+        now: this.#clock(),
+      });
     } catch (error) {
       ticket?.release(this.#now());
       return this.#failed(job, { kind: 'fatal', message: `rendering failed: ${error instanceof Error ? error.message : String(error)}` });
@@ -391,7 +398,10 @@ export class OutboxSender {
       activityId = await this.#send(job, message);
     } catch (error) {
       ticket?.release(this.#now());
-      return this.#failed(job, classifySendError(error));
+      return this.#failed(
+        job,
+        error instanceof SendFailedError ? error.failure : { kind: 'retry', message: String((error as Error)?.message ?? error).slice(0, 300) },
+      );
     }
     ticket?.release(this.#now());
     this.#sent++;
@@ -437,8 +447,16 @@ export class OutboxSender {
     if (!ids.includes(job.head.id)) return; // already being recorded
     for (const id of ids) this.#writing.add(id);
     try {
-      if (job.record) await this.#recordInReferral(job, activityId);
-      else await this.#recordInState(job);
+      const settled = await recordDelivered(this.#store, job, activityId);
+      if (!settled && job.record && job.kind !== 'skip') {
+        // Sent while the item was being dropped (its conversation retired, its card re-routed).
+        this.#log.warn('outbox: delivered an item that had left the outbox meanwhile', {
+          itemId: job.head.id,
+          kind: job.head.kind,
+          referralId: job.record.referral.id,
+          activityId,
+        });
+      }
       this.#unrecorded.delete(job.head.id);
     } catch (error) {
       this.#unrecorded.set(job.head.id, entry);
@@ -447,33 +465,6 @@ export class OutboxSender {
     } finally {
       for (const id of ids) this.#writing.delete(id);
     }
-  }
-
-  async #recordInReferral(job: Job, activityId: string | undefined): Promise<void> {
-    const id = job.record!.referral.id;
-    const shown = job.record!.referral.version;
-    const done = new Set(job.doneIds);
-    const settled = await this.#store.updateDelivery(id, (current) => {
-      if (!current || !current.outbox.some((item) => item.id === job.head.id)) return { result: false };
-      const delivery: Delivery = { outbox: current.outbox.filter((item) => !done.has(item.id)) };
-      if (job.head.kind === 'postCard' && activityId !== undefined && (!current.card || current.card.target === job.head.target)) {
-        delivery.card = { target: job.head.target, activityId, shownVersion: shown };
-      } else if (job.head.kind === 'updateCard' && current.card) {
-        delivery.card = { ...current.card, shownVersion: Math.max(current.card.shownVersion ?? 0, shown) };
-      }
-      return { delivery, result: true };
-    });
-    if (!settled && job.kind !== 'skip') {
-      // Sent while the item was being dropped (its conversation retired, its card re-routed).
-      this.#log.warn('outbox: delivered an item that had left the outbox meanwhile', { itemId: job.head.id, kind: job.head.kind, referralId: id, activityId });
-    }
-  }
-
-  async #recordInState(job: Job): Promise<void> {
-    await this.#store.updateState((state) => {
-      const outbox = state.outbox.filter((item) => item.id !== job.head.id);
-      return outbox.length === state.outbox.length ? { result: false } : { state: { ...state, outbox }, result: true };
-    });
   }
 
   /** After a failed send: retry later (backoff, Retry-After), park, or retire the conversation. */
@@ -493,23 +484,11 @@ export class OutboxSender {
       return;
     }
     const now = this.#now();
-    const attempts = job.head.attempts + 1;
-    const park = failure.kind === 'fatal' || exhausted(attempts, this.#retry);
-    const retryAfterMs = failure.kind === 'retry' ? failure.retryAfterMs : undefined;
-    const delay = park ? 0 : backoffDelay(attempts, this.#retry, retryAfterMs, this.#random);
+    const { parked: park, delayMs: delay = 0, attempts, notBefore, retryAfterMs, change } = failedAttempt(job, failure, now, this.#retry, this.#random);
     // Retry-After pauses the whole conversation, not only this item.
     if (retryAfterMs !== undefined) this.pacer.pause(job.lane, now + retryAfterMs, now);
-    const lastError = describeFailure(failure);
-    const notBefore = park ? undefined : new Date(now + delay).toISOString();
-    const change = (item: OutboxItem): OutboxItem => {
-      if (!job.attemptIds.includes(item.id)) return item;
-      const next: OutboxItem = { ...item, attempts: Math.max(item.attempts + 1, attempts), lastError, state: park ? 'failed' : 'pending' };
-      if (notBefore) next.notBefore = notBefore;
-      else delete next.notBefore;
-      return next;
-    };
     try {
-      await this.#changeOutbox(job.record, job.head.id, (outbox) => outbox.map(change));
+      await changeOutbox(this.#store, job.record, job.head.id, (outbox) => outbox.map(change));
     } catch (error) {
       this.#log.error('outbox: could not store a failed attempt; trying again later', { itemId: job.head.id, error });
       this.#armAt(now + this.#rescanMs);
@@ -530,28 +509,11 @@ export class OutboxSender {
     this.#writeItem(item, record, () => undefined, why, 'dropped');
   }
 
-  /**
-   * Rewrites the outbox an item lives in — its referral's, or the bot-level one in the state —
-   * if the item is still there (it may have been sent or dropped meanwhile).
-   */
-  async #changeOutbox(record: ReferralRecord | undefined, itemId: string, change: (outbox: OutboxItem[]) => OutboxItem[]): Promise<void> {
-    const holds = (outbox: readonly OutboxItem[]) => outbox.some((item) => item.id === itemId);
-    if (record) {
-      await this.#store.updateDelivery(record.referral.id, (current) =>
-        current && holds(current.outbox) ? { delivery: { outbox: change(current.outbox) }, result: undefined } : { result: undefined },
-      );
-    } else {
-      await this.#store.updateState((state) =>
-        holds(state.outbox) ? { state: { ...state, outbox: change(state.outbox) }, result: undefined } : { result: undefined },
-      );
-    }
-  }
-
   #writeItem(item: OutboxItem, record: ReferralRecord | undefined, change: (item: OutboxItem) => OutboxItem | undefined, why: string, what: string): void {
     if (this.#writing.has(item.id)) return;
     this.#writing.add(item.id);
     const apply = (outbox: OutboxItem[]) => outbox.flatMap((other) => (other.id === item.id ? (change(other) ?? []) : [other]));
-    const write = this.#changeOutbox(record, item.id, apply);
+    const write = changeOutbox(this.#store, record, item.id, apply);
     this.#track(
       write
         .then(() => this.#log.warn(`outbox: item ${what}`, { itemId: item.id, kind: item.kind, target: item.target, referralId: record?.referral.id, why }))
@@ -561,27 +523,7 @@ export class OutboxSender {
   }
 
   async #resetFailed(why: 'start' | 'admin'): Promise<number> {
-    // An item Teams accepted without an activity id was sent: sending it again would post it twice.
-    const resettable = (item: OutboxItem) => item.state === 'failed' && !item.lastError?.startsWith('NoActivityId');
-    const reset = (item: OutboxItem): OutboxItem => {
-      if (!resettable(item)) return item;
-      const next: OutboxItem = { ...item, state: 'pending', attempts: 0 };
-      delete next.notBefore;
-      return next;
-    };
-    let count = 0;
-    for (const record of this.#store.openRecords()) {
-      if (!record.outbox.some(resettable)) continue;
-      count += await this.#store.updateDelivery(record.referral.id, (current) => {
-        const failed = current?.outbox.filter(resettable).length ?? 0;
-        if (!current || failed === 0) return { result: 0 };
-        return { delivery: { outbox: current.outbox.map(reset) }, result: failed };
-      });
-    }
-    count += await this.#store.updateState((state) => {
-      const failed = state.outbox.filter(resettable).length;
-      return failed === 0 ? { result: 0 } : { state: { ...state, outbox: state.outbox.map(reset) }, result: failed };
-    });
+    const count = await resetFailed(this.#store);
     if (count > 0) this.#log.info('outbox: failed items back to pending', { count, why });
     return count;
   }

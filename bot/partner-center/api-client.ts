@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PatchOperation } from '../../referrals/partner-center.js';
 import { REFERRALS_SCOPE, type TokenSource } from './sign-in.js';
+import { parseRetryAfter } from '../retry.js';
 
 const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
@@ -29,13 +30,6 @@ export class PartnerCenterApiError extends Error {
     super(message);
     this.name = 'PartnerCenterApiError';
   }
-}
-
-export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 export interface ApiClientOptions {
@@ -89,7 +83,7 @@ export class PartnerCenterApi {
         }
       }
       const eTag = response.headers.get('etag') ?? (typeof (body as { eTag?: unknown })?.eTag === 'string' ? (body as { eTag: string }).eTag : undefined);
-      const wait = retryAfterMs(response.headers.get('retry-after'));
+      const wait = parseRetryAfter(response.headers.get('retry-after'));
       return { status: response.status, ...(body !== undefined && { body }), ...(eTag && { eTag }), ...(wait !== undefined && { retryAfterMs: wait }) };
     }
   }

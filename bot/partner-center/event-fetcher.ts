@@ -3,7 +3,7 @@
 // write that takes its referral in (link-state.ts `waitingEvents`), or once Partner Center says the
 // referral does not exist; its entry in the state is swept after. While nobody is signed in, events wait.
 
-import { backoffDelay } from '../outbox/backoff.js';
+import { afterFailure, type RetryPolicy } from '../retry.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { CommandDeps } from '../use-cases/apply-command.js';
@@ -15,7 +15,8 @@ import { SignInNeededError } from './sign-in.js';
 /** While nobody is signed in, how often the kept sign-in is looked at again (a login from the terminal also wakes the loops). */
 export const SIGN_IN_RECHECK_MS = 60_000;
 
-const RETRY = { maxAttempts: 1_000, baseMs: 1_000, maxMs: 300_000 };
+/** An event is never dropped: fetched again and again (1 s … 5 min apart) until Partner Center answers. */
+const RETRY: RetryPolicy = { baseMs: 1_000, maxMs: 300_000, maxAttempts: Infinity };
 
 export interface FetcherDeps {
   commands: CommandDeps;
@@ -93,9 +94,8 @@ export async function fetchEvents(deps: FetcherDeps): Promise<number | undefined
         if (inbox[index]!.receivedAt !== due.receivedAt) return { result: undefined };
         inbox.splice(index, 1);
       } else {
-        const attempts = inbox[index]!.attempts + 1;
-        const wait = backoffDelay(attempts, RETRY, outcome.waitMs);
-        inbox[index] = { ...inbox[index]!, attempts, lastError: outcome.error, notBefore: new Date(deps.clock().getTime() + wait).toISOString() };
+        const failure = { error: outcome.error, ...(outcome.waitMs !== undefined && { retryAfterMs: outcome.waitMs }) };
+        inbox[index] = afterFailure(inbox[index]!, failure, deps.clock().getTime(), RETRY).item;
       }
       return { state: withLinkState(state, { ...link, inbox }), result: undefined };
     });

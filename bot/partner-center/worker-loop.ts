@@ -2,6 +2,10 @@
 // overlap; stop() waits for the one under way. Shared by the Partner Center fetcher, writer and poll.
 
 import type { Logger } from '../logger.js';
+import { backoffDelay, type RetryPolicy } from '../retry.js';
+
+/** After a pass that threw (a bug, the store down): 1 s, 2 s, … up to a minute, never given up. */
+const FAILED_PASS_RETRY: RetryPolicy = { baseMs: 1_000, maxMs: 60_000, maxAttempts: Infinity };
 
 /** A pass returns how long to sleep before the next one (undefined: until woken). */
 export type Pass = () => Promise<number | undefined>;
@@ -14,6 +18,8 @@ export class WorkerLoop {
   #running: Promise<void> | undefined;
   #again = false;
   #stopped = true;
+  /** Passes failed in a row: the next one waits longer (bot/retry.ts), up to a minute. */
+  #failures = 0;
 
   constructor(name: string, pass: Pass, log: Logger) {
     this.#name = name;
@@ -43,9 +49,11 @@ export class WorkerLoop {
       let sleep: number | undefined = 1_000;
       try {
         sleep = await this.#pass();
+        this.#failures = 0;
       } catch (error) {
-        this.#log.error(`partner center: ${this.#name} failed`, { error });
-        sleep = 5_000;
+        this.#failures++;
+        sleep = backoffDelay(this.#failures, FAILED_PASS_RETRY);
+        this.#log.error(`partner center: ${this.#name} failed`, { error, failuresInARow: this.#failures, retryInMs: sleep });
       }
       this.#running = undefined;
       if (this.#stopped) return;

@@ -9,13 +9,16 @@ import type { Rfi } from '../../referrals/model.js';
 import type { PartnerCenterLink, PartnerCenterWrite, ReferralRecord } from '../../storage/store.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import { backoffDelay } from '../outbox/backoff.js';
+import { afterFailure, retryNow, type RetryPolicy } from '../retry.js';
 import { outboxItem } from '../outbox/planner.js';
 import type { CommandDeps } from '../use-cases/apply-command.js';
 import { adoptResource } from './adopt-resource.js';
 import type { ApiAnswer, PartnerCenterApi } from './api-client.js';
 import { SignInNeededError } from './sign-in.js';
 import { SIGN_IN_RECHECK_MS } from './event-fetcher.js';
+
+/** A write is tried 12 times over about half an hour (1 s … 15 min apart) before it is parked on the card. */
+const WRITE_RETRY: RetryPolicy = { baseMs: 1_000, maxMs: 15 * 60_000, maxAttempts: 12 };
 
 export interface WriterDeps {
   commands: CommandDeps;
@@ -31,7 +34,7 @@ const MAX_REBASES = 3;
 
 type Result =
   | { kind: 'done'; eTag?: string; resource?: Record<string, unknown>; note?: string }
-  | { kind: 'retry'; error: string; waitMs?: number; counts: boolean }
+  | { kind: 'retry'; error: string; retryAfterMs?: number; counts: boolean }
   | { kind: 'park'; error: string };
 
 function bodyOf(answer: ApiAnswer): Record<string, unknown> | undefined {
@@ -57,7 +60,7 @@ async function attempt(deps: WriterDeps, record: ReferralRecord, operations: Pat
           kind: 'retry',
           error: `GET answered ${fresh.status}`,
           counts: fresh.status !== 429,
-          ...(fresh.retryAfterMs !== undefined && { waitMs: fresh.retryAfterMs }),
+          ...(fresh.retryAfterMs !== undefined && { retryAfterMs: fresh.retryAfterMs }),
         };
       eTag = fresh.eTag;
     }
@@ -86,7 +89,7 @@ async function attempt(deps: WriterDeps, record: ReferralRecord, operations: Pat
         kind: 'retry',
         error: refusal(answer),
         counts: answer.status === 503,
-        ...(answer.retryAfterMs !== undefined && { waitMs: answer.retryAfterMs }),
+        ...(answer.retryAfterMs !== undefined && { retryAfterMs: answer.retryAfterMs }),
       };
     }
     if (answer.status === 401) throw new SignInNeededError('Partner Center refused the signed-in account (401)');
@@ -123,17 +126,13 @@ async function record(deps: WriterDeps, id: string, write: PartnerCenterWrite, r
       };
       // A 204 names no eTag: the next write reads it first.
       if (result.eTag === undefined) delete next.eTag;
-    } else if (result.kind === 'park') {
-      writes[index] = { ...writes[index]!, state: 'failed', lastError: result.error };
-      next = { ...link, writes };
     } else {
-      const attempts = writes[index]!.attempts + (result.counts ? 1 : 0);
-      const max = deps.maxAttempts ?? 12;
-      const wait = backoffDelay(Math.max(1, attempts), { baseMs: 1_000, maxMs: 15 * 60_000, maxAttempts: max }, result.waitMs);
-      writes[index] =
-        attempts >= max
-          ? { ...writes[index]!, attempts, state: 'failed', lastError: result.error }
-          : { ...writes[index]!, attempts, lastError: result.error, notBefore: new Date(now.getTime() + wait).toISOString() };
+      // A refusal parks the write now (its attempts unchanged); a retry counts unless it was an expected wait.
+      const failure =
+        result.kind === 'park'
+          ? { error: result.error, park: true, counts: false }
+          : { error: result.error, counts: result.counts, ...(result.retryAfterMs !== undefined && { retryAfterMs: result.retryAfterMs }) };
+      writes[index] = afterFailure(writes[index]!, failure, now.getTime(), { ...WRITE_RETRY, maxAttempts: deps.maxAttempts ?? WRITE_RETRY.maxAttempts }).item;
       next = { ...link, writes };
     }
     // Parked: the card is sent again, so that (refreshing) it shows its owner the problem and the retry button.
@@ -189,11 +188,7 @@ export async function retryParked(deps: Pick<CommandDeps, 'store'>, id: string):
     const link = current?.partnerCenter;
     const parked = link?.writes.filter((write) => write.state === 'failed').length ?? 0;
     if (!current || !link || parked === 0) return { result: 0 };
-    const writes = link.writes.map((write) => {
-      if (write.state !== 'failed') return write;
-      const { lastError: _error, notBefore: _notBefore, ...rest } = write;
-      return { ...rest, state: 'pending' as const, attempts: 0 };
-    });
+    const writes = link.writes.map((write) => (write.state === 'failed' ? retryNow(write) : write));
     return { delivery: { outbox: current.outbox, partnerCenter: { ...link, writes } }, result: parked };
   });
 }

@@ -13,12 +13,14 @@
 //   conversation id alone decides the thread. A bare channel id starts a new post; the thread of a
 //   post is `<channel id>;messageid=<root activity id>`. Card updates address the card's thread too
 //   (as Teams does for card actions), so they count against that thread's rate limit.
-// - Errors are the SDK's RestError (statusCode, code, response.headers): classified by
-//   bot/outbox/classify.ts. Errors never reach the adapter's onTurnError.
+// - Errors are the SDK's RestError (statusCode, code, response.headers): classified here
+//   (send-errors.ts) and thrown as SendFailedError, so the outbox knows no SDK error shape.
+//   Errors never reach the adapter's onTurnError.
 
 import { TurnContext, type Activity, type Attachment, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { StoredReference } from '../../storage/bot-state-reads.js';
-import { conversationIdFor, isChannelReference, SendTimeoutError, type MessageContent, type Messenger } from '../outbox/messenger.js';
+import { conversationIdFor, isChannelReference, SendFailedError, SendTimeoutError, type MessageContent, type Messenger } from '../outbox/messenger.js';
+import { classifySendError } from './send-errors.js';
 import type { Logger } from '../logger.js';
 
 /** The part of botframework-connector's ConnectorClient used here (structural: no direct dependency). */
@@ -140,6 +142,8 @@ export class TeamsMessenger implements Messenger {
     turn.catch(() => undefined);
     try {
       return await Promise.race([turn, timedOut]);
+    } catch (error) {
+      throw new SendFailedError(classifySendError(error), { cause: error });
     } finally {
       clearTimeout(timer);
     }

@@ -162,7 +162,9 @@ export async function runTextCommand(deps: TextCommandDeps, text: string, contex
       const record = await store.get(id);
       // The same visibility as `list`: a card shows customer contacts, so not every chat may see every referral.
       if (!record || !mayViewRecord(record, context)) return [{ text: t(locale, 'command.referralNotFound', { id: escapeMarkdown(id) }) }];
-      return [{ card: renderReferralCard(record.referral, { locale, now: deps.commands.clock(), policy: deps.commands.policy, display: deps.commands.display }) }];
+      return [
+        { card: renderReferralCard(record.referral, { locale, now: deps.commands.clock(), policy: deps.commands.policy, display: deps.commands.display }) },
+      ];
     }
     default: {
       const extra = deps.extra?.[name];

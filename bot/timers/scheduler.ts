@@ -18,6 +18,7 @@ import type { Logger } from '../logger.js';
 import { firingNow, nextFiring, type ScheduledTimer } from './fire-times.js';
 import { TimerHeap } from './timer-heap.js';
 import { applyCommand, type CommandDeps } from '../use-cases/apply-command.js';
+import { backoffDelay } from '../retry.js';
 
 export type { TimerHandle } from './background-timer.js';
 
@@ -39,6 +40,8 @@ export interface SchedulerOptions {
   maxSleepMs?: number;
   /** Retry delay after a failed firing: doubles from `initial` up to `max`. Default 1 s … 5 min. */
   retryBackoffMs?: { initial: number; max: number };
+  /** The backoff's jitter (bot/retry.ts). Default Math.random. */
+  random?: () => number;
 }
 
 export interface ScheduledEntry {
@@ -69,6 +72,7 @@ export class Scheduler {
   readonly #clearTimer: (handle: TimerHandle) => void;
   readonly #maxSleepMs: number;
   readonly #backoff: { initial: number; max: number };
+  readonly #random: () => number;
 
   readonly #heap = new TimerHeap<ScheduledTimer>();
   readonly #retries = new Map<string, Retry>();
@@ -90,6 +94,7 @@ export class Scheduler {
     this.#clearTimer = options.clearTimer ?? clearBackgroundTimer;
     this.#maxSleepMs = Math.min(options.maxSleepMs ?? DEFAULT_MAX_SLEEP_MS, 2 ** 31 - 1);
     this.#backoff = options.retryBackoffMs ?? DEFAULT_BACKOFF;
+    this.#random = options.random ?? Math.random;
   }
 
   /** Indexes the open referrals (the store must be open) and arms the timer; timers already due fire right away (catch-up). */
@@ -275,7 +280,8 @@ export class Scheduler {
 
   #retryLater(id: string, now: Date): Retry {
     const attempts = (this.#retries.get(id)?.attempts ?? 0) + 1;
-    const delay = Math.min(this.#backoff.initial * 2 ** (attempts - 1), this.#backoff.max);
+    // Timers of many referrals fail together (the store is down): the jitter spreads their retries.
+    const delay = backoffDelay(attempts, { baseMs: this.#backoff.initial, maxMs: this.#backoff.max, maxAttempts: Infinity }, undefined, this.#random);
     const retry = { attempts, notBefore: now.getTime() + delay };
     this.#retries.set(id, retry);
     const entry = this.#heap.get(id);

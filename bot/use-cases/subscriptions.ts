@@ -5,7 +5,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Route } from '../../referrals/routing.js';
 import type { Store, BotState } from '../../storage/store.js';
-import { isActiveTarget, MAX_NOTIFIED, notifiedOf, routes, targets, type ChannelSettings, type ConversationTarget, type Person } from '../../storage/bot-state-reads.js';
+import {
+  isActiveTarget,
+  MAX_NOTIFIED,
+  notifiedOf,
+  routes,
+  targets,
+  type ChannelSettings,
+  type ConversationTarget,
+  type Person,
+} from '../../storage/bot-state-reads.js';
 import { outboxItem, planPost, routeFor } from '../outbox/planner.js';
 import { subscribedNotices, unsubscribedNotices, type RouteChangeAuthor } from './route-notices.js';
 

@@ -52,7 +52,13 @@ describe('storage: PostgreSQL across instances', () => {
 
   it('two accepts on two instances: exactly one winner, the other told who took it', async () => {
     const [a, b] = await Promise.all([open(), open()]);
-    const deps = (store: PgStore): CommandDeps => ({ store, policy: DEFAULT_POLICY, clock: () => new Date(T0.getTime() + 60_000), plan: createPlanner(store), display: UTC_DISPLAY });
+    const deps = (store: PgStore): CommandDeps => ({
+      store,
+      policy: DEFAULT_POLICY,
+      clock: () => new Date(T0.getTime() + 60_000),
+      plan: createPlanner(store),
+      display: UTC_DISPLAY,
+    });
     for (let round = 0; round < 5; round++) {
       const id = `rfi-race-${round}`;
       await a.commitCommand(id, () => ({ record: recordOf(newReferral(id)), result: undefined }));

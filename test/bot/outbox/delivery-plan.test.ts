@@ -111,7 +111,10 @@ describe('outbox: the delivery plan (pure)', () => {
     expect([updateJob.kind, updateJob.doneIds, updateJob.cardActivityId]).to.deep.equal(['update', ['u-1', 'u-2'], 'a-1']);
 
     const current = withCard({ target: 'channel:sales', activityId: 'a-1', shownVersion: posted.referral.version }, updates);
-    const skip = jobFor(candidate(updates[0]!, 'thread', 0, 0, current), [candidate(updates[0]!, 'thread', 0, 0, current)], { ...defaultBotState(), conversations });
+    const skip = jobFor(candidate(updates[0]!, 'thread', 0, 0, current), [candidate(updates[0]!, 'thread', 0, 0, current)], {
+      ...defaultBotState(),
+      conversations,
+    });
     expect(skip.kind).to.equal('skip');
   });
 });

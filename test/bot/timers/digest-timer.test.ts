@@ -182,7 +182,12 @@ describe('digest timer', () => {
 
     // Rendered at send time into a valid card, in the channel's language.
     await store.updateState((state) => ({ state: { ...state, settings: { [EMEA]: { locale: 'ru' } } }, result: undefined }));
-    const message = renderOutboxItem(items[0]!, undefined, store.readState(), { defaultLocale: 'en', policy: DEFAULT_POLICY, display: UTC_DISPLAY, now: time.clock() });
+    const message = renderOutboxItem(items[0]!, undefined, store.readState(), {
+      defaultLocale: 'en',
+      policy: DEFAULT_POLICY,
+      display: UTC_DISPLAY,
+      now: time.clock(),
+    });
     const card = message!.attachments![0]!.content;
     expect(cardProblems(card)).to.deep.equal([]);
     expect(shown(card)).to.include('Сводка').and.include('Fabrikam').and.include('Contoso');

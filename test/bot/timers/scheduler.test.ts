@@ -163,6 +163,8 @@ async function rig(options: RigOptions = {}): Promise<Rig> {
     setTimer: time.setTimer,
     clearTimer: time.clearTimer,
     maxSleepMs: HOUR,
+    // No jitter: the retry tests name the exact times.
+    random: () => 1,
     ...(options.workingHours && { workingHours: options.workingHours }),
     ...options.scheduler,
   });
@@ -658,7 +660,13 @@ describe('scheduler: failures, stop, cost', () => {
     const store = new LowdbStore({ dataDir: dir });
     await store.open();
     const planned: Planned[] = [];
-    const commands: CommandDeps = { store, policy: { ...DEFAULT_POLICY, respondWithinMs: 400 }, clock: () => new Date(), plan: recordingPlanner(planned), display: UTC_DISPLAY };
+    const commands: CommandDeps = {
+      store,
+      policy: { ...DEFAULT_POLICY, respondWithinMs: 400 },
+      clock: () => new Date(),
+      plan: recordingPlanner(planned),
+      display: UTC_DISPLAY,
+    };
     const scheduler = new Scheduler({ store, commands, log: memoryLog([]) });
     scheduler.start();
     try {

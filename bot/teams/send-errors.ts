@@ -1,15 +1,10 @@
-// What a failed send means for the outbox (docs/architecture.md#delivery): try again later, give up on the
-// conversation (the bot was removed or blocked), or park the item because retrying cannot help.
-// Reads botbuilder's RestError shape structurally (statusCode, code, response.headers) so that
-// nothing outside bot/teams/messenger.ts depends on the SDK.
+// What a failed Teams call means for the outbox (docs/architecture.md#delivery): try again later,
+// give up on the conversation (the bot was removed or blocked), or park the item because retrying
+// cannot help. Reads botbuilder's RestError shape (statusCode, code, response.headers), so it lives
+// beside the messenger: the outbox only sees the SendFailure it makes.
 
-export type SendFailure =
-  /** The bot is no longer in the conversation: never retried; the target is retired. */
-  | { kind: 'gone'; status: number; code: string; message: string }
-  /** Transient: retried with backoff (Retry-After, when given, is a floor). */
-  | { kind: 'retry'; status?: number; code?: string; message: string; retryAfterMs?: number }
-  /** Retrying the same request cannot succeed (bad request, unknown activity...): parked at once. */
-  | { kind: 'fatal'; status?: number; code?: string; message: string };
+import { parseRetryAfter } from '../retry.js';
+import type { SendFailure } from '../outbox/messenger.js';
 
 /** 403 / 404 codes that mean the bot cannot post there any more. */
 const GONE_CODES: Readonly<Record<string, number>> = {
@@ -44,16 +39,6 @@ interface ErrorLike {
   response?: { headers?: { get?: (name: string) => string | undefined | null }; bodyAsText?: unknown } | undefined;
   details?: unknown;
   cause?: unknown;
-}
-
-/** Milliseconds from a Retry-After / retry-after-ms header value (seconds or an HTTP date). */
-export function parseRetryAfter(value: string | null | undefined, ms: string | null | undefined, now = Date.now()): number | undefined {
-  if (ms != null && ms.trim() !== '' && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
-  if (value == null || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** The Teams error code of a failed call: RestError.code, else the `error.code` of the JSON body. */
@@ -101,10 +86,4 @@ export function classifySendError(raw: unknown): SendFailure {
   // Anything else without a status (a bug, a credential error) is retried within the bound too:
   // parking it after the attempts makes it visible.
   return withCode({ kind: 'retry' as const, message });
-}
-
-/** A short, secret-free text for `OutboxItem.lastError` and logs. */
-export function describeFailure(failure: SendFailure): string {
-  const head = [failure.status, failure.code].filter((part) => part !== undefined).join(' ');
-  return `${head ? `${head}: ` : ''}${failure.message}`.slice(0, 300);
 }
