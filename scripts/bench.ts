@@ -58,7 +58,7 @@ async function postgresFigures(adminUrl: string, count: number, openWork?: numbe
   const target = await freshDatabase(adminUrl, name);
   const dir = mkdtempSync(path.join(os.tmpdir(), `referral-desk-bench-pg-${count}-`));
   try {
-    process.stdout.write(`store-bench.ts on PostgreSQL: seeding ${count} referrals (95 % closed)… `);
+    process.stdout.write(`store-bench.ts on PostgreSQL: seeding ${count} referrals (${openWork === undefined ? '95 % closed' : `${openWork} open`})… `);
     runStep('store-bench.ts', ['seed', dir, String(count), target], openWork === undefined ? {} : { BENCH_OPEN_WORK: String(openWork) });
     process.stdout.write('measuring…\n');
     return JSON.parse(runStep('store-bench.ts', ['measure', dir, target]).trim().split('\n').pop()!) as StoreFigures;

@@ -47,7 +47,7 @@ export class LowdbStore implements Store {
   readonly #listeners = new Set<RecordListener>();
   readonly #gate = new StoreGate('LowdbStore');
   #closing: Promise<void> | undefined;
-  /** The archive index being built after open() (see #load). */
+  /** The archive index, built on first need (#indexed). */
   #indexing: Promise<void> | undefined;
   /** Lets go of DATA_DIR's owner lock (set while open). */
   #releaseOwner: (() => Promise<void>) | undefined;
@@ -88,10 +88,6 @@ export class LowdbStore implements Store {
     await this.#state.load();
     for (const file of await this.#openFiles.scan()) this.#open.set(file.data.referral.id, file);
     this.#gate.phase = 'open';
-    // The archive's index is built after start-up (docs/architecture.md#storage), so start-up costs
-    // the open work, not the history; whatever needs the archive waits for it.
-    this.#indexing = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#indexArchive());
-    this.#indexing.catch((error: unknown) => this.#log('indexing the archive failed; reads of closed referrals will fail until a restart', error));
   }
 
   /** Builds the archive index and repairs what a crash left between an archive write and an open file's delete. */
@@ -112,9 +108,16 @@ export class LowdbStore implements Store {
     await Promise.all(moves);
   }
 
-  /** Resolves once the archive is indexed (at once after the first time). */
+  /**
+   * Resolves once the archive is indexed. The index is built on the first call, by the first
+   * command or read that needs it (docs/architecture.md#storage), so start-up costs the open work,
+   * not the history.
+   */
   #indexed(): Promise<void> {
-    if (!this.#indexing) throw new Error('LowdbStore: the store is not open');
+    if (!this.#indexing) {
+      this.#indexing = this.#indexArchive();
+      this.#indexing.catch((error: unknown) => this.#log('indexing the archive failed; reads of closed referrals will fail until a restart', error));
+    }
     return this.#indexing;
   }
 

@@ -47,8 +47,8 @@ export class PgStore implements Store {
   /** Every open referral's record (frozen), as last written here or reported by another instance. */
   readonly #open = new Map<string, ReferralRecord>();
   /** The ids of archived referrals: has() and stats() without a query. */
-  /** How many referrals are archived (refreshed on every full load; kept current by this instance's cache). */
-  #archivedCount = 0;
+  /** How many referrals are archived: counted on the first stats() after a (re)load, then kept current by this instance's writes. */
+  #archivedCount: number | undefined;
   readonly #locks = new KeyedSerializer();
   readonly #stateLock = new KeyedSerializer();
   readonly #listeners = new Set<RecordListener>();
@@ -209,6 +209,11 @@ export class PgStore implements Store {
   }
 
   async stats(): Promise<{ open: number; archived: number }> {
+    this.#gate.assertOpened('stats');
+    if (this.#archivedCount === undefined) {
+      const { rows } = await reachable(() => this.#pool.query<{ count: string }>('SELECT count(*) AS count FROM referrals WHERE archived'));
+      this.#archivedCount ??= Number(rows[0]?.count ?? 0);
+    }
     return { open: this.#open.size, archived: this.#archivedCount };
   }
 
@@ -236,8 +241,9 @@ export class PgStore implements Store {
         result: undefined,
         after: () => {
           for (const record of copies) {
-            if (isArchivable(record)) this.#archivedCount++;
-            else this.#open.set(record.referral.id, record);
+            if (isArchivable(record)) {
+              if (this.#archivedCount !== undefined) this.#archivedCount++;
+            } else this.#open.set(record.referral.id, record);
           }
         },
       };
@@ -329,7 +335,7 @@ export class PgStore implements Store {
   #cache(record: ReferralRecord, isNew = false): void {
     const id = record.referral.id;
     if (isArchivable(record)) {
-      if (this.#open.delete(id) || isNew) this.#archivedCount++;
+      if ((this.#open.delete(id) || isNew) && this.#archivedCount !== undefined) this.#archivedCount++;
     } else {
       this.#open.set(id, record);
     }
@@ -365,22 +371,22 @@ export class PgStore implements Store {
   }
 
   /**
-   * Loads the bot-wide state, the open work and the archived count. On a reload (`tell`: after the
+   * Loads the bot-wide state and the open work. On a reload (`tell`: after the
    * change feed reconnected, or another process imported referrals) the listeners hear of each open
    * referral that is new or changed here, as they would of a write: the leader's scheduler and
    * sender pick the work up without a restart.
    */
   async #loadAll(tell = false): Promise<void> {
-    const [state, open, archived] = await Promise.all([
+    const [state, open] = await Promise.all([
       this.#pool.query<{ state: BotState }>('SELECT state FROM bot_state WHERE id = 1'),
       this.#pool.query<{ record: ReferralRecord }>('SELECT record FROM referrals WHERE NOT archived'),
-      this.#pool.query<{ count: string }>('SELECT count(*) AS count FROM referrals WHERE archived'),
     ]);
     this.#state = deepFreeze(readBotState(state.rows[0]?.state ?? defaultBotState(), 'bot_state'));
     const before = new Map(this.#open);
     this.#open.clear();
     for (const row of open.rows) this.#open.set(row.record.referral.id, deepFreeze(row.record));
-    this.#archivedCount = Number(archived.rows[0]?.count ?? 0);
+    // Start-up reads the open work only; the archive is counted when someone asks (stats()).
+    this.#archivedCount = undefined;
     if (!tell) return;
     for (const [id, record] of this.#open) {
       if (before.get(id)?.referral.version !== record.referral.version) notifyListeners(this.#listeners, record, this.#log);

@@ -1,7 +1,7 @@
 // The card checker must itself catch what it is there to catch, or "no warnings" proves nothing.
 
 import { expect } from 'chai';
-import { cardProblems } from './support.js';
+import { cardProblems } from '../support/cards.js';
 
 const card = (body: unknown[], extra: object = {}) => ({ type: 'AdaptiveCard', version: '1.5', body, ...extra });
 

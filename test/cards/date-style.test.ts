@@ -7,7 +7,7 @@ import { renderList, renderReferralCard } from '../../cards/render.js';
 import { threadReplyText } from '../../cards/view-models/events.js';
 import { DEFAULT_POLICY } from '../../referrals/policy.js';
 import { listView } from '../../referrals/queue-views.js';
-import { ACCEPT, T0, at, makeRfi, run, scenarios, shown } from './support.js';
+import { ACCEPT, T0, at, cardRfi, run, scenarios, shown } from '../support/cards.js';
 
 const ENGLISH_MONTH = /\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b/;
 const RUSSIAN_MONTH = /(янв|февр|мар|апр|мая|июн|июл|авг|сент|окт|нояб|дек)\./;
@@ -27,7 +27,7 @@ describe('dates on cards', () => {
   }
 
   it('a moment and a close date share the date part, and the moment names its zone', () => {
-    const referral = run('inbox', [[2, ACCEPT]], makeRfi());
+    const referral = run('inbox', [[2, ACCEPT]], cardRfi());
     const text = shown(renderReferralCard(referral, { locale: 'en', now: at(3), policy: DEFAULT_POLICY }));
     expect(formatDateTime('en', new Date(T0).toISOString())).to.equal('2 Mar 2026, 09:00 UTC');
     expect(formatDateTime('ru', new Date(T0).toISOString())).to.equal('2 мар. 2026 г., 09:00 UTC');
@@ -37,7 +37,7 @@ describe('dates on cards', () => {
   });
 
   it('DISPLAY_TIME_ZONE moves every moment into the team’s zone, named; a close date stays the same day', () => {
-    const referral = run('inbox', [[2, ACCEPT]], makeRfi());
+    const referral = run('inbox', [[2, ACCEPT]], cardRfi());
     const display = { timeZone: 'America/Los_Angeles' };
     const text = shown(renderReferralCard(referral, { locale: 'en', now: at(3), policy: DEFAULT_POLICY, display }));
     expect(text).to.include('2 Mar 2026, 01:00 GMT-8');
@@ -50,7 +50,7 @@ describe('dates on cards', () => {
   });
 
   it('the list and an "expires soon" reply use the same style as the card', () => {
-    const referral = run('inbox', [[12 * 24, { type: 'warnExpiry' }]], makeRfi());
+    const referral = run('inbox', [[12 * 24, { type: 'warnExpiry' }]], cardRfi());
     for (const locale of ['en', 'ru'] as const) {
       const list = shown(renderList(locale, listView([referral], 'open', 'nobody', at(12 * 24), DEFAULT_POLICY), { scope: 's' }));
       expect(list).not.to.match(/\{\{(DATE|TIME)\(/);

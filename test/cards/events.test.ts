@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { t } from '../../cards/i18n.js';
 import { alreadyActedText, describeChangesSince, eventsSince, isMaterialChange, threadReplyText } from '../../cards/view-models/events.js';
 import type { Referral } from '../../referrals/model.js';
-import { ACCEPT, ALICE, BOB, CLOSE_DATE_PASSED_HOURS, policyFor, run, URGENT_RFI } from './support.js';
+import { ACCEPT, ALICE, BOB, CLOSE_DATE_PASSED_HOURS, policyFor, run, URGENT_RFI } from '../support/cards.js';
 
 const last = (referral: Referral) => referral.history[referral.history.length - 1]!;
 const reply = (referral: Referral, locale: 'en' | 'ru' = 'en') => threadReplyText(locale, last(referral), referral, policyFor(referral.flow));

@@ -6,7 +6,7 @@ import { FIELD_LIMITS, FORM_FIELDS, FORM_LEVEL, type FormName } from '../../refe
 import { parseForm } from '../../referrals/forms.js';
 import { availableDoCommands, availableForms } from '../../cards/actions.js';
 import { CLOSE_REASONS, type Referral } from '../../referrals/model.js';
-import { buttonsOf, cardProblems, elementsOf, inputsOf, makeRfi, run, scenarios, shown, ACCEPT, ACCEPT_SMALL, at, type Scenario } from './support.js';
+import { buttonsOf, cardProblems, elementsOf, inputsOf, cardRfi, run, scenarios, shown, ACCEPT, ACCEPT_SMALL, at, type Scenario } from '../support/cards.js';
 
 const SCENARIOS = scenarios();
 const find = (name: string): Scenario => {
@@ -110,10 +110,10 @@ describe('cards: forms', () => {
   });
 
   it('inbox Accept: currency is USD when the RFI names none, and an unusual RFI currency is offered', () => {
-    const none = run('inbox', [], makeRfi({ details: { notes: 'x' } }));
+    const none = run('inbox', [], cardRfi({ details: { notes: 'x' } }));
     const currency = inputsOf(renderForm('accept', none, { locale: 'en', now: at(1) })).find((input) => input['id'] === 'currency');
     expect(currency).to.include({ value: 'USD' });
-    const unusual = run('inbox', [], makeRfi({ details: { currency: 'MNT' } }));
+    const unusual = run('inbox', [], cardRfi({ details: { currency: 'MNT' } }));
     const choices = inputsOf(renderForm('accept', unusual, { locale: 'ru', now: at(1) })).find((input) => input['id'] === 'currency')!['choices'] as {
       title: string;
       value: string;

@@ -10,7 +10,7 @@ import { DEFAULT_POLICY } from '../../referrals/policy.js';
 import { listView, LIST_FILTERS } from '../../referrals/queue-views.js';
 import { stats } from '../../referrals/stats.js';
 import type { Referral } from '../../referrals/model.js';
-import { buttonsOf, cardProblems, elementsOf, HOUR, scenarios, shown } from './support.js';
+import { buttonsOf, cardProblems, elementsOf, HOUR, scenarios, shown } from '../support/cards.js';
 
 const NOW = new Date('2026-03-20T10:00:00.000Z');
 

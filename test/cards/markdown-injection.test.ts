@@ -16,7 +16,7 @@ import type { Actor, Flow, Referral } from '../../referrals/model.js';
 import { DEFAULT_POLICY } from '../../referrals/policy.js';
 import { listView } from '../../referrals/queue-views.js';
 import { stats } from '../../referrals/stats.js';
-import { at, makeRfi, run, type Step } from './support.js';
+import { at, cardRfi, run, type Step } from '../support/cards.js';
 
 const md = new MarkdownIt();
 
@@ -28,7 +28,7 @@ const evilLines = (tag: string) => `${evil(tag)}\n- ${tag} item\n# ${tag} headin
 const MALLORY: Actor = { id: 'aad-mallory', name: evil('actor') };
 
 const rfi = () =>
-  makeRfi({
+  cardRfi({
     id: 'rfi-*evil*',
     name: evil('rfiName'),
     customerProfile: {

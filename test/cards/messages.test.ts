@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { LOCALES, t } from '../../cards/i18n.js';
 import { renderHelp, renderNotice, renderRoutes, renderWelcome } from '../../cards/render.js';
 import { describeFilters, HELP_COMMANDS } from '../../cards/view-models/messages.js';
-import { buttonsOf, cardProblems, elementsOf, shown } from './support.js';
+import { buttonsOf, cardProblems, elementsOf, shown } from '../support/cards.js';
 
 describe('cards: message cards', () => {
   for (const locale of LOCALES) {

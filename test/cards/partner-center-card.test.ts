@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { escapeMarkdown, t } from '../../cards/index.js';
 import { renderReferralCard } from '../../cards/render.js';
 import { DEFAULT_POLICY } from '../../referrals/policy.js';
-import { ACCEPT, actionsOf, at, cardProblems, makeRfi, run, scenarios, shown } from './support.js';
+import { ACCEPT, actionsOf, at, cardProblems, cardRfi, run, scenarios, shown } from '../support/cards.js';
 
 describe('cards: Partner Center on the referral card', () => {
   it('with PARTNER_CENTER_REFERRAL_URL every card, open or closed, links to the referral there (its id encoded)', () => {
@@ -26,14 +26,14 @@ describe('cards: Partner Center on the referral card', () => {
 
   for (const locale of ['en', 'ru'] as const) {
     it(`(${locale}) a write not saved: the reason, escaped, and a retry button; also on a closed card`, () => {
-      const active = run('inbox', [[2, ACCEPT]], makeRfi());
+      const active = run('inbox', [[2, ACCEPT]], cardRfi());
       const closed = run(
         'inbox',
         [
           [2, ACCEPT],
           [3, { type: 'won', actor: (ACCEPT as { actor: { id: string; name: string } }).actor }],
         ],
-        makeRfi(),
+        cardRfi(),
       );
       for (const referral of [active, closed]) {
         const card = renderReferralCard(referral, {

@@ -18,7 +18,7 @@ import {
   shown,
   stateOf,
   type Scenario,
-} from './support.js';
+} from '../support/cards.js';
 
 const SCENARIOS = scenarios();
 const find = (name: string): Scenario => {

@@ -7,14 +7,14 @@ import { renderReferralCard } from '../../cards/render.js';
 import { toExportRow } from '../../referrals/export-view.js';
 import { DEFAULT_POLICY } from '../../referrals/policy.js';
 import { stats } from '../../referrals/stats.js';
-import { at, BOB, elementsOf, HOUR, makeRfi, run, T0 } from './support.js';
+import { at, BOB, elementsOf, HOUR, cardRfi, run, T0 } from '../support/cards.js';
 
 const MINUTE = 60_000;
 
 describe('response time is counted from when the customer sent the referral', () => {
   // Sent 26 h before the bot took it in (the bot was down, or Partner Center was slow to deliver), declined 2 min after.
   const sent = new Date(T0 - 26 * HOUR).toISOString();
-  const referral = run('inbox', [[2 / 60, { type: 'decline', actor: BOB, reason: 'NotACustomer' }]], makeRfi({ createdDateTime: sent }));
+  const referral = run('inbox', [[2 / 60, { type: 'decline', actor: BOB, reason: 'NotACustomer' }]], cardRfi({ createdDateTime: sent }));
   const expected = 26 * HOUR + 2 * MINUTE;
 
   it('the closed card shows 1 d 2 h, not 2 min', () => {
@@ -36,7 +36,7 @@ describe('response time is counted from when the customer sent the referral', ()
   });
 
   it('an unanswered referral counts as missed once 24 h have passed since it was sent, though received just now', () => {
-    const unanswered = run('inbox', [], makeRfi({ createdDateTime: sent }));
+    const unanswered = run('inbox', [], cardRfi({ createdDateTime: sent }));
     expect(stats([unanswered], { now: at(0.5) }).answeredWithin).to.deep.include({ count: 0, of: 1 });
   });
 });

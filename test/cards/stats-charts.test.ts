@@ -8,7 +8,7 @@ import { renderStats } from '../../cards/render.js';
 import { chartFigures, CHART_WEEKS, weekStartOf } from '../../referrals/stats-charts.js';
 import type { Command } from '../../referrals/commands.js';
 import { stats } from '../../referrals/stats.js';
-import { ACCEPT, BOB, cardProblems, elementsOf, HOUR, makeRfi, run, T0 } from './support.js';
+import { ACCEPT, BOB, cardProblems, elementsOf, HOUR, cardRfi, run, T0 } from '../support/cards.js';
 
 const DAY = 24 * HOUR;
 // T0 is Monday 2 March 2026, 09:00 UTC.
@@ -19,7 +19,7 @@ function referral(id: string, daysAgo: number, answerHours?: number, accept = fa
   const sent = now.getTime() - daysAgo * DAY;
   const answerAt = answerHours === undefined ? undefined : (sent + answerHours * HOUR - T0) / HOUR;
   const answer = accept ? ACCEPT : ({ type: 'decline', actor: BOB, reason: 'NotACustomer' } as const);
-  const built = run('inbox', answerAt === undefined ? [] : [[answerAt, answer]], makeRfi({ id, createdDateTime: new Date(sent).toISOString() }));
+  const built = run('inbox', answerAt === undefined ? [] : [[answerAt, answer]], cardRfi({ id, createdDateTime: new Date(sent).toISOString() }));
   return { ...built, id, receivedDateTime: new Date(sent).toISOString() };
 }
 
@@ -82,14 +82,14 @@ describe('stats card: the pictures', () => {
 
 describe('stats card: the pipeline in USD', () => {
   it('adds the open deals up in USD with USD_RATES, and names a currency it could not convert', () => {
-    const eur = { ...run('inbox', [[1, ACCEPT]], makeRfi({ id: 'eur' })), id: 'eur' };
+    const eur = { ...run('inbox', [[1, ACCEPT]], cardRfi({ id: 'eur' })), id: 'eur' };
     const acceptChf: Command = {
       type: 'accept',
       actor: BOB,
       fields: { dealValue: 500, currency: 'CHF', closingDateTime: '2026-06-30T00:00:00.000Z' },
       contacts: [],
     };
-    const chf = { ...run('inbox', [[1, acceptChf]], makeRfi({ id: 'chf' })), id: 'chf' };
+    const chf = { ...run('inbox', [[1, acceptChf]], cardRfi({ id: 'chf' })), id: 'chf' };
     const window = { now, usdRates: { EUR: 0.5 } };
     const card = renderStats('en', stats([eur, chf], window), { period: 'all', scope: 's' });
     expect(cardProblems(card)).to.deep.equal([]);

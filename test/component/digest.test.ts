@@ -5,12 +5,14 @@
 // across a second restart — and not at all on a later day.
 
 import { fakeClock } from '../support/fake-clock.js';
+import { outboxEmpty } from '../support/outbox.js';
+import { waitFor } from '../support/wait-for.js';
 import { expect } from 'chai';
 import { channelKey } from '../../storage/bot-state-reads.js';
 import { t } from '../../cards/i18n.js';
 import { DEFAULT_POLICY } from '../../referrals/policy.js';
 import { type LowdbStore } from '../../storage/lowdb-store.js';
-import { tell } from '../referrals/story.js';
+import { tell } from '../support/story.js';
 import { sendActivity } from '../support/bot-client.js';
 import { startFakeConnector, type FakeConnector, type RecordedRequest } from '../support/fake-connector.js';
 import { postReferral, sampleRfi } from '../support/intake-client.js';
@@ -60,9 +62,14 @@ describe('digest (component)', function () {
     JSON.stringify(card)
       .match(/"referralId":"[^"]+"/g)
       ?.map((m) => m.slice(14, -1)) ?? [];
-  /** Gives the sender time to post anything queued (it rescans every second). */
-  const settle = async () => {
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+  /**
+   * Proves nothing more comes: the digest's own start-up run is over (a tick waits for it, and says
+   * what it did), and everything queued has been sent.
+   */
+  const settle = async (app: TestService) => {
+    const run = await app.digest!.tick();
+    await waitFor('everything queued is sent', () => outboxEmpty(app));
+    return run;
   };
 
   it('posts at the slot, stays silent when nothing changed, posts a missed slot once after a restart, skips older ones', async () => {
@@ -115,8 +122,8 @@ describe('digest (component)', function () {
     ).to.equal(201);
     await fake.waitFor((requests) => requests.find((r) => r.outcome === 'ok' && JSON.stringify(r.body ?? {}).includes('"referralId":"rfi-tuesday"')));
     clock.set(MON_SLOT + DAY + 4 * HOUR);
+    // Stopped: the sender has finished, and nothing posts any more.
     await stop();
-    await settle();
     expect(digestPosts()).to.have.length(1);
 
     // Wednesday 10:30 Berlin: today's 09:00 slot was missed; it is posted once at start.
@@ -131,15 +138,14 @@ describe('digest (component)', function () {
     // Restarting again the same morning posts nothing more.
     clock.set(MON_SLOT + 2 * DAY + 1.75 * HOUR);
     await stop();
-    await start();
-    await settle();
+    expect(await settle(await start()), 'the slot was posted already').to.equal(undefined);
     expect(digestPosts()).to.have.length(2);
 
     // Down from Wednesday to Friday 08:00 Berlin: Thursday's slot is not posted any more.
     await stop();
     clock.set(MON_SLOT + 4 * DAY - HOUR);
     const friday = await start();
-    await settle();
+    expect(await settle(friday)).to.equal(undefined);
     expect(digestPosts()).to.have.length(2);
     expect(friday.store.readState().outbox.filter((item) => item.message.key === 'digest')).to.deep.equal([]); // (all sent long ago)
 

@@ -16,7 +16,7 @@ import type { Flow, Referral, Substatus } from '../../referrals/model.js';
 import { DEFAULT_POLICY } from '../../referrals/policy.js';
 import { type LowdbStore } from '../../storage/lowdb-store.js';
 import type { ReferralRecord } from '../../storage/store.js';
-import { tell } from '../referrals/story.js';
+import { tell } from '../support/story.js';
 import { sendActivity, sendInvoke } from '../support/bot-client.js';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
 import { postReferral, request, sampleRfi } from '../support/intake-client.js';

@@ -7,14 +7,7 @@ import net from 'node:net';
 import { getReferral, postReferral, sampleRfi } from '../support/intake-client.js';
 import { removeDir, ROOT, startChildService, tempDataDir } from '../support/start-service.js';
 import { childEnv } from '../support/child-env.js';
-
-async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { waitFor } from '../support/wait-for.js';
 
 describe('service process (component)', function () {
   this.timeout(60_000);
@@ -86,9 +79,19 @@ describe('service process (component)', function () {
     const dataDir = await tempDataDir();
     try {
       const service = await startChildService({ DATA_DIR: dataDir });
-      await waitUntil(() => service.output().includes('inbound auth is OFF'));
-      const pending = Array.from({ length: 20 }, (_, i) => postReferral(service.url, sampleRfi(`term-${i}`)).catch(() => undefined));
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await waitFor('the local-mode warning', () => service.output().includes('inbound auth is OFF'), 5_000);
+      let answered = 0;
+      const pending = Array.from({ length: 20 }, (_, i) =>
+        postReferral(service.url, sampleRfi(`term-${i}`)).then(
+          (res) => {
+            answered++;
+            return res;
+          },
+          () => undefined,
+        ),
+      );
+      // The signal comes while the others are under way.
+      await waitFor('the first answer', () => answered > 0, 10_000);
       service.child.kill('SIGTERM');
       const acknowledged = (await Promise.all(pending)).filter((res) => res && res.status === 201).length;
       expect(await service.exited).to.equal(0);
@@ -112,11 +115,11 @@ describe('service process (component)', function () {
       npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
       const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
-      await waitUntil(() => /"msg":"listening"/.test(output), 20_000);
+      await waitFor('the service listening', () => /"msg":"listening"/.test(output), 20_000);
       const port = Number(/"url":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(output)![1]);
       npm.kill('SIGTERM');
       await exited;
-      await waitUntil(() => output.includes('"msg":"stopped"'), 10_000);
+      await waitFor('the service stopped', () => output.includes('"msg":"stopped"'), 10_000);
       const refused = await new Promise<boolean>((resolve) => {
         const socket = net.connect(port, '127.0.0.1', () => {
           socket.destroy();
@@ -147,7 +150,7 @@ describe('service process (component)', function () {
           }
         }
       });
-      await new Promise((resolve) => setTimeout(resolve, 700));
+      await waitFor('some referrals acknowledged', () => acknowledged.length > 5, 20_000);
       service.child.kill('SIGKILL');
       stop = true;
       await Promise.all(writers);

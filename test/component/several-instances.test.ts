@@ -76,6 +76,18 @@ describe('several instances on one PostgreSQL database (component)', function ()
     if (databaseUrl) await dropTestDatabase(databaseUrl);
   });
 
+  /** Everything queued is delivered (the leader's outbox is empty): from here on nothing more is sent unless something new happens. */
+  async function allDelivered(): Promise<void> {
+    await waitFor(
+      'the outbox empty on the leader',
+      async () => {
+        const health = await request(`${(await leader()).service.url}/healthz`);
+        return health.body?.outbox?.pending === 0;
+      },
+      60_000,
+    );
+  }
+
   async function leader(): Promise<Instance> {
     return waitFor(
       'a leader',
@@ -163,7 +175,7 @@ describe('several instances on one PostgreSQL database (component)', function ()
 
     await accepts;
     await waitFor('every RFI has its card', () => ids.every((id) => cardsPerReferral(fake).has(id)) && cardsPerReferral(fake), 180_000);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await allDelivered();
 
     const cards = cardsPerReferral(fake);
     const twice = ids.filter((id) => cards.get(id)! > 1);
@@ -179,7 +191,9 @@ describe('several instances on one PostgreSQL database (component)', function ()
     const reminders = async (id: string) =>
       (await getReferral(proxy.url, id)).body.history.filter((event: { type: string }) => event.type === 'reminded').length as number;
     await waitFor('every reminder fired', async () => (await Promise.all(unanswered.map(reminders))).every((count) => count >= 1), 90_000);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // A reminder is decided under the referral's row lock and never twice (the core refuses a second);
+    // once the leader's outbox is empty, every reply it caused has gone out.
+    await allDelivered();
     expect(
       (await Promise.all(unanswered.map(reminders))).filter((count) => count !== 1),
       'reminded other than once',
@@ -216,7 +230,7 @@ describe('several instances on one PostgreSQL database (component)', function ()
 
     expect(await reminded(), 'nothing was due before the leader died').to.deep.equal([0, 0, 0]);
     await waitFor('every reminder', async () => (await reminded()).every((count) => count >= 1), 20_000);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await allDelivered();
     expect(await reminded()).to.deep.equal([1, 1, 1]);
     const replies = fake.replies().filter((reply) => /Not answered within/.test(JSON.stringify(reply.body)));
     expect(replies).to.have.length(3);

@@ -12,8 +12,8 @@ import { waitFor } from '../support/wait-for.js';
 import { createLogger } from '../../bot/logger.js';
 import { createTestDatabase, dropTestDatabase, SKIP_REASON, sql, TEST_DATABASE_URL } from '../support/postgres.js';
 import { removeDir, ROOT, startService, tempDataDir } from '../support/start-service.js';
-import { CHANNELS, channelTarget, route } from '../bot/outbox/outbox-support.js';
-import { accepted, declined, minutesAfterT0, newReferral, recordOf } from '../storage/referral-builder.js';
+import { CHANNELS, channelTarget, route } from '../support/outbox.js';
+import { accepted, declined, minutesAfterT0, newReferral, recordOf } from '../support/records.js';
 
 const run = promisify(execFile);
 

@@ -4,6 +4,8 @@
 // repeats nothing.
 
 import { expect } from 'chai';
+import { outboxEmpty } from '../support/outbox.js';
+import { waitFor } from '../support/wait-for.js';
 import { sendActivity } from '../support/bot-client.js';
 import { cardButtons } from '../support/card-buttons.js';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector.js';
@@ -50,7 +52,8 @@ describe('timers (component)', function () {
     service = await startService(FAST);
     const cardId = await subscribeAndPost('rfi-timers');
     await fake.waitFor(() => replyTexts(fake, cardId).some((text) => /Expired/.test(text)), 12_000);
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // nothing more may come
+    // Expired is the last timer: once everything queued is sent, nothing more may come.
+    await waitFor('everything queued is sent', () => outboxEmpty(service!));
 
     const replies = replyTexts(fake, cardId);
     expect(replies).to.have.length(3);
@@ -72,12 +75,15 @@ describe('timers (component)', function () {
     const dataDir = service.dataDir;
     const cardId = await subscribeAndPost('rfi-restart');
     await fake.waitFor(() => replyTexts(fake, cardId).some((text) => /Not answered within/.test(text)), 8_000);
+    const { expirationDateTime } = (await getReferral(service.url, 'rfi-restart')).body as { expirationDateTime: string };
     await service.stop();
-    // Down while the warning (4 s) falls due; back before the expiry (6 s).
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Down while the warning (2 s before the expiry) falls due; back before the expiry.
+    const warningDue = Date.parse(expirationDateTime) - 2_000;
+    await waitFor('the warning falls due while the service is down', () => Date.now() > warningDue, 8_000);
+    expect(Date.now(), 'back before the expiry').to.be.below(Date.parse(expirationDateTime));
     service = await startService({ ...FAST, DATA_DIR: dataDir });
     await fake.waitFor(() => replyTexts(fake, cardId).some((text) => /Expired/.test(text)), 12_000);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await waitFor('everything queued is sent', () => outboxEmpty(service!));
 
     const replies = replyTexts(fake, cardId);
     expect(replies.filter((text) => /Not answered within/.test(text))).to.have.length(1);
@@ -98,7 +104,13 @@ describe('timers (component)', function () {
       contacts: [],
     });
     expect(result.ok).to.equal(true);
-    await new Promise((resolve) => setTimeout(resolve, 4000));
+    // A later referral's reminder proves the absence: the scheduler fires in due order, so had this
+    // one been reminded, it would have been before the marker was.
+    expect((await postReferral(service.url, sampleRfi('rfi-marker', { createdDateTime: undefined }))).status).to.equal(201);
+    await waitFor('the marker reminded', async () =>
+      ((await getReferral(service!.url, 'rfi-marker')).body.history as { type: string }[]).some((event) => event.type === 'reminded'),
+    );
+    await waitFor('everything queued is sent', () => outboxEmpty(service!));
     expect(replyTexts(fake, cardId).filter((text) => /Not answered within/.test(text))).to.have.length(0);
     const stored = (await getReferral(service.url, 'rfi-answered')).body;
     expect(stored.history.map((event: { type: string }) => event.type)).to.deep.equal(['received', 'accepted']);

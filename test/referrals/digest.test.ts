@@ -14,8 +14,8 @@ import {
   sameLocalDay,
 } from '../../referrals/digest-schedule.js';
 import type { Actor, Referral } from '../../referrals/model.js';
-import { DAY, HOUR, makeRfi, policyFor } from './helpers.js';
-import { tell } from './story.js';
+import { DAY, HOUR, lifecycleRfi, policyFor } from '../support/lifecycle.js';
+import { tell } from '../support/story.js';
 
 const utc = (text: string) => new Date(text);
 const BERLIN = parseDigestAt('09:00 Mon-Fri Europe/Berlin');
@@ -77,7 +77,7 @@ describe('referrals: digest content', () => {
   const NOW = utc('2024-03-14T08:00:00Z');
   const ago = (hours: number) => new Date(NOW.getTime() - hours * HOUR);
   const ALICE: Actor = { id: 'aad-alice', name: 'Alice Seller' };
-  const rfi = (id: string) => makeRfi({ id, customerProfile: { name: `Customer ${id}` } });
+  const rfi = (id: string) => lifecycleRfi({ id, customerProfile: { name: `Customer ${id}` } });
   const accept = (close: string) => ({
     type: 'accept' as const,
     actor: ALICE,

@@ -8,7 +8,24 @@ import { LifecycleError } from '../../referrals/errors.js';
 import { applyEvents, fold } from '../../referrals/evolve.js';
 import { availableCommands, decide } from '../../referrals/lifecycle.js';
 import type { Flow, Referral } from '../../referrals/model.js';
-import { ALICE, BOB, CLOSE_DATE, DAY, HOUR, MARY, at, command, iso, makeRfi, policyFor, reach, refusal, stateOf, step, type Path } from './helpers.js';
+import {
+  ALICE,
+  BOB,
+  CLOSE_DATE,
+  DAY,
+  HOUR,
+  MARY,
+  at,
+  command,
+  iso,
+  lifecycleRfi,
+  policyFor,
+  reach,
+  refusal,
+  stateOf,
+  step,
+  type Path,
+} from '../support/lifecycle.js';
 
 // ---------------------------------------------------------------------------------------------
 // How each state is reached: [hours after takeIn at T0, command], all by ALICE.
@@ -290,7 +307,7 @@ describe('lifecycle: events, history and versions', () => {
   for (const flow of ['inbox', 'classic'] as const) {
     it(`${flow}: fold(history) deep-equals the state built step by step; version = number of events`, () => {
       const policy = policyFor(flow);
-      let referral = step(undefined, { type: 'takeIn', rfi: makeRfi() }, at(0), policy);
+      let referral = step(undefined, { type: 'takeIn', rfi: lifecycleRfi() }, at(0), policy);
       expect(referral.version).to.equal(1);
       const states: Referral[] = [referral];
       for (const [hours, type, actor] of WALKS[flow]) {
@@ -382,7 +399,7 @@ describe('lifecycle: what each command writes', () => {
   }
 
   it('accept with partial fields keeps what the RFI had; contacts append to the RFI team', () => {
-    const rfi = makeRfi({ name: 'RFI name', externalReferenceId: 'PC-1', team: [{ firstName: 'Pat', email: 'pat@partner.example' }] });
+    const rfi = lifecycleRfi({ name: 'RFI name', externalReferenceId: 'PC-1', team: [{ firstName: 'Pat', email: 'pat@partner.example' }] });
     const before = reach('inbox', [], rfi);
     expect(before.name).to.equal('RFI name');
     const referral = step(before, { type: 'accept', actor: ALICE, fields: { dealValue: 10 }, contacts: [{ firstName: 'Q' }] }, at(HOUR), policyFor('inbox'));
@@ -520,7 +537,7 @@ describe('lifecycle: firstResponseDateTime is set by the first human response on
 // ---------------------------------------------------------------------------------------------
 describe('lifecycle: takeIn keeps the RFI', () => {
   it('unknown RFI fields end up in `extra`, known ones do not', () => {
-    const rfi = makeRfi({
+    const rfi = lifecycleRfi({
       createdDateTime: iso(-HOUR),
       status: 'Active',
       substatus: 'Accepted',
@@ -541,7 +558,7 @@ describe('lifecycle: takeIn keeps the RFI', () => {
   });
 
   it('a fresh referral is New/Pending, version 1, no owner, empty team, no extra', () => {
-    const referral = reach('inbox', [], makeRfi({ details: undefined }));
+    const referral = reach('inbox', [], lifecycleRfi({ details: undefined }));
     expect(referral).to.include({ status: 'New', substatus: 'Pending', version: 1, urgent: false, createdDateTime: iso(0) });
     expect(referral.owner).to.equal(undefined);
     expect(referral.team).to.deep.equal([]);
@@ -552,7 +569,7 @@ describe('lifecycle: takeIn keeps the RFI', () => {
   it('takeIn twice for the same referral → AlreadyExists, whatever its state', () => {
     for (const path of [[], [[1, 'accept']], [[1, 'decline']]] as Path[]) {
       const referral = reach('inbox', path);
-      expect(refusal(referral, { type: 'takeIn', rfi: makeRfi() }, at(2 * HOUR), policyFor('inbox'))).to.equal('AlreadyExists');
+      expect(refusal(referral, { type: 'takeIn', rfi: lifecycleRfi() }, at(2 * HOUR), policyFor('inbox'))).to.equal('AlreadyExists');
     }
   });
 });

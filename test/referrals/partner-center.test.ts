@@ -7,7 +7,7 @@ import type { ReferralEvent } from '../../referrals/events.js';
 import { decide } from '../../referrals/lifecycle.js';
 import type { Flow, Referral, Rfi } from '../../referrals/model.js';
 import { alreadyApplied, partnerCenterPatch, stillApplies } from '../../referrals/partner-center.js';
-import { at, command, HOUR, makeRfi, policyFor, reach, stateOf, step, type Path } from './helpers.js';
+import { at, command, HOUR, lifecycleRfi, policyFor, reach, stateOf, step, type Path } from '../support/lifecycle.js';
 
 const PATHS: Record<string, Path> = {
   'inbox   New/Pending': [],
@@ -47,7 +47,7 @@ function setUp(key: string): { flow: Flow; referral: Referral; now: Date } {
 /** Partner Center's resource for the referral, in state `theirs`, last changed `updated`. */
 function resource(referral: Referral, theirs: string, updated: string): Rfi {
   const [status, substatus] = theirs.split('/');
-  return { ...makeRfi({ id: referral.id }), status, substatus, updatedDateTime: updated };
+  return { ...lifecycleRfi({ id: referral.id }), status, substatus, updatedDateTime: updated };
 }
 
 describe('Partner Center: our state × Partner Center’s → syncFromPartnerCenter', () => {
@@ -118,7 +118,7 @@ describe('Partner Center: our state × Partner Center’s → syncFromPartnerCen
 
   it('taken in from Partner Center already accepted there: the card starts Active, marked as changed there', () => {
     const policy = policyFor('inbox');
-    const rfi = { ...makeRfi({ id: 'late' }), status: 'Active', substatus: 'Accepted' };
+    const rfi = { ...lifecycleRfi({ id: 'late' }), status: 'Active', substatus: 'Accepted' };
     const decision = decide(undefined, { type: 'takeIn', rfi, source: 'partnerCenter' }, at(0), policy);
     expect(decision.ok && decision.events.map((event) => event.type)).to.deep.equal(['received', 'changedInPartnerCenter']);
     // From the intake API the state Partner Center's resource names is not taken for the bot's.
@@ -248,7 +248,7 @@ describe('Partner Center: after a 412', () => {
       [2, 'editEngagement'],
     ]).history.at(-1)!,
   )!;
-  const there = (status: string, substatus: string, extra: Record<string, unknown> = {}): Rfi => ({ ...makeRfi(), status, substatus, ...extra });
+  const there = (status: string, substatus: string, extra: Record<string, unknown> = {}): Rfi => ({ ...lifecycleRfi(), status, substatus, ...extra });
 
   it('a move still applies while Partner Center is behind it and not closed', () => {
     expect(stillApplies(accepted, there('New', 'Pending'))).to.equal(true);

@@ -4,8 +4,8 @@
 import { expect } from 'chai';
 import type { Actor, Referral } from '../../referrals/model.js';
 import { deadlineOf, isListFilter, LIST_LIMIT, listView } from '../../referrals/queue-views.js';
-import { DAY, HOUR, T0, makeRfi, policyFor } from './helpers.js';
-import { tell } from './story.js';
+import { DAY, HOUR, T0, lifecycleRfi, policyFor } from '../support/lifecycle.js';
+import { tell } from '../support/story.js';
 
 const ALICE: Actor = { id: 'aad-alice', name: 'Alice Seller' };
 const BOB: Actor = { id: 'aad-bob', name: 'Bob Seller' };
@@ -23,7 +23,7 @@ const accept = (actor: Actor, close: string) => ({
   fields: { dealValue: 1000, currency: 'EUR', closingDateTime: close },
   contacts: [],
 });
-const rfi = (id: string) => makeRfi({ id, customerProfile: { name: `Customer ${id}` } });
+const rfi = (id: string) => lifecycleRfi({ id, customerProfile: { name: `Customer ${id}` } });
 
 function mix(): Referral[] {
   return [
@@ -106,7 +106,7 @@ describe('referrals: work lists', () => {
   });
 
   it('when respond-by falls after the expiry, the expiry is the deadline (expires / skipped)', () => {
-    const early = (id: string) => makeRfi({ id, createdDateTime: d(9).toISOString(), expirationDateTime: d(9, 12).toISOString() });
+    const early = (id: string) => lifecycleRfi({ id, createdDateTime: d(9).toISOString(), expirationDateTime: d(9, 12).toISOString() });
     expect(deadlineOf(tell(early('E1'), d(9), [], d(9, 1), inbox), d(9, 1), inbox)).to.deep.equal({
       kind: 'expires',
       at: d(9, 12).toISOString(),

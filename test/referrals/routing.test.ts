@@ -4,9 +4,10 @@
 import { expect } from 'chai';
 import { chooseRoute, parseRouteFilters, type Route } from '../../referrals/routing.js';
 import { DEFAULT_POLICY } from '../../referrals/policy.js';
-import { at, makeRfi, step } from './helpers.js';
+import { at, lifecycleRfi, step } from '../support/lifecycle.js';
 
-const referral = (overrides: Parameters<typeof makeRfi>[0] = {}) => step(undefined, { type: 'takeIn', rfi: makeRfi(overrides) }, at(0), DEFAULT_POLICY);
+const referral = (overrides: Parameters<typeof lifecycleRfi>[0] = {}) =>
+  step(undefined, { type: 'takeIn', rfi: lifecycleRfi(overrides) }, at(0), DEFAULT_POLICY);
 
 function route(id: string, minutesAfterFirst: number, filters: Route['filters']): Route {
   return { id, target: `channel:${id}`, filters, createdAt: new Date(Date.UTC(2026, 0, 1, 0, minutesAfterFirst)).toISOString() };
@@ -40,7 +41,7 @@ describe('routing', () => {
     const small = route('small', 4, { size: ['1to50employees'] });
     const active = () => true;
 
-    const cases: Array<[string, Parameters<typeof makeRfi>[0], Route[], string | undefined]> = [
+    const cases: Array<[string, Parameters<typeof lifecycleRfi>[0], Route[], string | undefined]> = [
       ['no routes: unrouted', {}, [], undefined],
       ['only a catch-all', {}, [all], 'all'],
       ['country match beats catch-all', {}, [all, dach], 'dach'],

@@ -5,8 +5,8 @@
 import { expect } from 'chai';
 import type { Actor, Referral } from '../../referrals/model.js';
 import { firstResponder, median, percentile, responseTimeMs, stats } from '../../referrals/stats.js';
-import { DAY, HOUR, MINUTE, T0, makeRfi, policyFor } from './helpers.js';
-import { tell } from './story.js';
+import { DAY, HOUR, MINUTE, T0, lifecycleRfi, policyFor } from '../support/lifecycle.js';
+import { tell } from '../support/story.js';
 
 const ALICE: Actor = { id: 'aad-alice', name: 'Alice Seller' };
 const BOB: Actor = { id: 'aad-bob', name: 'Bob Seller' };
@@ -35,7 +35,7 @@ const accept = (actor: Actor, dealValue: number | undefined, currency: string | 
  *   I inbox  recv d6   Alice accepts +3h (USD 1 000), won d15
  */
 function mix(): Referral[] {
-  const rfi = (id: string) => makeRfi({ id, customerProfile: { name: `Customer ${id}` } });
+  const rfi = (id: string) => lifecycleRfi({ id, customerProfile: { name: `Customer ${id}` } });
   return [
     tell(
       rfi('A'),
@@ -174,16 +174,16 @@ describe('referrals: stats', () => {
   });
 
   it('a deal without a currency counts as USD; one without a value adds nothing but is an open deal', () => {
-    const noCurrency = tell(makeRfi({ id: 'X' }), d(0), [[d(0, 1), accept(ALICE, 300, undefined)]], NOW, inbox);
-    const noValue = tell(makeRfi({ id: 'Y' }), d(0), [[d(0, 1), accept(ALICE, undefined, 'EUR')]], NOW, inbox);
+    const noCurrency = tell(lifecycleRfi({ id: 'X' }), d(0), [[d(0, 1), accept(ALICE, 300, undefined)]], NOW, inbox);
+    const noValue = tell(lifecycleRfi({ id: 'Y' }), d(0), [[d(0, 1), accept(ALICE, undefined, 'EUR')]], NOW, inbox);
     const figures = stats([noCurrency, noValue], { now: NOW });
     expect(figures.pipeline).to.deep.equal({ openDeals: 2, value: [{ currency: 'USD', value: 300 }], totalUsd: 300, uncounted: [] });
   });
 
   it('with USD_RATES the open pipeline adds up in USD; a currency without a rate is named, not guessed', () => {
-    const eur = tell(makeRfi({ id: 'E1' }), d(0), [[d(0, 1), accept(ALICE, 9_200, 'EUR')]], NOW, inbox);
-    const usd = tell(makeRfi({ id: 'U1' }), d(0), [[d(0, 1), accept(ALICE, 1_000, 'USD')]], NOW, inbox);
-    const chf = tell(makeRfi({ id: 'C1' }), d(0), [[d(0, 1), accept(ALICE, 500, 'CHF')]], NOW, inbox);
+    const eur = tell(lifecycleRfi({ id: 'E1' }), d(0), [[d(0, 1), accept(ALICE, 9_200, 'EUR')]], NOW, inbox);
+    const usd = tell(lifecycleRfi({ id: 'U1' }), d(0), [[d(0, 1), accept(ALICE, 1_000, 'USD')]], NOW, inbox);
+    const chf = tell(lifecycleRfi({ id: 'C1' }), d(0), [[d(0, 1), accept(ALICE, 500, 'CHF')]], NOW, inbox);
     const figures = stats([eur, usd, chf], { now: NOW, usdRates: { EUR: 0.92 } });
     expect(figures.pipeline.totalUsd).to.be.closeTo(9_200 / 0.92 + 1_000, 1e-6);
     expect(figures.pipeline.uncounted).to.deep.equal(['CHF']);

@@ -20,17 +20,17 @@ import {
   at,
   command,
   iso,
-  makeRfi,
+  lifecycleRfi,
   policyFor,
   reach,
   refusal,
   stateOf,
   step,
   type Path,
-} from './helpers.js';
+} from '../support/lifecycle.js';
 
-const URGENT = makeRfi({ callToAction: 'ContactMe' });
-const PLAIN = makeRfi();
+const URGENT = lifecycleRfi({ callToAction: 'ContactMe' });
+const PLAIN = lifecycleRfi();
 /** When the accept fixture's close date has passed (the next midnight UTC), in hours after T0 (735). */
 const P = CLOSE_DATE_PASSED_MS / HOUR;
 
@@ -316,7 +316,7 @@ describe('timers: catching up after downtime', () => {
 describe('timers: deadlines and incoming dates', () => {
   it('deadlines run from the incoming createdDateTime when given', () => {
     const policy = policyFor('inbox');
-    const referral = reach('inbox', [], makeRfi({ createdDateTime: iso(-20 * HOUR) }));
+    const referral = reach('inbox', [], lifecycleRfi({ createdDateTime: iso(-20 * HOUR) }));
     expect(referral.createdDateTime).to.equal(iso(-20 * HOUR));
     expect(referral.receivedDateTime).to.equal(iso(0));
     expect(referral.expirationDateTime).to.equal(iso(-20 * HOUR + 14 * DAY));
@@ -326,7 +326,7 @@ describe('timers: deadlines and incoming dates', () => {
   });
 
   it('classic: skip runs from the incoming createdDateTime', () => {
-    const referral = reach('classic', [], makeRfi({ createdDateTime: iso(-70 * HOUR) }));
+    const referral = reach('classic', [], lifecycleRfi({ createdDateTime: iso(-70 * HOUR) }));
     expect(referral.expirationDateTime).to.equal(iso(2 * HOUR));
     expect(
       dueTimers(referral, policyFor('classic'), at(HOUR)).map((t) => t.type),
@@ -336,7 +336,7 @@ describe('timers: deadlines and incoming dates', () => {
   });
 
   it('an RFI arriving already past its deadline is closable at once', () => {
-    const referral = reach('inbox', [], makeRfi({ createdDateTime: iso(-15 * DAY) }));
+    const referral = reach('inbox', [], lifecycleRfi({ createdDateTime: iso(-15 * DAY) }));
     expect(dueTimers(referral, policyFor('inbox'), at(0))).to.deep.equal([{ type: 'expire', dueAt: iso(-DAY) }]);
   });
 
@@ -386,7 +386,7 @@ describe('timers: deadlines and incoming dates', () => {
   ];
   for (const [flow, incoming, result, timers] of EXPIRATION) {
     it(`${flow}: incoming expirationDateTime @${incoming}h → expires @${result}h`, () => {
-      const referral = reach(flow, [], makeRfi({ expirationDateTime: iso(incoming * HOUR) }));
+      const referral = reach(flow, [], lifecycleRfi({ expirationDateTime: iso(incoming * HOUR) }));
       expect(referral.expirationDateTime).to.equal(iso(result * HOUR));
       expect(timersOf(referral)).to.deep.equal(timers);
       const closing = timers.at(-1)![0];
@@ -414,7 +414,7 @@ describe('timers: deadlines and incoming dates', () => {
   // The incoming expirationDateTime is for the first phase (the skip); interested starts a fresh one.
   for (const incomingDays of [5, 20]) {
     it(`classic: interested sets evaluating to interested + evaluateWithin, ignoring an incoming expirationDateTime (@${incomingDays} d)`, () => {
-      const rfi = makeRfi({ expirationDateTime: iso(incomingDays * DAY) });
+      const rfi = lifecycleRfi({ expirationDateTime: iso(incomingDays * DAY) });
       expect(timersOf(reach('classic', [], rfi)).at(-1), 'the skip follows the incoming expiry').to.deep.equal(['skip', incomingDays * 24]);
       const referral = reach('classic', [[1, 'interested']], rfi);
       expect(referral.expirationDateTime).to.equal(iso(HOUR + 7 * DAY));
@@ -543,7 +543,7 @@ describe('timers: urgent ("contact me") marker', () => {
   ];
   for (const [callToAction, urgent] of MARKER) {
     it(`callToAction ${JSON.stringify(callToAction)} → urgent ${urgent}`, () => {
-      const rfi = makeRfi(callToAction === undefined ? {} : { callToAction });
+      const rfi = lifecycleRfi(callToAction === undefined ? {} : { callToAction });
       expect(asksForContact(rfi)).to.equal(urgent);
       expect(reach('inbox', [], rfi).urgent).to.equal(urgent);
       expect(reach('inbox', [], rfi).history[0]).to.include({ type: 'received', urgent });
@@ -551,8 +551,8 @@ describe('timers: urgent ("contact me") marker', () => {
   }
 
   it('an RFI flagged contactRequested: true is urgent', () => {
-    expect(asksForContact(makeRfi({ contactRequested: true }))).to.equal(true);
-    expect(asksForContact(makeRfi({ contactRequested: false }))).to.equal(false);
+    expect(asksForContact(lifecycleRfi({ contactRequested: true }))).to.equal(true);
+    expect(asksForContact(lifecycleRfi({ contactRequested: false }))).to.equal(false);
   });
 
   it('changes at urgentForMs: stays urgent and New, records when it changed, only once', () => {
@@ -569,7 +569,7 @@ describe('timers: urgent ("contact me") marker', () => {
 
   it('uses the policy urgentForMs and runs from the incoming createdDateTime', () => {
     const policy = policyFor('inbox', { urgentForMs: 6 * HOUR });
-    const referral = reach('inbox', [], makeRfi({ callToAction: 'ContactMe', createdDateTime: iso(-2 * HOUR) }), policy);
+    const referral = reach('inbox', [], lifecycleRfi({ callToAction: 'ContactMe', createdDateTime: iso(-2 * HOUR) }), policy);
     expect(pendingTimers(referral, policy).find((t) => t.type === 'changeUrgency')?.dueAt).to.equal(iso(4 * HOUR));
   });
 

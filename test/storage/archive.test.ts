@@ -7,8 +7,8 @@ import { expect } from 'chai';
 import { openFileName } from '../../storage/layout.js';
 import type { LowdbStore } from '../../storage/lowdb-store.js';
 import type { ReferralRecord } from '../../storage/store.js';
-import { accepted, declined, makeTempDir, minutesAfterT0, newReferral, outboxItem, recordOf, removeDir, won } from './referral-builder.js';
-import { filesUnder, openStore, put, readJson, rejectionOf, snapshot } from './store-harness.js';
+import { accepted, declined, makeTempDir, minutesAfterT0, newReferral, outboxItem, recordOf, removeDir, won } from '../support/records.js';
+import { filesUnder, openStore, put, readJson, rejectionOf, snapshot } from '../support/store-harness.js';
 
 /** The archive's segment files (each has a summary beside it: segment-N.summary.json). */
 async function segmentFiles(dir: string): Promise<string[]> {

@@ -11,8 +11,8 @@ import { isTempLeftover } from '../../storage/durable-json-file.js';
 import { openFileName } from '../../storage/layout.js';
 import type { LowdbStore } from '../../storage/lowdb-store.js';
 import type { ReferralRecord } from '../../storage/store.js';
-import { declined, makeTempDir, newReferral, outboxItem, recordOf, removeDir } from './referral-builder.js';
-import { filesUnder, openStore, put, readJson, rejectionOf } from './store-harness.js';
+import { declined, makeTempDir, newReferral, outboxItem, recordOf, removeDir } from '../support/records.js';
+import { filesUnder, openStore, put, readJson, rejectionOf } from '../support/store-harness.js';
 
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'update-loop.ts');
 

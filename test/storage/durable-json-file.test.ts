@@ -6,7 +6,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { Low } from 'lowdb';
 import { DurableJsonFile, isTempLeftover, removeTempLeftovers } from '../../storage/durable-json-file.js';
-import { makeTempDir, removeDir } from './referral-builder.js';
+import { makeTempDir, removeDir } from '../support/records.js';
 
 describe('storage: DurableJsonFile (lowdb adapter)', () => {
   let dir: string;

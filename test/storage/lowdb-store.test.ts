@@ -9,8 +9,9 @@ import { openFileName } from '../../storage/layout.js';
 import type { LowdbStore } from '../../storage/lowdb-store.js';
 import type { ReferralRecord } from '../../storage/store.js';
 import { defaultBotState } from '../../storage/bot-state.js';
-import { accepted, makeTempDir, newReferral, outboxItem, recordOf, removeDir } from './referral-builder.js';
-import { filesUnder, openStore, put, readJson, rejectionOf, snapshot } from './store-harness.js';
+import { accepted, makeTempDir, newReferral, outboxItem, recordOf, removeDir } from '../support/records.js';
+import { filesUnder, openStore, put, readJson, rejectionOf, snapshot } from '../support/store-harness.js';
+import { waitFor } from '../support/wait-for.js';
 
 describe('storage: LowdbStore', () => {
   let dir: string;
@@ -159,7 +160,9 @@ describe('storage: LowdbStore', () => {
     for (let n = 0; n < 30; n += 1) await put(store, recordOf(newReferral(`rfi-${n}`)));
     await store.updateState((state) => ({ state: { ...state, settings: { 'channel:sales': { locale: 'en' } } }, result: undefined }));
     const before = await snapshot(dir);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // A rewrite of a file must show in its mtime: let the clock pass the newest one first.
+    const newest = Math.max(...[...before.values()].map((entry) => Number(entry.split(':')[0])));
+    await waitFor('the clock passes the newest mtime', () => Date.now() > newest + 1);
     await store.commitCommand('rfi-7', (current) => ({ record: { ...current!, outbox: [outboxItem('o-1')] }, result: undefined }));
     const after = await snapshot(dir);
     const changed = [...after.keys()].filter((file) => after.get(file) !== before.get(file));
@@ -220,7 +223,8 @@ describe('storage: LowdbStore', () => {
       });
       let closed = false;
       const closing = store.close().then(() => (closed = true));
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      // A close that did not wait would have resolved within this turn.
+      await new Promise((resolve) => setImmediate(resolve));
       expect(closed).to.equal(false);
       const refused = await rejectionOf(put(store, recordOf(newReferral('rfi-2'))));
       expect(refused.message).to.match(/closed/);

@@ -12,9 +12,9 @@ import { PgStore } from '../../storage/postgres/pg-store.js';
 import type { ReferralRecord } from '../../storage/store.js';
 import { createTestDatabase, dropTestDatabase, SKIP_REASON, sql, TEST_DATABASE_URL } from '../support/postgres.js';
 import { waitFor } from '../support/wait-for.js';
-import { channelTarget } from '../support/builders.js';
-import { accepted, newReferral, recordOf, T0 } from './referral-builder.js';
-import { rejectionOf } from './store-harness.js';
+import { channelTarget } from '../support/outbox.js';
+import { accepted, newReferral, recordOf, T0 } from '../support/records.js';
+import { rejectionOf } from '../support/store-harness.js';
 import { UTC_DISPLAY } from '../../cards/display.js';
 
 const SELLERS = [
@@ -109,7 +109,10 @@ describe('storage: PostgreSQL across instances', () => {
     await waitFor('b hears the accept', () => heard.length === 2);
     expect(heard).to.deep.equal(['rfi-1@1', 'rfi-1@2']);
     expect(b.openRecords()[0]!.referral.status).to.equal('Active');
-    await a.updateState((state) => ({ state: { ...state, conversations: { 'channel:sales': channelTarget('channel:sales') } }, result: undefined }));
+    await a.updateState((state) => ({
+      state: { ...state, conversations: { 'channel:sales': channelTarget('https://smba.trafficmanager.net/emea/', 'sales', 'Sales') } },
+      result: undefined,
+    }));
     await waitFor('b reads the new state', () => 'channel:sales' in b.readState().conversations);
   });
 

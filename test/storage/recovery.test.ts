@@ -3,7 +3,7 @@
 
 import { expect } from 'chai';
 import { indexArchived, resolveDuplicate, type ArchivedEntry } from '../../storage/recovery.js';
-import { declined, newReferral, recordOf } from './referral-builder.js';
+import { declined, newReferral, recordOf } from '../support/records.js';
 
 describe('storage: recovery rules', () => {
   const v2 = recordOf(declined(newReferral('rfi-1')));

@@ -8,10 +8,11 @@ import { LowdbStore } from '../../storage/lowdb-store.js';
 import { PgStore } from '../../storage/postgres/pg-store.js';
 import type { ReferralRecord, Store } from '../../storage/store.js';
 import { createTestDatabase, dropTestDatabase, SKIP_REASON, TEST_DATABASE_URL } from '../support/postgres.js';
-import { channelTarget } from '../support/builders.js';
+import { channelTarget } from '../support/outbox.js';
 import { defaultBotState } from '../../storage/bot-state.js';
-import { accepted, declined, makeTempDir, minutesAfterT0, newReferral, outboxItem, recordOf, removeDir } from './referral-builder.js';
-import { rejectionOf } from './store-harness.js';
+import { accepted, declined, makeTempDir, minutesAfterT0, newReferral, outboxItem, recordOf, removeDir } from '../support/records.js';
+import { rejectionOf } from '../support/store-harness.js';
+import { waitFor } from '../support/wait-for.js';
 
 interface Place {
   /** A store on this place (the same data each time: a restart). */
@@ -56,10 +57,7 @@ const put = (store: Store, record: ReferralRecord) => store.commitCommand(record
 
 /** Closed, nothing left to send: the store may archive it (off the hot path) once written. */
 async function untilArchived(store: Store, count: number): Promise<void> {
-  for (let tries = 0; (await store.stats()).archived < count; tries++) {
-    if (tries > 200) throw new Error(`expected ${count} archived, have ${(await store.stats()).archived}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await waitFor(`${count} archived`, async () => (await store.stats()).archived >= count, 5_000);
 }
 
 for (const kind of KINDS) {
@@ -100,13 +98,14 @@ for (const kind of KINDS) {
       const two = { ...recordOf(accepted(newReferral('rfi-2'))), card: { target: 'channel:sales', activityId: 'act-2', shownVersion: 2 } };
       await put(store, one);
       await put(store, two);
-      await store.updateState((state) => ({ state: { ...state, conversations: { 'channel:sales': channelTarget('channel:sales') } }, result: undefined }));
+      const sales = channelTarget('https://smba.trafficmanager.net/emea/', 'sales', 'Sales');
+      await store.updateState((state) => ({ state: { ...state, conversations: { 'channel:sales': sales } }, result: undefined }));
       await store.close();
       store = await place.open();
       expect(await store.stats()).to.deep.equal({ open: 2, archived: 0 });
       expect(await store.get('rfi-1')).to.deep.equal(one);
       expect(await store.get('rfi-2')).to.deep.equal(two);
-      expect(store.readState().conversations).to.deep.equal({ 'channel:sales': channelTarget('channel:sales') });
+      expect(store.readState().conversations).to.deep.equal({ 'channel:sales': sales });
     });
 
     it('a delivery write changes the outbox and the card, never the referral', async () => {

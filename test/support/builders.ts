@@ -1,10 +1,9 @@
 // Shared test builders: time units, the people who act, a policy per flow, and how a state reads.
 // Suites build RFIs and "a referral in state X" on top of these with the real lifecycle core
-// (test/referrals/helpers.ts `reach`, test/cards/support.ts `run`, test/storage/referral-builder.ts).
+// (lifecycle.ts `reach`, cards.ts `run`, records.ts).
 
 import type { Actor, Flow, Referral } from '../../referrals/model.js';
 import { DEFAULT_POLICY, type Policy } from '../../referrals/policy.js';
-import type { ConversationTarget } from '../../storage/bot-state.js';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -21,15 +20,3 @@ export const policyFor = (flow: Flow, overrides: Partial<Policy> = {}): Policy =
 
 /** `Status/Substatus`, as tables write a state. */
 export const stateOf = (referral: Pick<Referral, 'status' | 'substatus'>): string => `${referral.status}/${referral.substatus}`;
-
-/** A channel the bot can post to, as the bot-wide state keeps it. */
-export function channelTarget(key: string, at = '2026-01-01T00:00:00.000Z'): ConversationTarget {
-  const id = key.replace(/^channel:/, '');
-  return {
-    key,
-    kind: 'channel',
-    reference: { serviceUrl: 'https://smba.trafficmanager.net/emea/', channelId: 'msteams', conversation: { id }, bot: { id: 'bot' } },
-    active: true,
-    updatedAt: at,
-  };
-}

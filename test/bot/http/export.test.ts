@@ -6,7 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { csvField, csvRecord, toCsv } from '../../../bot/http/csv.js';
 import { parseBound, parseExportQuery } from '../../../bot/http/export-route.js';
 import { EXPORT_COLUMNS, toExportRow } from '../../../referrals/export-view.js';
-import { scenarios } from '../../cards/support.js';
+import { scenarios } from '../../support/cards.js';
 
 const AWKWARD = [
   'plain',

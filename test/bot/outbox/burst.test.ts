@@ -17,9 +17,9 @@ import {
   seed,
   startTestService,
   takeIn,
-  waitUntil,
   useOutboxRig,
-} from './outbox-support.js';
+} from '../../support/outbox.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const SCALE = 0.05; // 60 per 30 s → 60 per 1.5 s
 
@@ -67,7 +67,7 @@ describe('outbox: a burst of RFIs (component, scaled Teams limits)', function ()
       result: undefined,
     }));
     rig.app.sender.wake();
-    await waitUntil('all 300 cards posted', () => rig.fake.posts().length >= 301 && outboxEmpty(rig.app!), 30_000);
+    await waitFor('all 300 cards posted', () => rig.fake.posts().length >= 301 && outboxEmpty(rig.app!), 30_000);
     const elapsed = Date.now() - started;
 
     const expected = (country: string) => rfis.filter((rfi) => (rfi['customerProfile'] as any).address.country === country).map((rfi) => rfi['id']);
@@ -95,13 +95,13 @@ describe('outbox: a burst of RFIs (component, scaled Teams limits)', function ()
     rig.app = await startWithChannels();
     const rfis = Array.from({ length: 200 }, (_, i) => rfiFrom(`restart-${String(i).padStart(3, '0')}`, 'DE'));
     await takeIn(rig.app, rfis);
-    await waitUntil('a third of the cards posted', () => rig.fake.posts().length >= 70, 15_000);
+    await waitFor('a third of the cards posted', () => rig.fake.posts().length >= 70, 15_000);
     await rig.app.stop();
     const beforeRestart = rig.fake.posts().length;
     expect(beforeRestart).to.be.below(200);
     rig.app = await startTestService(rig.dataDir, SCALE);
-    await waitUntil('every card posted', () => rig.fake.posts().length >= 200 && outboxEmpty(rig.app!), 20_000);
-    await new Promise((resolve) => setTimeout(resolve, 200)); // nothing more comes
+    // With the outbox empty nothing more can come.
+    await waitFor('every card posted', () => rig.fake.posts().length >= 200 && outboxEmpty(rig.app!), 20_000);
     console.log(`      (restart test: ${beforeRestart} posted before the restart, ${rig.fake.throttledCount} 429s after it)`);
 
     const posted = postedReferralIds(rig.fake, CHANNELS.emea);

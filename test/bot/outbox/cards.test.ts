@@ -22,9 +22,9 @@ import {
   startLimitedFake,
   startTestService,
   takeIn,
-  waitUntil,
-} from './outbox-support.js';
+} from '../../support/outbox.js';
 import { inDays } from '../../support/builders.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const SCALE = 0.05;
 const seller = { id: fixture.users.anna.aadObjectId, name: fixture.users.anna.name };
@@ -61,19 +61,19 @@ describe('outbox: card updates and thread replies (component)', function () {
 
   it('several pending updates of one card go out as ONE update showing the latest state, then the replies in order', async () => {
     await takeIn(app, [rfiFrom('co-1', 'DE')]);
-    await waitUntil('the card posted', () => postedReferralIds(fake, CHANNELS.emea).length === 1 && outboxEmpty(app));
+    await waitFor('the card posted', () => postedReferralIds(fake, CHANNELS.emea).length === 1 && outboxEmpty(app));
     const root = (await recordOf(app, 'co-1')).card!.activityId!;
 
     const failedUpdate = fake.fail({ op: 'updateActivity' }, { status: 503 });
     await run('co-1', accept);
-    await waitUntil('the first update attempt failed', () => failedUpdate.served === 1);
+    await waitFor('the first update attempt failed', () => failedUpdate.served === 1);
     await run('co-1', { type: 'editEngagement', actor: seller, changes: { name: 'Fabrikam migration, phase 1' } });
     await run('co-1', { type: 'editEngagement', actor: seller, changes: { dealValue: 75_000 } });
     await run('co-1', { type: 'addContact', actor: seller, contact: { firstName: 'Bruno', lastName: 'Costa', email: 'bruno.costa@contoso-partner.example' } });
     const queued = (await recordOf(app, 'co-1')).outbox.filter((item) => item.kind === 'updateCard');
     expect(queued, 'four updates queued').to.have.length(4);
 
-    await waitUntil('everything sent', () => outboxEmpty(app), 10_000);
+    await waitFor('everything sent', () => outboxEmpty(app), 10_000);
     const record = await recordOf(app, 'co-1');
     const updates = fake.updates(root);
     expect(updates, 'one update for four changes').to.have.length(1);
@@ -97,13 +97,13 @@ describe('outbox: card updates and thread replies (component)', function () {
   it('an update queued before the card is posted is settled by the post; the reply waits for the card', async () => {
     const failedPost = fake.fail({ op: 'sendToConversation', conversationId: CHANNELS.emea }, { status: 503 });
     await takeIn(app, [rfiFrom('early-1', 'DE')]);
-    await waitUntil('the first post attempt failed', () => failedPost.served === 1);
+    await waitFor('the first post attempt failed', () => failedPost.served === 1);
     await run('early-1', accept);
     const waiting = await recordOf(app, 'early-1');
     expect(waiting.card?.activityId, 'not posted yet').to.equal(undefined);
     expect(waiting.outbox.map((item) => item.kind)).to.deep.equal(['postCard', 'updateCard', 'threadReply']);
 
-    await waitUntil('everything sent', () => outboxEmpty(app), 10_000);
+    await waitFor('everything sent', () => outboxEmpty(app), 10_000);
     const record = await recordOf(app, 'early-1');
     const root = record.card!.activityId!;
     expect(fake.updates(), 'no update: the post shows the current state').to.have.length(0);

@@ -7,7 +7,9 @@ import { LowdbStore } from '../../../storage/lowdb-store.js';
 import { startFakeConnector, type FakeConnector } from '../../support/fake-connector.js';
 import { postReferral } from '../../support/intake-client.js';
 import { removeDir, startChildService, tempDataDir, type ChildService } from '../../support/start-service.js';
-import { CHANNELS, channelTarget, counts, postedReferralIds, rfiFrom, route, waitUntil } from './outbox-support.js';
+import { CHANNELS, channelTarget, counts, postedReferralIds, rfiFrom, route } from '../../support/outbox.js';
+import { waitFor } from '../../support/wait-for.js';
+import { request } from '../../support/intake-client.js';
 
 describe('outbox: crash in the middle of a burst (child process, SIGKILL)', function () {
   this.timeout(40_000);
@@ -42,14 +44,15 @@ describe('outbox: crash in the middle of a burst (child process, SIGKILL)', func
     // Killed within ~10 ms of the fake answering a post: usually after the answer reached the bot
     // and before its store write was durable, i.e. inside the duplicate window, on purpose. (Killed
     // at a moment unrelated to a send, e.g. 120 ms later, there is no duplicate at all.)
-    await waitUntil('a few cards posted', () => fake.posts().length >= 4, 15_000);
+    await waitFor('a few cards posted', () => fake.posts().length >= 4, 15_000);
     child.child.kill('SIGKILL');
     await child.exited;
     const beforeCrash = fake.posts().length;
 
     child = await startChildService({ DATA_DIR: dataDir, LOG_LEVEL: 'info' });
-    await waitUntil('every card posted', () => new Set(postedReferralIds(fake, CHANNELS.emea)).size === ids.length, 30_000);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitFor('every card posted', () => new Set(postedReferralIds(fake, CHANNELS.emea)).size === ids.length, 30_000);
+    // With the outbox empty nothing more can come.
+    await waitFor('the outbox empty', async () => (await request(`${child!.url}/healthz`)).body?.outbox?.pending === 0, 15_000);
 
     const posted = postedReferralIds(fake, CHANNELS.emea);
     const duplicated = [...counts(posted)].filter(([, n]) => n > 1).map(([id]) => id);

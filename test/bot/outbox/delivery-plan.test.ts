@@ -6,7 +6,7 @@ import { jobFor, lanesInOrder, routeItem, type Candidate } from '../../../bot/ou
 import type { ConversationTarget } from '../../../storage/bot-state-reads.js';
 import type { OutboxItem, ReferralRecord } from '../../../storage/store.js';
 import { defaultBotState } from '../../../storage/bot-state.js';
-import { newReferral, outboxItem, recordOf } from '../../storage/referral-builder.js';
+import { newReferral, outboxItem, recordOf } from '../../support/records.js';
 
 const CHANNEL = '19:sales@thread.tacv2';
 

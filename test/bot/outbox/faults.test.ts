@@ -16,10 +16,10 @@ import {
   seed,
   startTestService,
   takeIn,
-  waitUntil,
   useOutboxRig,
-} from './outbox-support.js';
+} from '../../support/outbox.js';
 import { outboxStatus } from '../../../bot/outbox/status.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const SCALE = 0.05;
 
@@ -39,7 +39,7 @@ describe('outbox: transient failures, retries and parking (component)', function
     rig.app = await start();
     const throttle = rig.fake.fail(CHANNELS.emea, { status: 429, retryAfter: 0.4 });
     await takeIn(rig.app, [rfiFrom('t429-1', 'DE'), rfiFrom('t429-2', 'DE')]);
-    await waitUntil('both posted', () => postedReferralIds(rig.fake, CHANNELS.emea).length === 2 && outboxEmpty(rig.app!));
+    await waitFor('both posted', () => postedReferralIds(rig.fake, CHANNELS.emea).length === 2 && outboxEmpty(rig.app!));
     expect(throttle.served).to.equal(1);
     const attempts = postsTo(CHANNELS.emea);
     const throttled = attempts.find((r) => r.status === 429)!;
@@ -54,7 +54,7 @@ describe('outbox: transient failures, retries and parking (component)', function
     rig.fake.fail(CHANNELS.emea, { drop: true });
     rig.fake.fail(CHANNELS.emea, { timeout: 1_000 });
     await takeIn(rig.app, [rfiFrom('flaky-1', 'DE'), rfiFrom('flaky-2', 'DE')]);
-    await waitUntil('both posted', () => postedReferralIds(rig.fake, CHANNELS.emea).length === 2 && outboxEmpty(rig.app!), 10_000);
+    await waitFor('both posted', () => postedReferralIds(rig.fake, CHANNELS.emea).length === 2 && outboxEmpty(rig.app!), 10_000);
     expect(postsTo(CHANNELS.emea).map((r) => r.outcome)).to.deep.equal(['fault', 'dropped', 'fault', 'ok', 'ok']);
     expect(postedReferralIds(rig.fake, CHANNELS.emea)).to.deep.equal(['flaky-1', 'flaky-2']);
     const record = await recordOf(rig.app, 'flaky-1');
@@ -65,7 +65,7 @@ describe('outbox: transient failures, retries and parking (component)', function
     rig.app = await start({}, 3);
     const outage = rig.fake.fail(CHANNELS.emea, { status: 503 }, Infinity);
     await takeIn(rig.app, [rfiFrom('parked-1', 'DE')]);
-    const parked = await waitUntil('the item parked', () => rig.app!.store.openRecords().find((r) => r.outbox[0]?.state === 'failed'));
+    const parked = await waitFor('the item parked', () => rig.app!.store.openRecords().find((r) => r.outbox[0]?.state === 'failed'));
     expect(outage.served).to.equal(3);
     expect(parked.outbox[0]).to.deep.include({ kind: 'postCard', attempts: 3, state: 'failed' });
     expect(parked.outbox[0]!.lastError).to.match(/^503 ServiceUnavailable/);
@@ -84,14 +84,16 @@ describe('outbox: transient failures, retries and parking (component)', function
       attempts: 3,
     });
 
-    // Nothing more is tried while it is parked.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Nothing more is tried while it is parked: a whole delivery pass goes by (woken, then idle) without a request.
+    rig.app.sender.wake();
+    await new Promise((resolve) => setImmediate(resolve));
+    await rig.app.sender.whenIdle();
     expect(outage.served).to.equal(3);
 
     outage.cancel();
     await rig.app.stop();
     rig.app = await startTestService(rig.dataDir, SCALE);
-    await waitUntil('posted after the restart', () => postedReferralIds(rig.fake, CHANNELS.emea).length === 1 && outboxEmpty(rig.app!));
+    await waitFor('posted after the restart', () => postedReferralIds(rig.fake, CHANNELS.emea).length === 1 && outboxEmpty(rig.app!));
     expect((await recordOf(rig.app, 'parked-1')).card?.activityId).to.be.a('string');
   });
 
@@ -99,12 +101,12 @@ describe('outbox: transient failures, retries and parking (component)', function
     rig.app = await start();
     rig.fake.fail(CHANNELS.emea, { status: 400, code: 'BadArgument' });
     await takeIn(rig.app, [rfiFrom('bad-1', 'DE')]);
-    const parked = await waitUntil('parked at once', () => rig.app!.store.openRecords().find((r) => r.outbox[0]?.state === 'failed'));
+    const parked = await waitFor('parked at once', () => rig.app!.store.openRecords().find((r) => r.outbox[0]?.state === 'failed'));
     expect(parked.outbox[0]).to.deep.include({ attempts: 1, state: 'failed' });
     expect(parked.outbox[0]!.lastError).to.match(/^400 BadArgument/);
 
     expect(await rig.app.sender.retryFailed()).to.equal(1);
-    await waitUntil('posted', () => postedReferralIds(rig.fake, CHANNELS.emea).length === 1 && outboxEmpty(rig.app!));
+    await waitFor('posted', () => postedReferralIds(rig.fake, CHANNELS.emea).length === 1 && outboxEmpty(rig.app!));
     expect(rig.app.sender.stats()).to.deep.include({ pending: 0, failed: 0 });
   });
 });

@@ -16,8 +16,8 @@ import {
   startTestService,
   takeIn,
   useOutboxRig,
-  waitUntil,
-} from './outbox-support.js';
+} from '../../support/outbox.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const SCALE = 0.05;
 const owner = { id: fixture.users.anna.aadObjectId, name: fixture.users.anna.name };
@@ -30,7 +30,7 @@ describe('outbox: mentions in thread replies (component)', function () {
     rig.app = await startTestService(rig.dataDir, SCALE);
     await seed(rig.app, [channelTarget(rig.fake.url, CHANNELS.emea, 'EMEA')], [route(CHANNELS.emea)]);
     await takeIn(rig.app, [rfiFrom('mention-1', 'DE')]);
-    await waitUntil('the card', () => postedReferralIds(rig.fake, CHANNELS.emea).length === 1 && outboxEmpty(rig.app!));
+    await waitFor('the card', () => postedReferralIds(rig.fake, CHANNELS.emea).length === 1 && outboxEmpty(rig.app!));
     const accept = await applyCommand(rig.app.commands, 'mention-1', {
       type: 'accept',
       actor: owner,
@@ -41,7 +41,7 @@ describe('outbox: mentions in thread replies (component)', function () {
     expect((await applyCommand(rig.app.commands, 'mention-1', { type: 'remindCloseDate' })).ok).to.equal(true);
     const record = await recordOf(rig.app, 'mention-1');
     const thread = `${CHANNELS.emea};messageid=${record.card!.activityId}`;
-    const replies = await waitUntil('two replies', () => {
+    const replies = await waitFor('two replies', () => {
       const found = rig.fake.newMessages().filter((r) => r.isThreadReply && r.conversationId === thread);
       return found.length === 2 && outboxEmpty(rig.app!) ? found : undefined;
     });

@@ -21,10 +21,10 @@ import {
   seed,
   startTestService,
   takeIn,
-  waitUntil,
   useOutboxRig,
-} from './outbox-support.js';
+} from '../../support/outbox.js';
 import { inDays } from '../../support/builders.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const SCALE = 0.05;
 const seller = { id: fixture.users.anna.aadObjectId, name: fixture.users.anna.name };
@@ -44,11 +44,11 @@ describe('outbox: the bot was removed from a conversation (component)', function
       [route(CHANNELS.general), route(CHANNELS.emea, { country: ['DE'] })],
     );
     await takeIn(rig.app, [rfiFrom('gone-1', 'DE')]);
-    await waitUntil('the first card in EMEA', () => postedReferralIds(rig.fake, CHANNELS.emea).length === 1 && outboxEmpty(rig.app!));
+    await waitFor('the first card in EMEA', () => postedReferralIds(rig.fake, CHANNELS.emea).length === 1 && outboxEmpty(rig.app!));
 
     const removed = rig.fake.fail(CHANNELS.emea, { status: 403, code: 'BotNotInConversationRoster' }, Infinity);
     await takeIn(rig.app, [rfiFrom('gone-2', 'DE')]);
-    await waitUntil('both cards in General', () => postedReferralIds(rig.fake, CHANNELS.general).length === 2 && outboxEmpty(rig.app!));
+    await waitFor('both cards in General', () => postedReferralIds(rig.fake, CHANNELS.general).length === 2 && outboxEmpty(rig.app!));
 
     expect(removed.served, 'not retried').to.equal(1);
     expect(conversation(`channel:${CHANNELS.emea}`)).to.include({ active: false });
@@ -71,7 +71,7 @@ describe('outbox: the bot was removed from a conversation (component)', function
 
     // New RFIs no longer go to the lost channel.
     await takeIn(rig.app, [rfiFrom('gone-3', 'DE')]);
-    await waitUntil('the third card in General', () => postedReferralIds(rig.fake, CHANNELS.general).length === 3);
+    await waitFor('the third card in General', () => postedReferralIds(rig.fake, CHANNELS.general).length === 3);
     expect(removed.served).to.equal(1);
   });
 
@@ -79,7 +79,7 @@ describe('outbox: the bot was removed from a conversation (component)', function
     rig.app = await startTestService(rig.dataDir, SCALE);
     await seed(rig.app, [channelTarget(rig.fake.url, CHANNELS.emea, 'EMEA'), channelTarget(rig.fake.url, CHANNELS.apac, 'APAC')], [route(CHANNELS.emea)]);
     await takeIn(rig.app, [rfiFrom('lost-1', 'DE')]);
-    await waitUntil('the card in EMEA', () => postedReferralIds(rig.fake, CHANNELS.emea).length === 1 && outboxEmpty(rig.app!));
+    await waitFor('the card in EMEA', () => postedReferralIds(rig.fake, CHANNELS.emea).length === 1 && outboxEmpty(rig.app!));
 
     const removed = rig.fake.fail(CHANNELS.emea, { status: 404, code: 'ConversationNotFound' }, Infinity);
     const result = await rig.app.commands.store.get('lost-1');
@@ -92,7 +92,7 @@ describe('outbox: the bot was removed from a conversation (component)', function
       contacts: [],
     });
     expect(accepted.ok).to.equal(true);
-    await waitUntil('the notice in APAC', () => messagesTo(CHANNELS.apac).length === 1 && outboxEmpty(rig.app!));
+    await waitFor('the notice in APAC', () => messagesTo(CHANNELS.apac).length === 1 && outboxEmpty(rig.app!));
 
     expect(removed.served, 'not retried').to.equal(1);
     expect(conversation(`channel:${CHANNELS.emea}`)).to.include({ active: false });
@@ -112,7 +112,7 @@ describe('outbox: the bot was removed from a conversation (component)', function
       [route(CHANNELS.general), route(CHANNELS.emea, { country: ['DE'] })],
     );
     await takeIn(rig.app, [rfiFrom('moving-1', 'DE')]);
-    await waitUntil('the card in EMEA', () => postedReferralIds(rig.fake, CHANNELS.emea).length === 1 && outboxEmpty(rig.app!));
+    await waitFor('the card in EMEA', () => postedReferralIds(rig.fake, CHANNELS.emea).length === 1 && outboxEmpty(rig.app!));
 
     // The playground restarted (or the channel was deleted): EMEA is gone as the seller accepts.
     rig.fake.fail(CHANNELS.emea, { status: 404, code: 'ConversationNotFound' }, Infinity);
@@ -124,7 +124,7 @@ describe('outbox: the bot was removed from a conversation (component)', function
       contacts: [],
     });
     expect(accepted.ok).to.equal(true);
-    await waitUntil('the card and the reply in General', () => postedReferralIds(rig.fake, CHANNELS.general).length === 1 && outboxEmpty(rig.app!));
+    await waitFor('the card and the reply in General', () => postedReferralIds(rig.fake, CHANNELS.general).length === 1 && outboxEmpty(rig.app!));
 
     const record = await recordOf(rig.app, 'moving-1');
     expect(record.card?.target).to.equal(`channel:${CHANNELS.general}`);
@@ -141,7 +141,7 @@ describe('outbox: the bot was removed from a conversation (component)', function
       [route(CHANNELS.general), route(CHANNELS.emea, { country: ['DE'] })],
     );
     await takeIn(rig.app, [rfiFrom('uninstalled-1', 'DE')]);
-    await waitUntil('the card in EMEA', () => postedReferralIds(rig.fake, CHANNELS.emea).length === 1 && outboxEmpty(rig.app!));
+    await waitFor('the card in EMEA', () => postedReferralIds(rig.fake, CHANNELS.emea).length === 1 && outboxEmpty(rig.app!));
     await rig.app.store.updateState((state) => {
       const key = `channel:${CHANNELS.emea}`;
       const target = state.conversations[key] as ConversationTarget;
@@ -150,9 +150,9 @@ describe('outbox: the bot was removed from a conversation (component)', function
         result: undefined,
       };
     });
-    await waitUntil('the card moved to General', () => postedReferralIds(rig.fake, CHANNELS.general).length === 1 && outboxEmpty(rig.app!));
+    await waitFor('the card moved to General', () => postedReferralIds(rig.fake, CHANNELS.general).length === 1 && outboxEmpty(rig.app!));
     expect((await recordOf(rig.app, 'uninstalled-1')).card?.target).to.equal(`channel:${CHANNELS.general}`);
-    await waitUntil('the manager told', () => messagesTo(personalConversationIdFor(MANAGER.id)).length === 1);
+    await waitFor('the manager told', () => messagesTo(personalConversationIdFor(MANAGER.id)).length === 1);
     expect(JSON.stringify(messagesTo(personalConversationIdFor(MANAGER.id))[0]!.body)).to.contain('uninstalled');
   });
 
@@ -172,7 +172,7 @@ describe('outbox: the bot was removed from a conversation (component)', function
     });
     await rig.app.store.updateState((state) => ({ state: { ...state, outbox: [...state.outbox, item('p-1'), item('p-2')] }, result: undefined }));
     rig.app.sender.wake();
-    await waitUntil('the chat retired', () => conversation(`user:${MANAGER.aadObjectId}`).active === false && outboxEmpty(rig.app!));
+    await waitFor('the chat retired', () => conversation(`user:${MANAGER.aadObjectId}`).active === false && outboxEmpty(rig.app!));
     expect(blocked.served).to.equal(1);
     expect(conversation(`user:${MANAGER.aadObjectId}`).inactiveReason).to.match(/ConversationBlockedByUser/);
   });

@@ -19,10 +19,11 @@ import { DEFAULT_POLICY } from '../../../referrals/policy.js';
 import type { Route } from '../../../referrals/routing.js';
 import { LowdbStore } from '../../../storage/lowdb-store.js';
 import type { OutboxItem, ReferralRecord } from '../../../storage/store.js';
-import { cardProblems, shown } from '../../cards/support.js';
-import { makeRfi } from '../../referrals/helpers.js';
-import { tell } from '../../referrals/story.js';
+import { cardProblems, shown } from '../../support/cards.js';
+import { lifecycleRfi } from '../../support/lifecycle.js';
+import { tell } from '../../support/story.js';
 import { UTC_DISPLAY } from '../../../cards/display.js';
+import { fakeClock, type FakeClock } from '../../support/fake-clock.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -32,38 +33,6 @@ const MON_SLOT = Date.parse('2026-03-02T08:00:00.000Z');
 const ALICE: Actor = { id: 'aad-alice', name: 'Alice Seller' };
 const EMEA = channelKey('19:emea@thread.tacv2');
 const GENERAL = channelKey('19:general@thread.tacv2');
-
-class FakeTime {
-  now: number;
-  readonly #timers = new Map<number, { at: number; callback: () => void }>();
-  #seq = 0;
-  constructor(now: number) {
-    this.now = now;
-  }
-  readonly clock = (): Date => new Date(this.now);
-  readonly setTimer = (callback: () => void, ms: number): number => {
-    const id = ++this.#seq;
-    this.#timers.set(id, { at: this.now + ms, callback });
-    return id;
-  };
-  readonly clearTimer = (handle: unknown): void => {
-    this.#timers.delete(handle as number);
-  };
-  /** Moves the clock to `until`, one armed wake-up at a time, letting each run finish. */
-  async advanceTo(until: number, timer: DigestTimer): Promise<void> {
-    for (;;) {
-      await timer.whenIdle();
-      await new Promise((resolve) => setImmediate(resolve));
-      const next = [...this.#timers].sort((a, b) => a[1].at - b[1].at)[0];
-      if (!next || next[1].at > until) break;
-      this.#timers.delete(next[0]);
-      this.now = Math.max(this.now, next[1].at);
-      next[1].callback();
-    }
-    this.now = Math.max(this.now, until);
-    await timer.whenIdle();
-  }
-}
 
 function channel(key: string, active = true): ConversationTarget {
   return {
@@ -113,12 +82,12 @@ describe('digest timer', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  function digest(time: FakeTime, onQueued?: () => void): DigestTimer {
+  function digest(time: FakeClock, onQueued?: () => void): DigestTimer {
     const timer = new DigestTimer({
       store,
       policy: DEFAULT_POLICY,
       schedule: SCHEDULE,
-      clock: time.clock,
+      clock: time,
       log: createLogger('silent'),
       setTimer: time.setTimer,
       clearTimer: time.clearTimer,
@@ -132,7 +101,7 @@ describe('digest timer', () => {
   async function seedEmea(): Promise<void> {
     const policy = DEFAULT_POLICY;
     const deal = tell(
-      makeRfi({ id: 'deal', customerProfile: { name: 'Fabrikam' } }),
+      lifecycleRfi({ id: 'deal', customerProfile: { name: 'Fabrikam' } }),
       new Date(MON_SLOT - 9 * DAY),
       [
         [
@@ -143,7 +112,7 @@ describe('digest timer', () => {
       new Date(MON_SLOT),
       policy,
     );
-    const fresh = tell(makeRfi({ id: 'fresh', customerProfile: { name: 'Contoso' } }), new Date(MON_SLOT - 20 * HOUR), [], new Date(MON_SLOT), policy);
+    const fresh = tell(lifecycleRfi({ id: 'fresh', customerProfile: { name: 'Contoso' } }), new Date(MON_SLOT - 20 * HOUR), [], new Date(MON_SLOT), policy);
     await store.importRecords([record(deal, EMEA), record(fresh, EMEA)]);
   }
 
@@ -163,7 +132,7 @@ describe('digest timer', () => {
 
   it('queues one digest per channel with something to say, at the slot, and records the slot', async () => {
     await seedEmea();
-    const time = new FakeTime(MON_SLOT - 30 * 60_000);
+    const time = fakeClock(MON_SLOT - 30 * 60_000);
     let woken = 0;
     const timer = digest(time, () => woken++);
     timer.start();
@@ -186,7 +155,7 @@ describe('digest timer', () => {
       defaultLocale: 'en',
       policy: DEFAULT_POLICY,
       display: UTC_DISPLAY,
-      now: time.clock(),
+      now: time(),
     });
     const card = message!.attachments![0]!.content;
     expect(cardProblems(card)).to.deep.equal([]);
@@ -195,7 +164,7 @@ describe('digest timer', () => {
 
   it('exactly once per slot: two wake-ups at once, a second timer (restart), a reopened store', async () => {
     await seedEmea();
-    const time = new FakeTime(MON_SLOT + HOUR);
+    const time = fakeClock(MON_SLOT + HOUR);
     const first = digest(time);
     const [a, b] = await Promise.all([first.tick(), first.tick()]);
     expect([a?.outcome, b?.outcome].filter((outcome) => outcome === 'queued')).to.have.length(1);
@@ -220,14 +189,14 @@ describe('digest timer', () => {
 
   it('a slot missed on an earlier day is skipped; the next one reports what changed since the last digest', async () => {
     await seedEmea();
-    const time = new FakeTime(MON_SLOT + HOUR);
+    const time = fakeClock(MON_SLOT + HOUR);
     await digest(time).tick();
     expect(digestItems(store)).to.have.length(1);
     // Down from Monday to Wednesday 08:30 Berlin: Tuesday's slot is not today's any more.
     const wed = MON_SLOT + 2 * DAY;
     await store.updateState((state) => ({ state: { ...state, outbox: [] }, result: undefined }));
     const accepted = tell(
-      makeRfi({ id: 'late', customerProfile: { name: 'Northwind' } }),
+      lifecycleRfi({ id: 'late', customerProfile: { name: 'Northwind' } }),
       new Date(MON_SLOT + 2 * HOUR),
       [
         [
@@ -239,7 +208,7 @@ describe('digest timer', () => {
       DEFAULT_POLICY,
     );
     await store.importRecords([record(accepted, GENERAL)]);
-    time.now = wed - 30 * 60_000;
+    time.set(wed - 30 * 60_000);
     const timer = digest(time);
     timer.start();
     await timer.whenIdle();
@@ -258,11 +227,11 @@ describe('digest timer', () => {
 
   it('nothing new to say: no item, the slot still counts as done', async () => {
     await seedEmea();
-    const time = new FakeTime(MON_SLOT + 2 * DAY + HOUR); // Wednesday
+    const time = fakeClock(MON_SLOT + 2 * DAY + HOUR); // Wednesday
     await digest(time).tick();
     expect(digestItems(store)).to.have.length(1);
     await store.updateState((state) => ({ state: { ...state, outbox: [] }, result: undefined }));
-    time.now = MON_SLOT + 3 * DAY + HOUR; // Thursday: same attention list, no change
+    time.set(MON_SLOT + 3 * DAY + HOUR); // Thursday: same attention list, no change
     const run = await digest(time).tick();
     expect(run).to.deep.equal({ slot: new Date(MON_SLOT + 3 * DAY).toISOString(), outcome: 'queued', channels: [] });
     expect(digestItems(store)).to.deep.equal([]);

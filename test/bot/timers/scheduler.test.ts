@@ -20,8 +20,10 @@ import { DEFAULT_POLICY, type Policy } from '../../../referrals/policy.js';
 import { parseWorkingHours, type WorkingHours } from '../../../referrals/working-hours.js';
 import { LowdbStore } from '../../../storage/lowdb-store.js';
 import type { OutboxItem } from '../../../storage/store.js';
-import { ALICE, DAY, HOUR, MINUTE, makeRfi, step } from '../../referrals/helpers.js';
+import { ALICE, DAY, HOUR, MINUTE, lifecycleRfi, step } from '../../support/lifecycle.js';
 import { UTC_DISPLAY } from '../../../cards/display.js';
+import { fakeClock, type FakeClock } from '../../support/fake-clock.js';
+import { waitFor } from '../../support/wait-for.js';
 
 /** Monday 4 March 2024, 09:00Z (10:00 in Berlin). */
 const T0 = Date.parse('2024-03-04T09:00:00.000Z');
@@ -29,58 +31,6 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const SECOND = 1000;
 
 // --- harness ------------------------------------------------------------------------------------
-
-/** A fake clock plus the setTimer/clearTimer pair the scheduler takes. */
-class FakeTime {
-  now: number;
-  readonly #timers = new Map<number, { at: number; callback: () => void }>();
-  #seq = 0;
-
-  constructor(now: number) {
-    this.now = now;
-  }
-
-  readonly clock = (): Date => new Date(this.now);
-  readonly setTimer = (callback: () => void, ms: number): number => {
-    const id = ++this.#seq;
-    this.#timers.set(id, { at: this.now + ms, callback });
-    return id;
-  };
-  readonly clearTimer = (handle: unknown): void => {
-    this.#timers.delete(handle as number);
-  };
-
-  get armed(): number[] {
-    return [...this.#timers.values()].map((timer) => timer.at);
-  }
-
-  /** Runs the armed callbacks due at or before `until` (moving the clock to each), without waiting for what they start. */
-  fireDue(until: number): number {
-    let fired = 0;
-    for (const [id, timer] of [...this.#timers].sort((a, b) => a[1].at - b[1].at || a[0] - b[0])) {
-      if (timer.at > until) break;
-      this.#timers.delete(id);
-      this.now = Math.max(this.now, timer.at);
-      timer.callback();
-      fired++;
-    }
-    this.now = Math.max(this.now, until);
-    return fired;
-  }
-
-  /** Moves the clock to `until`, one armed wake-up at a time, letting each firing finish. */
-  async advanceTo(until: number, scheduler: Scheduler): Promise<void> {
-    for (;;) {
-      await scheduler.whenIdle();
-      const next = [...this.#timers].sort((a, b) => a[1].at - b[1].at || a[0] - b[0])[0];
-      if (!next || next[1].at > until) break;
-      this.#timers.delete(next[0]);
-      this.now = Math.max(this.now, next[1].at);
-      next[1].callback();
-    }
-    this.now = Math.max(this.now, until);
-  }
-}
 
 interface LogEntry {
   level: keyof Logger;
@@ -121,7 +71,7 @@ function recordingPlanner(planned: Planned[]): MessagePlanner {
 
 interface Rig {
   dir: string;
-  time: FakeTime;
+  time: FakeClock;
   store: LowdbStore;
   commands: CommandDeps;
   scheduler: Scheduler;
@@ -135,7 +85,7 @@ interface RigOptions {
   workingHours?: WorkingHours;
   now?: number;
   dir?: string;
-  time?: FakeTime;
+  time?: FakeClock;
   planned?: Planned[];
   plan?: MessagePlanner;
   scheduler?: Partial<SchedulerOptions>;
@@ -149,13 +99,13 @@ const rigs: Rig[] = [];
 async function rig(options: RigOptions = {}): Promise<Rig> {
   const dir = options.dir ?? (await mkdtemp(path.join(os.tmpdir(), 'referral-desk-scheduler-')));
   if (!options.dir) dirs.push(dir);
-  const time = options.time ?? new FakeTime(options.now ?? T0);
+  const time = options.time ?? fakeClock(options.now ?? T0);
   const store = new LowdbStore({ dataDir: dir });
   await store.open();
   const policy: Policy = { ...DEFAULT_POLICY, ...options.policy };
   const planned = options.planned ?? [];
   const logs: LogEntry[] = [];
-  const commands: CommandDeps = { store, policy, clock: time.clock, plan: options.plan ?? recordingPlanner(planned), display: UTC_DISPLAY };
+  const commands: CommandDeps = { store, policy, clock: time, plan: options.plan ?? recordingPlanner(planned), display: UTC_DISPLAY };
   const scheduler = new Scheduler({
     store,
     commands,
@@ -210,7 +160,7 @@ async function historyOf(r: Rig, id: string, origin = T0): Promise<Array<[string
   return record.referral.history.slice(1).map((event) => [event.type, Date.parse(event.at) - origin]);
 }
 
-const rfi = (id: string, overrides: Partial<Rfi> = {}): Rfi => makeRfi({ id, createdDateTime: iso(T0), ...overrides });
+const rfi = (id: string, overrides: Partial<Rfi> = {}): Rfi => lifecycleRfi({ id, createdDateTime: iso(T0), ...overrides });
 const URGENT = { callToAction: 'ContactMe' };
 
 // --- tests --------------------------------------------------------------------------------------
@@ -465,7 +415,7 @@ describe('scheduler: restarts', () => {
   it('stop (scheduler, then store) between two due times, reopen, start: each timer exactly once', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'referral-desk-scheduler-'));
     dirs.push(dir);
-    const time = new FakeTime(T0);
+    const time = fakeClock(T0);
     const planned: Planned[] = [];
 
     const first = await rig({ dir, time, planned });
@@ -481,7 +431,7 @@ describe('scheduler: restarts', () => {
     rigs.splice(rigs.indexOf(second), 1);
 
     // Down from day 5 to day 12.5: the warning (day 12) catches up, then the expiry on time.
-    time.now = T0 + 12 * DAY + 12 * HOUR;
+    time.set(T0 + 12 * DAY + 12 * HOUR);
     const third = await rig({ dir, time, planned });
     await time.advanceTo(T0 + 13 * DAY, third.scheduler);
     await shutdown(third);
@@ -616,10 +566,14 @@ describe('scheduler: failures, stop, cost', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     const planned: Planned[] = [];
     const inner = recordingPlanner(planned);
+    let atGate = false;
     const r = await rig({
       planned,
       plan: async (change) => {
-        if (change.command.type === 'remind') await gate;
+        if (change.command.type === 'remind') {
+          atGate = true;
+          await gate;
+        }
         return inner(change);
       },
     });
@@ -628,8 +582,10 @@ describe('scheduler: failures, stop, cost', () => {
     await r.time.advanceTo(T0 + DAY - 1, r.scheduler);
     r.time.fireDue(T0 + DAY + HOUR);
     let stopped = false;
+    await waitFor('the firing waits inside its write', () => atGate);
     const stopping = r.scheduler.stop().then(() => (stopped = true));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // A stop that did not wait would have resolved within this turn.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(stopped, 'stop() waits for the write under way').to.equal(false);
     release();
     await stopping;
@@ -673,11 +629,11 @@ describe('scheduler: failures, stop, cost', () => {
       const created = Date.now();
       const result = await applyCommand(commands, 'realtime', {
         type: 'takeIn',
-        rfi: makeRfi({ id: 'realtime', createdDateTime: new Date(created).toISOString() }),
+        rfi: lifecycleRfi({ id: 'realtime', createdDateTime: new Date(created).toISOString() }),
       });
       expect(result.ok).to.equal(true);
       const dueAt = created + 400;
-      while (planned.length < 2 && Date.now() < dueAt + 2_000) await new Promise((resolve) => setTimeout(resolve, 20));
+      await waitFor('the reminder fired', () => planned.length >= 2, 3_000);
       await scheduler.whenIdle();
       const reminded = (await store.get('realtime'))!.referral.history.find((event) => event.type === 'reminded');
       expect(reminded, 'reminded').to.not.equal(undefined);

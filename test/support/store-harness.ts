@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { LowdbStore, type LowdbStoreOptions } from '../../storage/lowdb-store.js';
 import type { ReferralRecord } from '../../storage/store.js';
 
-export { filesUnder, snapshot } from '../support/data-dir.js';
+export { filesUnder, snapshot } from './data-dir.js';
 
 export async function openStore(dataDir: string, options: Partial<LowdbStoreOptions> = {}): Promise<LowdbStore> {
   const store = new LowdbStore({ dataDir, ...options });

@@ -9,9 +9,9 @@ import { applyEvents } from '../../referrals/evolve.js';
 import { decide } from '../../referrals/lifecycle.js';
 import type { Actor, Flow, Referral, Rfi } from '../../referrals/model.js';
 import type { Policy } from '../../referrals/policy.js';
-import { ALICE, HOUR, policyFor } from '../support/builders.js';
+import { ALICE, HOUR, policyFor } from './builders.js';
 
-export { ALICE, BOB, DAY, HOUR, MARY, MINUTE, policyFor, stateOf } from '../support/builders.js';
+export { ALICE, BOB, DAY, HOUR, MARY, MINUTE, policyFor, stateOf } from './builders.js';
 
 /** The RFI arrives (takeIn) at T0 unless a test says otherwise. */
 export const T0 = Date.parse('2024-03-04T09:00:00.000Z');
@@ -20,7 +20,7 @@ export const at = (ms: number): Date => new Date(T0 + ms);
 /** The ISO string of `ms` after T0. */
 export const iso = (ms: number): string => at(ms).toISOString();
 
-export function makeRfi(overrides: Partial<Rfi> = {}): Rfi {
+export function lifecycleRfi(overrides: Partial<Rfi> = {}): Rfi {
   return {
     id: 'rfi-1',
     engagementId: 'eng-1',
@@ -55,9 +55,9 @@ export function command(type: CommandType, actor: Actor = ALICE, asManager?: boo
   const person = { actor, ...(asManager !== undefined && { asManager }) };
   switch (type) {
     case 'takeIn':
-      return { type, rfi: makeRfi() };
+      return { type, rfi: lifecycleRfi() };
     case 'syncFromPartnerCenter':
-      return { type, resource: { ...makeRfi(), status: 'Closed', substatus: 'Won' } };
+      return { type, resource: { ...lifecycleRfi(), status: 'Closed', substatus: 'Won' } };
     case 'interested':
     case 'noThanks':
       return { type, ...person };
@@ -114,7 +114,7 @@ export function refusal(referral: Referral | undefined, cmd: Command, now: Date,
 export type Path = ReadonlyArray<readonly [hours: number, type: CommandType]>;
 
 /** Takes the RFI in at T0 in `flow`, then runs `path` (all by ALICE). */
-export function reach(flow: Flow, path: Path, rfi: Rfi = makeRfi(), policy: Policy = policyFor(flow)): Referral {
+export function reach(flow: Flow, path: Path, rfi: Rfi = lifecycleRfi(), policy: Policy = policyFor(flow)): Referral {
   let referral = step(undefined, { type: 'takeIn', rfi }, at(0), policy);
   for (const [hours, type] of path) referral = step(referral, command(type), at(hours * HOUR), policy);
   return referral;

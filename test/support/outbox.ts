@@ -2,10 +2,10 @@
 // faster clock, the real service with its sender on the same clock, channels and routes seeded in
 // the store, and readers for what reached the fake.
 
-import type { ConversationTarget } from '../../../storage/bot-state-reads.js';
-import type { SenderTuning } from '../../../bot/outbox/sender.js';
-import type { Route } from '../../../referrals/routing.js';
-import type { ReferralRecord } from '../../../storage/store.js';
+import type { ConversationTarget } from '../../storage/bot-state-reads.js';
+import type { SenderTuning } from '../../bot/outbox/sender.js';
+import type { Route } from '../../referrals/routing.js';
+import type { ReferralRecord } from '../../storage/store.js';
 import {
   personalConversationIdFor,
   startFakeConnector,
@@ -15,10 +15,10 @@ import {
   type FakeConnectorOptions,
   type LimitRule,
   type RecordedRequest,
-} from '../../support/fake-connector.js';
-import { postReferral, sampleRfi } from '../../support/intake-client.js';
-import { removeDir, startService, tempDataDir, type TestService } from '../../support/start-service.js';
-import { fixture } from '../../support/teams-activities.js';
+} from './fake-connector.js';
+import { postReferral, sampleRfi } from './intake-client.js';
+import { removeDir, startService, tempDataDir, type TestService } from './start-service.js';
+import { fixture } from './teams-activities.js';
 
 export const TENANT = fixture.tenant.id;
 export const MANAGER = fixture.manager;
@@ -160,17 +160,6 @@ export function postedReferralIds(fake: FakeConnector, channelId: string): strin
       const ref = cardRef(cardOf(request));
       return ref ? [ref.referralId] : [];
     });
-}
-
-/** Polls until `predicate` holds; fails with `what` and the last value seen. */
-export async function waitUntil<T>(what: string, predicate: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = predicate();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** Every open record's outbox is empty and nothing is queued at bot level. */

@@ -7,9 +7,9 @@ import type { Command } from '../../referrals/commands.js';
 import { applyEvents } from '../../referrals/evolve.js';
 import { decide } from '../../referrals/lifecycle.js';
 import type { Flow, Referral, Rfi } from '../../referrals/model.js';
-import { ALICE, BOB, HOUR, policyFor } from '../support/builders.js';
+import { ALICE, BOB, HOUR, policyFor } from './builders.js';
 
-export { ALICE, BOB, DAY, HOUR, policyFor, stateOf } from '../support/builders.js';
+export { ALICE, BOB, DAY, HOUR, policyFor, stateOf } from './builders.js';
 
 // The package's lib/ build does not load under Node's ESM loader; its UMD bundle does (docs/architecture.md#test-kit).
 
@@ -166,7 +166,7 @@ export const iso = (hours: number): string => at(hours).toISOString();
 export const CUSTOMER_EMAIL = 'chris@contoso.example';
 export const CUSTOMER_PHONE = '+49 30 1234567';
 
-export function makeRfi(overrides: Partial<Rfi> = {}): Rfi {
+export function cardRfi(overrides: Partial<Rfi> = {}): Rfi {
   return {
     id: 'rfi-42',
     engagementId: 'eng-42',
@@ -189,11 +189,11 @@ export function makeRfi(overrides: Partial<Rfi> = {}): Rfi {
   };
 }
 
-export const URGENT_RFI = (): Rfi => makeRfi({ callToAction: 'ContactMe' });
+export const URGENT_RFI = (): Rfi => cardRfi({ callToAction: 'ContactMe' });
 
 export type Step = readonly [hours: number, command: Command];
 
-export function run(flow: Flow, steps: readonly Step[], rfi: Rfi = makeRfi()): Referral {
+export function run(flow: Flow, steps: readonly Step[], rfi: Rfi = cardRfi()): Referral {
   const policy = policyFor(flow);
   let referral: Referral | undefined;
   for (const [hours, command] of [[0, { type: 'takeIn', rfi }] as Step, ...steps]) {
