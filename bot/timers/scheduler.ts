@@ -9,7 +9,6 @@
 // store.onChange; a wake-up touches only the heap top and the referrals it fires.
 
 import { clearBackgroundTimer, setBackgroundTimer, type TimerHandle } from './background-timer.js';
-import type { TimerCommandType } from '../../referrals/commands.js';
 import type { Policy } from '../../referrals/policy.js';
 import type { WorkingHours } from '../../referrals/working-hours.js';
 import type { ReferralRecord, Store } from '../../storage/store.js';
@@ -42,15 +41,6 @@ export interface SchedulerOptions {
   retryBackoffMs?: { initial: number; max: number };
   /** The backoff's jitter (bot/retry.ts). Default Math.random. */
   random?: () => number;
-}
-
-export interface ScheduledEntry {
-  id: string;
-  type: TimerCommandType;
-  /** The policy's due time. */
-  dueAt: string;
-  /** When the scheduler fires it (working hours, retry backoff applied). */
-  fireAt: string;
 }
 
 interface Retry {
@@ -105,8 +95,12 @@ export class Scheduler {
     this.#heap.clear();
     this.#retries.clear();
     for (const record of this.#store.openRecords()) this.#index(record);
-    const next = this.nextDueAt();
-    this.#log.info('scheduler started', { timers: this.#heap.size, nextDueAt: next?.toISOString() ?? null, workingHours: this.#workingHours?.source ?? null });
+    const next = this.#heap.peek();
+    this.#log.info('scheduler started', {
+      timers: this.#heap.size,
+      nextDueAt: next ? new Date(next.key).toISOString() : null,
+      workingHours: this.#workingHours?.source ?? null,
+    });
     this.#arm();
   }
 
@@ -125,26 +119,9 @@ export class Scheduler {
     return this.#running;
   }
 
-  /** When the next wake-up fires something (working hours and retry backoff applied); undefined when nothing is pending. */
-  nextDueAt(): Date | undefined {
-    const top = this.#heap.peek();
-    return top && new Date(top.key);
-  }
-
-  /** Number of open referrals that have a timer ahead. */
+  /** How many open referrals have a timer ahead (the start-up log, the benchmark). */
   get size(): number {
     return this.#heap.size;
-  }
-
-  /** The next firing of one referral, if it has one. */
-  entryOf(id: string): ScheduledEntry | undefined {
-    const entry = this.#heap.get(id);
-    return entry && toScheduled(entry.id, entry.key, entry.value);
-  }
-
-  /** Every indexed referral's next firing in due order: O(n log n), for inspection and tests. */
-  entries(): ScheduledEntry[] {
-    return this.#heap.sorted().map((entry) => toScheduled(entry.id, entry.key, entry.value));
   }
 
   /** Resolves once no firing is under way. */
@@ -288,8 +265,4 @@ export class Scheduler {
     if (entry) this.#heap.set(id, Math.max(entry.key, retry.notBefore), entry.value);
     return retry;
   }
-}
-
-function toScheduled(id: string, key: number, timer: ScheduledTimer): ScheduledEntry {
-  return { id, type: timer.type, dueAt: timer.dueAt, fireAt: new Date(key).toISOString() };
 }
