@@ -234,6 +234,26 @@ for (const kind of KINDS) {
       expect(await store.commitCommand('rfi-closed', (current) => ({ result: current?.referral.status }))).to.equal('Closed');
     });
 
+    it('importRecords (store copy): open and closed records land in one go, calling no listener; a known id refuses the whole batch', async () => {
+      const heard: string[] = [];
+      store.onChange((record) => heard.push(record.referral.id));
+      const open = recordOf(accepted(newReferral('imp-open', minutesAfterT0(1))));
+      const closed = recordOf(declined(newReferral('imp-closed', minutesAfterT0(2))));
+      await store.importRecords([open, closed]);
+      expect(heard, 'no listener for an import').to.deep.equal([]);
+      expect(await store.stats()).to.deep.equal({ open: 1, archived: 1 });
+      expect(store.openRecords().map((record) => record.referral.id)).to.deep.equal(['imp-open']);
+      expect(await store.get('imp-closed')).to.deep.equal(closed);
+
+      const again = await rejectionOf(store.importRecords([recordOf(newReferral('imp-new', minutesAfterT0(3))), open]));
+      expect(again.message).to.include('imp-open').and.include('already stored');
+      expect(await store.get('imp-new'), 'nothing of a refused batch is written').to.equal(undefined);
+      await store.close();
+      store = await place.open();
+      expect(await store.stats()).to.deep.equal({ open: 1, archived: 1 });
+      expect(await store.get('imp-open')).to.deep.equal(open);
+    });
+
     it('lists newest receipt first across open and archived referrals, filtered by status, substatus and updatedSince', async () => {
       await put(store, recordOf(newReferral('a', minutesAfterT0(1))));
       await put(store, recordOf(declined(newReferral('b', minutesAfterT0(2)))));

@@ -17,6 +17,7 @@
 
 import type { Browser, BrowserContext, ConsoleMessage, Locator, Page } from 'playwright-core';
 import { MONTHS_EN, labelled, normalize, type CalendarDate } from './strings.js';
+import { waitFor } from '../../support/wait-for.js';
 
 /** How long to wait for something the bot does in answer to a click or a post. */
 export const UI_TIMEOUT = 20_000;
@@ -36,14 +37,17 @@ export async function step<T>(what: string, action: () => Promise<T>): Promise<T
 
 /** Polls `read` until `accept` holds (for conditions a locator cannot express). */
 export async function waitUntil<T>(what: string, read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = UI_TIMEOUT): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!accept(value)) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting until ${what}; last seen: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    value = await read();
-  }
-  return value;
+  const found = await waitFor(
+    what,
+    async (seen) => {
+      const value = await read();
+      seen(value);
+      return accept(value) && { value };
+    },
+    timeoutMs,
+    { everyMs: 150 },
+  );
+  return found.value;
 }
 
 /** One browser session on the playground: a person looking at the page. */

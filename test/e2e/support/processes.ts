@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getFreePort } from '../../support/free-port.js';
+import { waitFor } from '../../support/wait-for.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const PLAYGROUND_CONFIG = path.join(ROOT, '.m365agentsplayground.yml');
@@ -211,19 +212,21 @@ export async function startPlayground(options: { workDir: string; botEndpoint: s
 }
 
 async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url);
-      if (response.ok) return;
-      last = `HTTP ${response.status}`;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s: ${String(last)}`);
+  await waitFor(
+    `${url} to answer`,
+    async (seen) => {
+      try {
+        const response = await fetch(url);
+        seen(`HTTP ${response.status}`);
+        return response.ok;
+      } catch (error) {
+        seen(String(error));
+        return false;
+      }
+    },
+    timeoutMs,
+    { everyMs: 200 },
+  );
 }
 
 export { getFreePort };
