@@ -49,6 +49,7 @@ export class PgStore implements Store {
   /** The ids of archived referrals: has() and stats() without a query. */
   /** How many referrals are archived: counted on the first stats() after a (re)load, then kept current by this instance's writes. */
   #archivedCount: number | undefined;
+  #lastArchivedCount = 0;
   readonly #locks = new KeyedSerializer();
   readonly #stateLock = new KeyedSerializer();
   readonly #listeners = new Set<RecordListener>();
@@ -211,9 +212,16 @@ export class PgStore implements Store {
   async stats(): Promise<{ open: number; archived: number }> {
     this.#gate.assertOpened('stats');
     if (this.#archivedCount === undefined) {
-      const { rows } = await reachable(() => this.#pool.query<{ count: string }>('SELECT count(*) AS count FROM referrals WHERE archived'));
-      this.#archivedCount ??= Number(rows[0]?.count ?? 0);
+      try {
+        const { rows } = await reachable(() => this.#pool.query<{ count: string }>('SELECT count(*) AS count FROM referrals WHERE archived'));
+        this.#archivedCount ??= Number(rows[0]?.count ?? 0);
+      } catch (error) {
+        // /healthz must answer during an outage: the last count known, as the open work is the cache's.
+        if (!(error instanceof StoreUnavailableError)) throw error;
+        return { open: this.#open.size, archived: this.#lastArchivedCount };
+      }
     }
+    this.#lastArchivedCount = this.#archivedCount;
     return { open: this.#open.size, archived: this.#archivedCount };
   }
 

@@ -48,6 +48,10 @@ describe('the database goes away and comes back (component)', function () {
     expect(refused.body).to.deep.equal({ error: 'the database is unavailable; try again shortly' });
     // Open work is read from the instance's cache: a seller can still look while writes wait.
     expect((await getReferral(service.url, 'before-outage')).status).to.equal(200);
+    // And the operator's monitor still gets its figures.
+    const during = await request(`${service.url}/healthz`);
+    expect(during.status).to.equal(200);
+    expect(during.body.referrals).to.deep.equal({ open: 1, archived: 0 });
 
     await line.restore();
     const answer = await waitFor('an answer other than 503', async () => {
