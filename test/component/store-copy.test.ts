@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { LowdbStore } from '../../storage/lowdb-store.js';
+import type { ReferralRecord } from '../../storage/store.js';
 import { fakeClock } from '../support/fake-clock.js';
 import { getReferral } from '../support/intake-client.js';
 import { waitFor } from '../support/wait-for.js';
@@ -22,6 +23,14 @@ function storeCommand(...args: string[]) {
     ({ stdout }) => ({ code: 0, stdout }),
     (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: `${error.stdout}${error.stderr}` }),
   );
+}
+
+/** An embedded store in `dataDir` holding `records`, closed again (as a bot that stopped leaves it). */
+async function embeddedStoreWith(dataDir: string, ...records: ReferralRecord[]): Promise<void> {
+  const embedded = new LowdbStore({ dataDir });
+  await embedded.open();
+  for (const record of records) await embedded.commitCommand(record.referral.id, () => ({ record, result: undefined }));
+  await embedded.close();
 }
 
 describe('store copy: embedded → PostgreSQL (component)', function () {
@@ -92,11 +101,8 @@ describe('store copy: embedded → PostgreSQL (component)', function () {
     // is due as soon as the leader knows of it.
     const service = await startService({ DATABASE_URL: databaseUrl }, { clock: fakeClock(minutesAfterT0(2 * 24 * 60)) });
     try {
-      const embedded = new LowdbStore({ dataDir });
-      await embedded.open();
       const record = recordOf(newReferral('copied-late', minutesAfterT0(1)));
-      await embedded.commitCommand(record.referral.id, () => ({ record, result: undefined }));
-      await embedded.close();
+      await embeddedStoreWith(dataDir, record);
 
       const copy = await storeCommand('copy', '--from', dataDir, '--to', databaseUrl);
       expect(copy.code, copy.stdout).to.equal(0);
@@ -114,11 +120,7 @@ describe('store copy: embedded → PostgreSQL (component)', function () {
   it('a bot started on the database warns while DATA_DIR holds referrals never copied, and not after the copy', async () => {
     dataDir = await tempDataDir();
     databaseUrl = await createTestDatabase();
-    const embedded = new LowdbStore({ dataDir });
-    await embedded.open();
-    const record = recordOf(newReferral('left-behind', minutesAfterT0(1)));
-    await embedded.commitCommand(record.referral.id, () => ({ record, result: undefined }));
-    await embedded.close();
+    await embeddedStoreWith(dataDir, recordOf(newReferral('left-behind', minutesAfterT0(1))));
     const startOn = async () => {
       const lines: string[] = [];
       const service = await startService({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir }, { log: createLogger('info', (line) => lines.push(line)) });
