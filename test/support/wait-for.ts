@@ -4,7 +4,7 @@
 // timeout tells what was there instead.
 
 export interface WaitOptions {
-  /** Between two probes. Default 20 ms. */
+  /** Between two probes. Default 50 ms. */
   everyMs?: number;
 }
 
@@ -24,6 +24,6 @@ export async function waitFor<T>(
       const tail = last ? `; last seen: ${typeof last.value === 'string' ? last.value : JSON.stringify(last.value)}` : '';
       throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${tail}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, options.everyMs ?? 20));
+    await new Promise((resolve) => setTimeout(resolve, options.everyMs ?? 50));
   }
 }
