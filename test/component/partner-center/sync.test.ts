@@ -117,8 +117,15 @@ describe('Partner Center changes and the connection (component)', function () {
     ).then((request) => request.messageId!);
     expect((await health(rig)).partnerCenter).to.include({ pollMode: 'openWork' });
     expect((await health(rig)).partnerCenter.lastPollError).to.equal(undefined);
-    const queries = rig.pc.api.requests.filter((request) => request.path === '/v1.0/engagements/referrals' && request.status === 200);
-    expect(queries.map((request) => request.query.get('$filter'))).to.include.members(["status eq 'New'", "status eq 'Active'"]);
+    // The card may go out while that poll still lists Active: wait for the poll, not for its first half.
+    const filters = () =>
+      rig!.pc.api.requests
+        .filter((request) => request.path === '/v1.0/engagements/referrals' && request.status === 200)
+        .map((request) => request.query.get('$filter'));
+    await waitFor('the fallback poll lists New and Active', (seen) => {
+      seen(filters());
+      return filters().includes("status eq 'New'") && filters().includes("status eq 'Active'");
+    });
 
     // Closed there, no webhook: it is in neither list, so the poll asks for it by id and closes the card.
     rig.pc.api.change('pc-open-missed', { status: 'Closed', substatus: 'Lost', statusReason: 'Other' });
