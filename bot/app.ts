@@ -24,6 +24,9 @@ import { createLogger, type Logger } from './logger.js';
 import { managerViewCommands } from './teams/manager-commands.js';
 import { OutboxSender, type SenderTuning } from './outbox/sender.js';
 import { Scheduler } from './timers/scheduler.js';
+import { Assigner } from './timers/assigner.js';
+import { assignCommands } from './teams/assign-commands.js';
+import { moveOn, type AssignmentDeps } from './use-cases/assignment.js';
 import { createPlanner } from './outbox/planner.js';
 import { statusCommand } from './teams/status-command.js';
 import { ReferralDeskBot } from './teams/activity-handler.js';
@@ -89,10 +92,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     store,
     policy: config.policy,
     clock,
-    plan: createPlanner(store),
+    plan: createPlanner(store, config.managerIds),
     usdRates: config.usdRates,
     display,
     ...(config.partnerCenter && { writeToPartnerCenter: true }),
+  };
+  const assignment: AssignmentDeps = {
+    commands: deps,
+    respondWithinMs: config.assignRespondWithinMs,
+    ...(config.workingHoursSpec && { workingHours: config.workingHoursSpec }),
   };
   const adapter = createAdapter(config, log);
 
@@ -135,10 +143,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   };
   const bot = new ReferralDeskBot({
     commands: deps,
+    assignment,
     config,
     log,
     extraCommands: {
       ...managerViewCommands(deps),
+      ...assignCommands({ assignment }),
       status: statusCommand({ store, clock, retryFailed, timeZone: display.timeZone, ...(partnerCenter && { partnerCenter: () => partnerCenter.status() }) }),
       connect: connectCommand({
         ...(partnerCenter && { connect: (onPrompt: Parameters<PartnerCenterConnection['connect']>[0]) => partnerCenter.connect(onPrompt) }),
@@ -213,7 +223,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   if (config.intakeApiKey === '') log.warn('INTAKE_API_KEY is empty: the intake API accepts loopback callers only');
 
   // Timers fire through the same command path as everything else; overdue ones catch up now.
-  const scheduler = new Scheduler({ store, commands: deps, log, ...(config.workingHoursSpec && { workingHours: config.workingHoursSpec }) });
+  const scheduler = new Scheduler({
+    store,
+    commands: deps,
+    log,
+    moveOn: (record) => moveOn(assignment, record),
+    ...(config.workingHoursSpec && { workingHours: config.workingHoursSpec }),
+  });
+  const assigner = new Assigner(assignment, log);
   // The channel digest: a slot missed while down is posted now if it is today's.
   const digest = config.digestSchedule
     ? new DigestTimer({ store, policy: config.policy, schedule: config.digestSchedule, clock, log, onQueued: () => sender.wake() })
@@ -222,6 +239,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // The background work: on the embedded store always here; on PostgreSQL on the one instance that leads.
   const startBackground = async () => {
     scheduler.start();
+    assigner.start();
     // Delivers what is queued, also what a previous run left (failed items get a new chance).
     await sender.start();
     digest?.start();
@@ -242,6 +260,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       stopTimers: async () => {
         clearInterval(unroutedSweep);
         await scheduler.stop();
+        await assigner.stop();
         await digest?.stop();
         await partnerCenter?.stop();
       },

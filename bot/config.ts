@@ -33,6 +33,8 @@ export interface Config {
   /** Empty: intake accepts loopback callers only. */
   intakeApiKey: string;
   policy: Policy;
+  /** ASSIGN_RESPOND_WITHIN: how long an assignee has to answer (counted in working hours) when the pool names no window. */
+  assignRespondWithinMs: number;
   /** Optional working hours for reminders, e.g. "09:00-18:00 Mon-Fri Europe/Berlin" (parsed by the scheduler). */
   workingHours: string;
   /** WORKING_HOURS parsed and validated at start-up; undefined when WORKING_HOURS is empty. */
@@ -272,7 +274,9 @@ export function readConfig(env: Env = process.env): Config {
       evaluateWithinMs: durationVar(env, 'EVALUATE_WITHIN', 'P7D'),
       expiryWarningBeforeMs: durationVar(env, 'EXPIRY_WARNING_BEFORE', 'P2D'),
       closeReminderEveryMs: durationVar(env, 'CLOSE_REMINDER_EVERY', 'P7D'),
+      assignEscalateAfterMs: durationVar(env, 'ASSIGN_ESCALATE_AFTER', 'PT24H'),
     },
+    assignRespondWithinMs: durationVar(env, 'ASSIGN_RESPOND_WITHIN', 'PT2H'),
     workingHours: text(env, 'WORKING_HOURS'),
     ...(workingHoursSpec && { workingHoursSpec }),
     digestAt: text(env, 'DIGEST_AT'),

@@ -21,6 +21,7 @@ import { isReferralId } from '../referrals/referral-id.js';
 import type { CommandType, PersonCommandType } from '../referrals/commands.js';
 import { isFormName, type FormName } from '../referrals/form-fields.js';
 import { availableCommands } from '../referrals/lifecycle.js';
+import { currentAssignee } from '../referrals/assignment.js';
 import type { Referral } from '../referrals/model.js';
 import { t, type Locale } from './i18n.js';
 
@@ -28,7 +29,7 @@ export const VERBS = ['open', 'submit', 'do', 'cancel', 'refresh', 'show', 'retr
 export type Verb = (typeof VERBS)[number];
 
 /** Commands a button performs without a form (classic flow). */
-export const DO_COMMANDS = ['interested', 'noThanks'] as const;
+export const DO_COMMANDS = ['interested', 'noThanks', 'pass'] as const;
 export type DoCommand = (typeof DO_COMMANDS)[number];
 
 /** Keys of `data` that belong to the contract; every other key of a submit is an input. */
@@ -116,6 +117,7 @@ export const COMMAND_BUTTONS: Readonly<Record<PersonCommandType, ButtonTarget>> 
   lost: { verb: 'open', form: 'lost' },
   editEngagement: { verb: 'open', form: 'editEngagement' },
   addContact: { verb: 'open', form: 'addContact' },
+  pass: { verb: 'do', command: 'pass' },
 };
 
 /** The lifecycle command a form submits (its FormCommand type). */
@@ -186,6 +188,7 @@ export function parseCardAction(verb: unknown, data: unknown): ParsedAction {
 }
 
 const BUTTON_STYLE: Partial<Record<PersonCommandType, ActionStyle>> = {
+  pass: 'default',
   accept: 'positive',
   interested: 'positive',
   won: 'positive',
@@ -193,11 +196,15 @@ const BUTTON_STYLE: Partial<Record<PersonCommandType, ActionStyle>> = {
   noThanks: 'destructive',
 };
 
-/** The buttons of the shared card in the referral's state (titles in `locale`). */
-export function referralButtons(referral: Referral, locale: Locale): ExecuteAction[] {
+/**
+ * The buttons of the card in the referral's state (titles in `locale`). Pass only in the view of
+ * the person it is assigned to (`viewerId`): everyone else's card is the shared one.
+ */
+export function referralButtons(referral: Referral, locale: Locale, viewerId?: string): ExecuteAction[] {
   const ref = cardRef(referral);
   return availableCommands(referral).flatMap((command) => {
     if (command === 'takeIn') return [];
+    if (command === 'pass' && (viewerId === undefined || currentAssignee(referral)?.id !== viewerId)) return [];
     const target = COMMAND_BUTTONS[command as PersonCommandType];
     if (!target) return [];
     const title = t(locale, `action.${command as PersonCommandType}`);

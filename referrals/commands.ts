@@ -1,6 +1,8 @@
 // What may be asked of a referral: by the intake API, by a person on a card, or by a timer.
 // Each goes through decide() in lifecycle.ts.
 
+import type { Skip } from './assignment.js';
+import type { Assignee } from './events.js';
 import type { Actor, CloseReason, Contact, DealRegistration, EngagementFields, ReferralSource, Rfi } from './model.js';
 
 /** A person's command. `asManager` lets a manager act on a referral someone else owns. */
@@ -9,9 +11,18 @@ interface PersonCommand {
   asManager?: boolean;
 }
 
-export type PersonCommandType = 'interested' | 'noThanks' | 'accept' | 'decline' | 'won' | 'lost' | 'editEngagement' | 'addContact';
+export type PersonCommandType = 'interested' | 'noThanks' | 'accept' | 'decline' | 'won' | 'lost' | 'editEngagement' | 'addContact' | 'pass';
 
-export type TimerCommandType = 'remind' | 'warnExpiry' | 'changeUrgency' | 'expire' | 'skip' | 'remindCloseDate';
+/**
+ * Who takes a referral next, chosen outside the core's write from the channel's pool
+ * (referrals/assignment.ts chooseAssignee) and checked by decide(): nobody gets it twice.
+ */
+export type NextAssignee = { assignee: Assignee; answerBy: string; windowMs: number; skipped: Skip[] } | { nobody: true; skipped: Skip[] };
+
+export type TimerCommandType = 'remind' | 'warnExpiry' | 'changeUrgency' | 'expire' | 'skip' | 'remindCloseDate' | 'escalate';
+
+/** Every timer a referral can have: the plain ones, and the assignee's window (its command carries the next person). */
+export type TimerType = TimerCommandType | 'assignTimeout';
 
 export type Command =
   | { type: 'takeIn'; rfi: Rfi; source?: ReferralSource }
@@ -25,11 +36,17 @@ export type Command =
   | (PersonCommand & { type: 'lost'; reason: CloseReason; notes?: string })
   | (PersonCommand & { type: 'editEngagement'; changes: EngagementFields })
   | (PersonCommand & { type: 'addContact'; contact: Contact })
+  /** The first assignment of a referral its channel's pool takes. */
+  | { type: 'assign'; next: NextAssignee }
+  /** The assignee passes it on ("not for me"). */
+  | (PersonCommand & { type: 'pass'; next: NextAssignee })
+  /** The assignee's window ran out: on to the next (a timer, with the next person chosen). */
+  | { type: 'assignTimeout'; next: NextAssignee }
   | { type: TimerCommandType };
 
 export type CommandType = Command['type'];
 
-export const TIMER_COMMANDS: readonly TimerCommandType[] = ['remind', 'warnExpiry', 'changeUrgency', 'expire', 'skip', 'remindCloseDate'];
+export const TIMER_COMMANDS: readonly TimerCommandType[] = ['remind', 'warnExpiry', 'changeUrgency', 'expire', 'skip', 'remindCloseDate', 'escalate'];
 
 export function isTimerCommand(command: Command): command is { type: TimerCommandType } {
   return (TIMER_COMMANDS as readonly string[]).includes(command.type);

@@ -14,6 +14,8 @@ export type LifecycleErrorCode =
   | 'Closed'
   /** Only the owner (who accepted) or a manager may do this. */
   | 'NotOwner'
+  /** Only the person a referral is assigned to may pass it on. */
+  | 'NotAssignee'
   /** A timer asked before its due time, or whose reason is gone. */
   | 'NotDue'
   /** Asked from a card showing an older version, and what happened since conflicts with the command. */

@@ -1,6 +1,7 @@
 // What happened to a referral: the entries of its history (the audit trail). The current state
 // is the fold of these (see evolve.ts); nothing else sets a status.
 
+import type { Skip } from './assignment.js';
 import type { Actor, CloseReason, Contact, DealRegistration, EngagementFields, Flow, ReferralSource, Rfi, Status, Substatus } from './model.js';
 
 interface EventBase {
@@ -25,7 +26,20 @@ export type ReferralEvent =
   | (EventBase & { type: 'urgencyChanged' })
   | (EventBase & { type: 'expired' })
   | (EventBase & { type: 'closeDatePassed'; closingDateTime: string })
+  /** Given to one person of the channel's pool; `actor`: a manager reassigned it. `skipped`: who was passed over, and why. */
+  | (EventBase & { type: 'assigned'; assignee: Assignee; answerBy: string; windowMs: number; skipped: Skip[] })
+  /** The assignee said "not for me". */
+  | (EventBase & { type: 'assignmentPassed'; actor: Actor })
+  /** The assignee did not answer within the window. */
+  | (EventBase & { type: 'assignmentTimedOut' })
+  /** Managers were told: nobody left in the pool, no decision within ASSIGN_ESCALATE_AFTER, or nobody could take it at all. */
+  | (EventBase & { type: 'escalated'; why: EscalationReason; skipped?: Skip[] })
   /** Partner Center shows a later state, or newer engagement fields, than the bot (a colleague, Microsoft, its own expiry). */
   | (EventBase & { type: 'changedInPartnerCenter'; status?: Status; substatus?: Substatus; statusReason?: string; changes?: EngagementFields });
+
+export type Assignee = Actor & { teamsId?: string };
+
+export const ESCALATION_REASONS = ['nobodyLeft', 'noDecision', 'unassignable'] as const;
+export type EscalationReason = (typeof ESCALATION_REASONS)[number];
 
 export type ReferralEventType = ReferralEvent['type'];

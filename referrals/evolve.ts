@@ -1,6 +1,7 @@
 // The fold: a referral's current state is its history applied event by event. This is the only
 // code that sets a status.
 
+import type { Assignment } from './assignment.js';
 import type { ReferralEvent } from './events.js';
 import { CLOSE_REASONS, type EngagementFields, type Referral, type Rfi } from './model.js';
 
@@ -27,6 +28,7 @@ const KNOWN_RFI_FIELDS = new Set([
   'history',
   'flow',
   'version',
+  'assignment',
 ]);
 
 function fromRfi(event: Extract<ReferralEvent, { type: 'received' }>): Referral {
@@ -96,6 +98,12 @@ function fromPartnerCenter(referral: Referral, event: Extract<ReferralEvent, { t
   };
 }
 
+function withAssignment(referral: Referral, change: Partial<Assignment>, drop: readonly (keyof Assignment)[] = []): Referral {
+  const assignment: Assignment = { round: 0, tried: [], ...referral.assignment, ...change };
+  for (const key of drop) delete assignment[key];
+  return { ...referral, assignment };
+}
+
 function applyEvent(referral: Referral | undefined, event: ReferralEvent): Referral {
   if (event.type === 'received') return fromRfi(event);
   if (!referral) throw new Error(`event ${event.type} before the referral was received`);
@@ -153,6 +161,21 @@ function applyEvent(referral: Referral | undefined, event: ReferralEvent): Refer
       return { ...referral, ...closed(referral, event.at), substatus: 'Expired' };
     case 'changedInPartnerCenter':
       return fromPartnerCenter(referral, event);
+    case 'assigned': {
+      const previous = referral.assignment ?? { round: 0, tried: [] };
+      return withAssignment(referral, {
+        assignee: event.assignee,
+        assignedAt: event.at,
+        answerBy: event.answerBy,
+        round: previous.round + 1,
+        tried: [...previous.tried, event.assignee.id],
+      });
+    }
+    case 'assignmentPassed':
+    case 'assignmentTimedOut':
+      return withAssignment(referral, {}, ['assignee', 'assignedAt', 'answerBy']);
+    case 'escalated':
+      return withAssignment(referral, { escalatedAt: event.at });
     case 'reminded':
     case 'expiryWarned':
     case 'closeDatePassed':

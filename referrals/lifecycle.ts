@@ -1,7 +1,7 @@
 // The lifecycle core: (referral, command, now, policy) → events | a typed error, for both flows.
 // Pure: the caller passes `now`, stores the events, and folds them with evolve().
 
-import { isTimerCommand, type Command } from './commands.js';
+import { isTimerCommand, type Command, type NextAssignee } from './commands.js';
 import { LifecycleError, type LifecycleErrorCode } from './errors.js';
 import type { ReferralEvent } from './events.js';
 import type { Flow, Referral, ReferralSource, Rfi, Status, Substatus } from './model.js';
@@ -10,6 +10,7 @@ import { partnerCenterChange } from './partner-center.js';
 import { addMs, type Policy } from './policy.js';
 import { mayAct } from './permissions.js';
 import { dueTimers } from './timers.js';
+import { awaitsFirstAnswer, currentAssignee } from './assignment.js';
 
 export type Decision = { ok: true; events: ReferralEvent[] } | { ok: false; error: LifecycleError };
 
@@ -20,16 +21,50 @@ type StateKey = `${Flow}:${Status}/${Substatus}`;
  * Active/Accepted commands are the owner's (or a manager's).
  */
 const PERSON_MOVES: Partial<Record<StateKey, readonly Command['type'][]>> = {
-  'inbox:New/Pending': ['accept', 'decline'],
-  'classic:New/Pending': ['interested', 'noThanks'],
+  'inbox:New/Pending': ['accept', 'decline', 'pass'],
+  'classic:New/Pending': ['interested', 'noThanks', 'pass'],
   'classic:New/Received': ['accept', 'decline'],
   'inbox:Active/Accepted': ['won', 'lost', 'editEngagement', 'addContact'],
   'classic:Active/Accepted': ['won', 'lost', 'editEngagement', 'addContact'],
 };
 
-/** The person commands a referral takes now (what its card offers). */
+/** The person commands a referral takes now (what its card offers); Pass only while someone is assigned. */
 export function availableCommands(referral: Referral): readonly Command['type'][] {
-  return PERSON_MOVES[`${referral.flow}:${referral.status}/${referral.substatus}`] ?? [];
+  const moves = PERSON_MOVES[`${referral.flow}:${referral.status}/${referral.substatus}`] ?? [];
+  return currentAssignee(referral) ? moves : moves.filter((move) => move !== 'pass');
+}
+
+/** What the next assignee (or nobody) adds after the assignee left: a new assignment, or the managers told once. */
+function nextAssignment(referral: Referral, next: NextAssignee, at: string): ReferralEvent[] | 'twice' {
+  if ('nobody' in next) {
+    if (referral.assignment?.escalatedAt !== undefined) return [];
+    const why = referral.assignment && referral.assignment.round > 0 ? 'nobodyLeft' : 'unassignable';
+    return [{ type: 'escalated', at, why, skipped: next.skipped }];
+  }
+  if (referral.assignment?.tried.includes(next.assignee.id)) return 'twice';
+  return [{ type: 'assigned', at, assignee: next.assignee, answerBy: next.answerBy, windowMs: next.windowMs, skipped: next.skipped }];
+}
+
+/** assign, pass and the window's end: each moves the referral to the next person of its pool. */
+function decideAssignment(referral: Referral, command: Extract<Command, { type: 'assign' | 'pass' | 'assignTimeout' }>, now: Date, policy: Policy): Decision {
+  const at = now.toISOString();
+  const assignee = currentAssignee(referral);
+  let first: ReferralEvent[];
+  if (command.type === 'assign') {
+    if (!awaitsFirstAnswer(referral) || referral.assignment !== undefined) return fail('IllegalTransition', command, referral);
+    first = [];
+  } else if (command.type === 'pass') {
+    if (!assignee) return fail('IllegalTransition', command, referral);
+    if (assignee.id !== command.actor.id) return fail('NotAssignee', command, referral);
+    first = [{ type: 'assignmentPassed', at, actor: command.actor }];
+  } else {
+    if (!dueTimers(referral, policy, now).some((timer) => timer.type === 'assignTimeout')) return fail('NotDue', command, referral);
+    first = [{ type: 'assignmentTimedOut', at }];
+  }
+  const next = nextAssignment(referral, command.next, at);
+  if (next === 'twice') return fail('IllegalTransition', command, referral);
+  const events = [...first, ...next];
+  return events.length > 0 ? { ok: true, events } : fail('Unchanged', command, referral);
 }
 
 /** Whether the urgent marker applies: customer asked to be contacted (`contactRequested`, or "call to action: contact me"). */
@@ -98,6 +133,8 @@ function timerEvent(referral: Referral, type: Command['type'], at: string): Refe
       return { type: 'skipped', at };
     case 'remindCloseDate':
       return { type: 'closeDatePassed', at, closingDateTime: referral.details.closingDateTime ?? at };
+    case 'escalate':
+      return { type: 'escalated', at, why: 'noDecision' };
     default:
       throw new Error(`not a timer command: ${type}`);
   }
@@ -120,6 +157,8 @@ export function decide(referral: Referral | undefined, command: Command, now: Da
     const change = partnerCenterChange(referral, command.resource, at);
     return change ? { ok: true, events: [change] } : fail('Unchanged', command, referral);
   }
+
+  if (command.type === 'assign' || command.type === 'pass' || command.type === 'assignTimeout') return decideAssignment(referral, command, now, policy);
 
   if (isTimerCommand(command)) {
     const due = dueTimers(referral, policy, now).some((timer) => timer.type === command.type);

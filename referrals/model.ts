@@ -1,6 +1,7 @@
 // The referral as Referral Desk keeps it: Partner Center's referral resource plus the workflow
 // state that the lifecycle core folds out of the history. Types only, no behaviour.
 
+import type { Assignment } from './assignment.js';
 import type { ReferralEvent } from './events.js';
 
 export const STATUSES = ['New', 'Active', 'Closed'] as const;
@@ -147,6 +148,8 @@ export interface Referral {
   team: Contact[];
   /** Who accepted the referral; may act on it afterwards. */
   owner?: Actor;
+  /** Who in the channel's pool must answer it (referrals/assignment.ts); absent: no pool took it. */
+  assignment?: Assignment;
   urgent: boolean;
   /** When the urgent marker changed to its "still waiting" form (URGENT_FOR after creation). */
   urgencyChangedAt?: string;

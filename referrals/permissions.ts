@@ -26,12 +26,16 @@ export interface Viewer {
  * Whether `viewer` may see a referral (its card shows customer contacts): in a channel, the
  * referrals whose card lives in that channel; in a personal chat, a manager sees every referral;
  * anyone else (and everyone in a group chat, where the answer is visible to all) sees the ones
- * they own or acted on. The bot does not know channel membership, so a seller sees no more.
+ * they own, acted on or were assigned. The bot does not know channel membership, so a seller sees no more.
  */
-export function mayView(referral: Pick<Referral, 'owner' | 'history'>, postedIn: string | undefined, viewer: Viewer): boolean {
+export function mayView(referral: Pick<Referral, 'owner' | 'history' | 'assignment'>, postedIn: string | undefined, viewer: Viewer): boolean {
   if (viewer.scope === 'channel') return postedIn === viewer.place;
   if (viewer.scope === 'personal' && viewer.isManager) return true;
   const actorId = viewer.actorId;
   if (actorId === undefined) return false;
-  return referral.owner?.id === actorId || referral.history.some((event) => event.actor?.id === actorId);
+  return (
+    referral.owner?.id === actorId ||
+    referral.assignment?.tried.includes(actorId) === true ||
+    referral.history.some((event) => event.actor?.id === actorId)
+  );
 }

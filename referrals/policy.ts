@@ -20,6 +20,8 @@ export interface Policy {
   expiryWarningBeforeMs: number;
   /** Active: repeat the "close date passed" reminder this often: P7D. */
   closeReminderEveryMs: number;
+  /** Assignment pools: managers are told when a referral has no decision this long after creation (ASSIGN_ESCALATE_AFTER): PT24H. */
+  assignEscalateAfterMs: number;
 }
 
 const HOUR = 3_600_000;
@@ -34,6 +36,7 @@ export const DEFAULT_POLICY: Policy = {
   evaluateWithinMs: 7 * DAY,
   expiryWarningBeforeMs: 2 * DAY,
   closeReminderEveryMs: 7 * DAY,
+  assignEscalateAfterMs: 24 * HOUR,
 };
 
 export function addMs(iso: string, ms: number): string {

@@ -2,13 +2,14 @@
 // from its state, its history and the policy. The scheduler and decide() both ask this module,
 // so "is this timer due?" has one answer.
 
-import type { TimerCommandType } from './commands.js';
+import type { TimerType } from './commands.js';
 import type { Referral } from './model.js';
+import { awaitsFirstAnswer } from './assignment.js';
 import { closeDatePassedAt, respondByOf } from './deadlines.js';
 import { addMs, type Policy } from './policy.js';
 
 export interface PendingTimer {
-  type: TimerCommandType;
+  type: TimerType;
   dueAt: string;
 }
 
@@ -34,6 +35,12 @@ export function pendingTimers(referral: Referral, policy: Policy): PendingTimer[
       if (!hasEvent(referral, 'expiryWarned') && Date.parse(warnAt) > Date.parse(referral.createdDateTime)) {
         timers.push({ type: 'warnExpiry', dueAt: warnAt });
       }
+    }
+    const assignment = referral.assignment;
+    if (assignment && awaitsFirstAnswer(referral)) {
+      if (assignment.assignee && assignment.answerBy) timers.push({ type: 'assignTimeout', dueAt: assignment.answerBy });
+      const escalateAt = addMs(referral.createdDateTime, policy.assignEscalateAfterMs);
+      if (assignment.escalatedAt === undefined && Date.parse(escalateAt) < Date.parse(expiry)) timers.push({ type: 'escalate', dueAt: escalateAt });
     }
     const closesAs = referral.flow === 'classic' && referral.substatus === 'Pending' ? 'skip' : 'expire';
     timers.push({ type: closesAs, dueAt: expiry });

@@ -208,3 +208,24 @@ export function nextWorkingTime(spec: WorkingHours, date: Date): Date {
   }
   throw new Error(`nextWorkingTime: no working period found after ${date.toISOString()} for "${spec.source}"`);
 }
+
+/**
+ * The instant `ms` of working time after `date` (an assignee's window: 2 h asked at 17:30 on a
+ * Friday with 09:00-18:00 Mon-Fri ends at 10:30 on Monday). No working hours: plain `ms` later.
+ */
+export function addWorkingTime(spec: WorkingHours | undefined, date: Date, ms: number): Date {
+  if (!spec) return new Date(date.getTime() + ms);
+  let at = date.getTime();
+  let left = ms;
+  // Each pass uses up one working period (or what is left); a year of periods bounds a bad spec.
+  for (let guard = 0; guard < 400; guard++) {
+    at = nextWorkingTime(spec, new Date(at)).getTime();
+    const local = localDateOf(at, spec.timeZone);
+    const periodEnd = instantOfWallTime(spec.timeZone, local.year, local.month, local.day, spec.endMinute);
+    const used = Math.min(left, periodEnd - at);
+    at += used;
+    left -= used;
+    if (left <= 0) return new Date(at);
+  }
+  throw new Error(`addWorkingTime: ${ms} ms of working time does not fit in a year of "${spec.source}"`);
+}

@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import type { Locale } from '../referrals/locales.js';
 import type { Route } from '../referrals/routing.js';
+import type { Away, Pool } from '../referrals/assignment.js';
+import type { NextAssignee } from '../referrals/commands.js';
 import type { OutboxItem } from './store.js';
 
 /** A serializable conversation reference: what continueConversationAsync needs. */
@@ -79,6 +81,22 @@ export interface LinkState {
   toldSignInNeeded?: string;
 }
 
+/** A channel's assignment pool with its rotation counters (smooth weighted round robin). */
+export interface StoredPool extends Pool {
+  rotation: Record<string, number>;
+}
+
+/**
+ * Assignment pools (bot/use-cases/assignment.ts). `picks` keeps each choice made, by
+ * `referralId#round`, so a move retried after a crash or by another instance gets the same person
+ * and the rotation advances once per assignment.
+ */
+export interface AssignmentState {
+  pools: Record<string, StoredPool>;
+  away: Record<string, Away>;
+  picks: Record<string, { next: NextAssignee; at: string }>;
+}
+
 /** Everything bot-wide, stored as one unit (state.json, or the bot_state row). */
 export interface BotState {
   conversations: Record<string, ConversationTarget>;
@@ -87,13 +105,18 @@ export interface BotState {
   outbox: OutboxItem[];
   digest: DigestState;
   partnerCenter: LinkState;
+  assignment: AssignmentState;
 }
 
 export function defaultBotState(): BotState {
-  return { conversations: {}, routes: [], settings: {}, outbox: [], digest: {}, partnerCenter: { inbox: [] } };
+  return { conversations: {}, routes: [], settings: {}, outbox: [], digest: {}, partnerCenter: { inbox: [] }, assignment: emptyAssignment() };
 }
 
 const object = z.record(z.string(), z.unknown());
+
+function emptyAssignment(): AssignmentState {
+  return { pools: {}, away: {}, picks: {} };
+}
 
 /**
  * The parts every reader relies on are checked (a damaged state is refused, never half-used); the
@@ -113,6 +136,10 @@ const botStateSchema = z.looseObject({
     })
     .catch({ inbox: [] })
     .default({ inbox: [] }),
+  assignment: z
+    .looseObject({ pools: object.catch({}).default({}), away: object.catch({}).default({}), picks: object.catch({}).default({}) })
+    .catch(() => ({ pools: {}, away: {}, picks: {} }))
+    .default(() => ({ pools: {}, away: {}, picks: {} })),
 });
 
 /** Reads stored bot-wide state: throws, naming `where` and the key, when a part every reader relies on is damaged. */

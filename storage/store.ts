@@ -23,8 +23,8 @@ export interface DigestParams {
 export type OutboxMessage =
   /** The referral's card in its current state. */
   | { key: 'card' }
-  /** A reply about the referral's history event `index`; `referralId` marks a personal copy. */
-  | { key: 'event'; params: { index: number; referralId?: string } }
+  /** A reply about the referral's history event `index`; `referralId` marks a personal copy; `mention`: whom it @mentions. */
+  | { key: 'event'; params: { index: number; referralId?: string; mention?: { id: string; name: string }[] } }
   /** The welcome card of a newly installed channel. */
   | { key: 'welcome' }
   /** A channel's digest for one slot. */

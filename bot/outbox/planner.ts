@@ -7,7 +7,7 @@ import type { ReferralEvent } from '../../referrals/events.js';
 import type { Referral } from '../../referrals/model.js';
 import { chooseRoute } from '../../referrals/routing.js';
 import type { BotState, CardPost, OutboxItem, ReferralRecord, Store } from '../../storage/store.js';
-import { isActiveTarget, routes, target, userKey } from '../../storage/bot-state-reads.js';
+import { isActiveTarget, routes, target, userKey, type Person } from '../../storage/bot-state-reads.js';
 import type { Command } from '../../referrals/commands.js';
 
 /** What a decided command queues in its own write: messages, and where its card goes. */
@@ -40,6 +40,9 @@ const CARD_CHANGING: ReadonlySet<ReferralEvent['type']> = new Set([
   'urgencyChanged',
   'expired',
   'changedInPartnerCenter',
+  'assigned',
+  'assignmentPassed',
+  'assignmentTimedOut',
 ]);
 
 export function outboxItem(kind: OutboxItem['kind'], targetKey: string, message: OutboxItem['message'], now: Date): OutboxItem {
@@ -64,7 +67,32 @@ export function planPost(channel: string, now: Date): PlannedMessages {
   return { outbox: [outboxItem('postCard', channel, { key: 'card' }, now)], card: { target: channel } };
 }
 
-export function planChange(change: ChangeToPlan, state: BotState): PlannedMessages {
+/** The managers as a mention names them: their personal chat's name when the bot has one. */
+function managersToMention(state: BotState, managerIds: readonly string[]): Person[] {
+  return managerIds.map((id) => ({ id, name: target(state, userKey(id))?.userName ?? 'Manager' }));
+}
+
+/**
+ * What an assignment event sends besides its thread reply: the assignee's own copy of the card
+ * (kept current by Teams' refresh), and managers told of an escalation in their personal chats.
+ */
+function assignmentMessages(event: ReferralEvent, index: number, referral: Referral, state: BotState, managerIds: readonly string[], now: Date): OutboxItem[] {
+  if (event.type === 'assigned') {
+    const key = userKey(event.assignee.id);
+    return target(state, key)?.active ? [outboxItem('personal', key, { key: 'card' }, now)] : [];
+  }
+  if (event.type === 'escalated') return managerNotices(state, managerIds, { key: 'event', params: { index, referralId: referral.id } }, now);
+  return [];
+}
+
+/** Whom an event's thread reply @mentions beyond the usual (the new assignee; the managers on an escalation). */
+function mentionsFor(event: ReferralEvent, state: BotState, managerIds: readonly string[]): Person[] | undefined {
+  if (event.type === 'assigned') return [{ id: event.assignee.teamsId ?? event.assignee.id, name: event.assignee.name }];
+  if (event.type === 'escalated') return managersToMention(state, managerIds);
+  return undefined;
+}
+
+export function planChange(change: ChangeToPlan, state: BotState, managerIds: readonly string[] = []): PlannedMessages {
   const { referral, events, now } = change;
   if (events.some((event) => event.type === 'received')) {
     // Taken in already closed (Partner Center's history): nothing for anyone to do, so no card; `show` finds it.
@@ -77,7 +105,10 @@ export function planChange(change: ChangeToPlan, state: BotState): PlannedMessag
   const outbox: OutboxItem[] = [];
   const firstIndex = referral.history.length - events.length;
   events.forEach((event, offset) => {
-    outbox.push(outboxItem('threadReply', card.target, { key: 'event', params: { index: firstIndex + offset } }, now));
+    const index = firstIndex + offset;
+    const mention = mentionsFor(event, state, managerIds);
+    outbox.push(outboxItem('threadReply', card.target, { key: 'event', params: { index, ...(mention && mention.length > 0 && { mention }) } }, now));
+    outbox.push(...assignmentMessages(event, index, referral, state, managerIds, now));
     if (event.type === 'closeDatePassed' && referral.owner) {
       const ownerTarget = userKey(referral.owner.id);
       if (target(state, ownerTarget)?.active) {
@@ -92,6 +123,6 @@ export function planChange(change: ChangeToPlan, state: BotState): PlannedMessag
 }
 
 /** The planner the service runs with: reads the current bot state for each change. */
-export function createPlanner(store: Store) {
-  return (change: ChangeToPlan): PlannedMessages => planChange(change, store.readState());
+export function createPlanner(store: Store, managerIds: readonly string[] = []) {
+  return (change: ChangeToPlan): PlannedMessages => planChange(change, store.readState(), managerIds);
 }

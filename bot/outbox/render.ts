@@ -40,6 +40,12 @@ function withMentions(text: string, people: readonly Person[]): OutgoingMessage 
   return { text: `${named.map((person) => `<at>${person.name}</at>`).join(' ')} ${text}`, mentions: named };
 }
 
+/** Stored mentions, checked again (an item outlives the code that queued it). */
+function mentionParams(value: unknown): Person[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((person): person is Person => typeof person?.id === 'string' && typeof person?.name === 'string').slice(0, 20);
+}
+
 export interface RenderContext {
   defaultLocale: Locale;
   policy: Policy;
@@ -56,6 +62,7 @@ export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | unde
       if (!record) return undefined;
       // A parked Partner Center write keeps the card refreshing, so its owner and managers see it (and the retry button) even when closed.
       const parked = record.partnerCenter?.writes.some((write) => write.state === 'failed') === true;
+      const personalViewer = item.kind === 'personal' && item.target.startsWith('user:') ? item.target.slice('user:'.length) : undefined;
       return {
         attachments: [
           cardAttachment(
@@ -65,6 +72,8 @@ export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | unde
               policy: context.policy,
               display: context.display,
               ...(parked && { refresh: true }),
+              // The assignee's own copy: Teams refreshes it whenever they look, with Pass while it is theirs.
+              ...(personalViewer !== undefined && { viewerId: personalViewer, refreshUserIds: [personalViewer] }),
             }),
           ),
         ],
@@ -78,6 +87,8 @@ export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | unde
       if (item.kind === 'personal') {
         return { attachments: [cardAttachment(renderNotice(locale, { title: escapeMarkdown(record.referral.name), text, referralId: record.referral.id }))] };
       }
+      const named = mentionParams(message.params.mention);
+      if (named.length > 0) return withMentions(text, named);
       if (!SOMEONE_MUST_ACT.has(event.type)) return { text };
       const owner = record.referral.owner;
       return withMentions(text, owner ? [owner] : notifiedOf(state, item.target));

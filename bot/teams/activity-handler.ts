@@ -20,6 +20,10 @@ import { REMOVED_REASON } from '../outbox/inactive-reason.js';
 import { deactivateTargets, rememberTarget } from '../use-cases/subscriptions.js';
 import { runTextCommand, type Reply, type TextCommandDeps } from './text-commands.js';
 import type { CommandDeps } from '../use-cases/apply-command.js';
+import { passOn, type AssignmentDeps } from '../use-cases/assignment.js';
+import type { Actor } from '../../referrals/model.js';
+import type { ReferralRecord } from '../../storage/store.js';
+import { resolvePeople } from './roster.js';
 
 export interface BotDeps {
   commands: CommandDeps;
@@ -29,6 +33,8 @@ export interface BotDeps {
   extraCommands?: TextCommandDeps['extra'];
   /** The card's "retry saving in Partner Center" (absent: the connection is off). */
   retryPartnerCenter?: (referralId: string) => Promise<number>;
+  /** Assignment pools: the assignee's Pass on a card. */
+  assignment?: AssignmentDeps;
 }
 
 type Scope = 'channel' | 'personal' | 'groupChat';
@@ -213,6 +219,7 @@ export class ReferralDeskBot extends TeamsActivityHandler {
         actor: { id: activity.from.aadObjectId ?? activity.from.id, name: activity.from.name ?? activity.from.id },
         mentioned: mentionedPeople(activity),
         writer: { id: activity.from.id, name: activity.from.name ?? activity.from.id },
+        resolvePeople: (people) => resolvePeople(context, people, this.deps.commands.store, this.deps.commands.clock(), this.deps.log),
       },
     );
     for (const reply of replies) await context.sendActivity(toActivity(reply));
@@ -240,9 +247,14 @@ export class ReferralDeskBot extends TeamsActivityHandler {
       locale,
       ...(typeof activity.localTimezone === 'string' && activity.localTimezone !== '' && { timeZone: activity.localTimezone }),
     };
+    const assignment = this.deps.assignment;
     try {
       const answer = await handleCardAction(
-        { commands: this.deps.commands, ...(this.deps.retryPartnerCenter && { retryPartnerCenter: this.deps.retryPartnerCenter }) },
+        {
+          commands: this.deps.commands,
+          ...(this.deps.retryPartnerCenter && { retryPartnerCenter: this.deps.retryPartnerCenter }),
+          ...(assignment && { pass: (record: ReferralRecord, actor: Actor, version: number) => passOn(assignment, record, actor, version) }),
+        },
         verb,
         value.action.data,
         actionContext,

@@ -26,7 +26,7 @@ import type { Actor, Referral } from '../../referrals/model.js';
 import { mayAct, mayView, type Viewer } from '../../referrals/permissions.js';
 import { conflictingChangesSince } from '../../referrals/staleness.js';
 import type { ReferralRecord } from '../../storage/store.js';
-import { applyCommand, type CommandDeps } from '../use-cases/apply-command.js';
+import { applyCommand, type CommandDeps, type CommandResult } from '../use-cases/apply-command.js';
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 export const MESSAGE_CONTENT_TYPE = 'application/vnd.microsoft.activity.message';
@@ -51,6 +51,8 @@ export interface CardActionDeps {
   commands: CommandDeps;
   /** Puts a referral's parked Partner Center writes back in line; returns how many (absent: connection off). */
   retryPartnerCenter?: (referralId: string) => Promise<number>;
+  /** The assignee's Pass: picks the next person of the pool and applies the move (bot/use-cases/assignment.ts). */
+  pass?: (record: ReferralRecord, actor: Actor, version: number) => Promise<CommandResult>;
 }
 
 function cardAnswer(card: AdaptiveCardJson): InvokeAnswer {
@@ -83,6 +85,7 @@ function sharedCard(deps: CardActionDeps, record: ReferralRecord, context: Actio
       display: deps.commands.display,
       ...(notice !== undefined && { notice, noticeColor: attention ? 'attention' : 'accent' }),
       ...(partnerCenter && { partnerCenter, refresh: true }),
+      viewerId: context.actor.id,
     }),
   );
 }
@@ -100,7 +103,10 @@ function ownerOnly(deps: CardActionDeps, record: ReferralRecord, context: Action
 
 /** The answer after a command was tried: the new card, or the current one with why nothing changed. */
 async function runCommand(deps: CardActionDeps, record: ReferralRecord, command: Command, version: number, context: ActionContext): Promise<InvokeAnswer> {
-  const result = await applyCommand(deps.commands, record.referral.id, command, { expectedVersion: version });
+  return answerAfter(deps, record, await applyCommand(deps.commands, record.referral.id, command, { expectedVersion: version }), context);
+}
+
+function answerAfter(deps: CardActionDeps, record: ReferralRecord, result: CommandResult, context: ActionContext): InvokeAnswer {
   if (result.ok) return sharedCard(deps, result.record, context);
   const latest = result.record ?? record;
   const current = latest.referral;
@@ -109,6 +115,8 @@ async function runCommand(deps: CardActionDeps, record: ReferralRecord, command:
       return sharedCard(deps, latest, context, staleNotice(current, result.staleSince ?? [], context.locale), true);
     case 'NotOwner':
       return ownerOnly(deps, latest, context);
+    case 'NotAssignee':
+      return sharedCard(deps, latest, context, t(context.locale, 'command.notAssignee'), true);
     default:
       return sharedCard(deps, latest, context, alreadyActedText(context.locale, current), true);
   }
@@ -154,6 +162,10 @@ export async function handleCardAction(deps: CardActionDeps, verb: unknown, data
     case 'do': {
       if (!availableDoCommands(referral).includes(action.data.command)) {
         return sharedCard(deps, record, context, alreadyActedText(context.locale, referral), true);
+      }
+      if (action.data.command === 'pass') {
+        if (!deps.pass) return sharedCard(deps, record, context, alreadyActedText(context.locale, referral), true);
+        return answerAfter(deps, record, await deps.pass(record, context.actor, action.data.version), context);
       }
       const command: Command = { type: action.data.command, actor: context.actor, asManager: context.isManager };
       return runCommand(deps, record, command, action.data.version, context);

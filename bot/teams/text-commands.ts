@@ -39,7 +39,15 @@ export interface TextCommandContext {
   mentioned?: Person[];
   /** The writer as a mention names them (their Teams user id), so "me" and "@me" are one person. */
   writer?: Person;
+  /**
+   * Looks the mentioned people up in the team's roster (their AAD object ids, which card actions
+   * carry) and opens a personal chat with each who has none, so the bot can write to them first.
+   */
+  resolvePeople?: (people: readonly Person[]) => Promise<ResolvedPerson[]>;
 }
+
+/** A mentioned person with their AAD object id, when the roster gave it. */
+export type ResolvedPerson = Person & { aadObjectId?: string };
 
 /** An extra command: the context and the words after the command's name. */
 export type ExtraCommand = (context: TextCommandContext, args: string[]) => Promise<Reply[]>;

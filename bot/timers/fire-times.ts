@@ -2,14 +2,14 @@
 // except that reminders wait for working hours when WORKING_HOURS is set. Expiry, skip and the
 // urgency change never wait: they change the referral's state, and Partner Center does not wait.
 
-import type { TimerCommandType } from '../../referrals/commands.js';
+import type { TimerType } from '../../referrals/commands.js';
 import type { Referral } from '../../referrals/model.js';
 import type { Policy } from '../../referrals/policy.js';
 import { dueTimers, pendingTimers, type PendingTimer } from '../../referrals/timers.js';
 import { nextWorkingTime, type WorkingHours } from '../../referrals/working-hours.js';
 
-/** The timers that only notify people: these wait for working hours. */
-export const REMINDER_TIMERS: ReadonlySet<TimerCommandType> = new Set(['remind', 'warnExpiry', 'remindCloseDate']);
+/** The timers that only notify people: these wait for working hours (an assignee's window is counted in them already). */
+export const REMINDER_TIMERS: ReadonlySet<TimerType> = new Set(['remind', 'warnExpiry', 'remindCloseDate', 'escalate']);
 
 export interface ScheduledTimer extends PendingTimer {
   /** Epoch ms at which the scheduler fires it: dueAt, or for a reminder the next working time at or after it. */

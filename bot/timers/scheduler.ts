@@ -16,7 +16,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { firingNow, nextFiring, type ScheduledTimer } from './fire-times.js';
 import { TimerHeap } from './timer-heap.js';
-import { applyCommand, type CommandDeps } from '../use-cases/apply-command.js';
+import { applyCommand, type CommandDeps, type CommandResult } from '../use-cases/apply-command.js';
 import { backoffDelay } from '../retry.js';
 
 export type { TimerHandle } from './background-timer.js';
@@ -41,6 +41,11 @@ export interface SchedulerOptions {
   retryBackoffMs?: { initial: number; max: number };
   /** The backoff's jitter (bot/retry.ts). Default Math.random. */
   random?: () => number;
+  /**
+   * Fires an assignee's window (bot/use-cases/assignment.ts): picks the next person of the pool and
+   * applies the move. Default: the move without a next person (managers are told).
+   */
+  moveOn?: (record: ReferralRecord) => Promise<CommandResult>;
 }
 
 interface Retry {
@@ -63,6 +68,7 @@ export class Scheduler {
   readonly #maxSleepMs: number;
   readonly #backoff: { initial: number; max: number };
   readonly #random: () => number;
+  readonly #moveOn: (record: ReferralRecord) => Promise<CommandResult>;
 
   readonly #heap = new TimerHeap<ScheduledTimer>();
   readonly #retries = new Map<string, Retry>();
@@ -85,6 +91,7 @@ export class Scheduler {
     this.#maxSleepMs = Math.min(options.maxSleepMs ?? DEFAULT_MAX_SLEEP_MS, 2 ** 31 - 1);
     this.#backoff = options.retryBackoffMs ?? DEFAULT_BACKOFF;
     this.#random = options.random ?? Math.random;
+    this.#moveOn = options.moveOn ?? ((record) => applyCommand(this.#commands, record.referral.id, { type: 'assignTimeout', next: { nobody: true, skipped: [] } }));
   }
 
   /** Indexes the open referrals (the store must be open) and arms the timer; timers already due fire right away (catch-up). */
@@ -214,7 +221,7 @@ export class Scheduler {
       }
       timer = firingNow(record.referral, this.#policy, this.#workingHours, now)[0];
       if (!timer) return this.#reindexAfter(record, now, 'nothing due');
-      const result = await applyCommand(this.#commands, id, { type: timer.type });
+      const result = timer.type === 'assignTimeout' ? await this.#moveOn(record) : await applyCommand(this.#commands, id, { type: timer.type });
       if (result.ok) {
         this.#log.info('timer fired', { id, timer: timer.type, dueAt: timer.dueAt, lateMs: this.#clock().getTime() - timer.fireAt });
         this.#retries.delete(id);

@@ -5,6 +5,7 @@
 
 import { isConflictingChange } from '../../referrals/staleness.js';
 import type { ReferralEvent } from '../../referrals/events.js';
+import type { Skip } from '../../referrals/assignment.js';
 import type { EngagementFields, Referral } from '../../referrals/model.js';
 import type { Policy } from '../../referrals/policy.js';
 import { formatDate, formatDateTime, formatDuration, formatList, formatNumber, t, type Locale, type MessageKey } from '../i18n.js';
@@ -33,6 +34,62 @@ export function changedFields(locale: Locale, changes: EngagementFields): string
     keys.map((key) => t(locale, CHANGE_KEYS[key])),
     'conjunction',
   );
+}
+
+/** "Bruno is away until 28 Dec; Carla is at the cap of 5": who the rotation passed over, and why. */
+export function skipsText(locale: Locale, skipped: readonly Skip[]): string {
+  return skipped
+    .map((skip) => {
+      const name = escapeMarkdown(skip.name);
+      if (skip.why === 'cap') return t(locale, 'skip.cap', { name, cap: skip.cap });
+      if (skip.why === 'away') return skip.until ? t(locale, 'skip.awayUntil', { name, date: formatDate(locale, `${skip.until}T00:00:00.000Z`) }) : t(locale, 'skip.away', { name });
+      return t(locale, 'skip.tried', { name });
+    })
+    .join('; ');
+}
+
+/** Why the referral moved on, when the event just before `event` says so (a pass, a window that ran out). */
+function moveCause(locale: Locale, referral: Referral, event: ReferralEvent): string {
+  const history = referral.history;
+  const before = history[history.indexOf(event) - 1];
+  if (before?.type !== 'assignmentPassed' && before?.type !== 'assignmentTimedOut') return '';
+  // The previous assignee and their window: the last assignment before the move.
+  let previous: Extract<ReferralEvent, { type: 'assigned' }> | undefined;
+  for (let i = history.indexOf(before) - 1; i >= 0 && !previous; i--) {
+    const candidate = history[i];
+    if (candidate?.type === 'assigned') previous = candidate;
+  }
+  const name = escapeMarkdown(previous?.assignee.name ?? '?');
+  if (before.type === 'assignmentPassed') return t(locale, 'reply.causePassed', { name });
+  const window = previous ? Date.parse(previous.answerBy) - Date.parse(previous.at) : 0;
+  return t(locale, 'reply.causeTimedOut', { name, duration: formatDuration(locale, previous?.windowMs ?? window) });
+}
+
+function assignmentReply(locale: Locale, event: Extract<ReferralEvent, { type: 'assigned' | 'escalated' }>, referral: Referral, policy: Policy, display: Display): string {
+  const skipped = event.skipped && event.skipped.length > 0 ? t(locale, 'reply.skippedSuffix', { skips: skipsText(locale, event.skipped) }) : '';
+  const cause = moveCause(locale, referral, event);
+  if (event.type === 'assigned') {
+    const names = { assignee: escapeMarkdown(event.assignee.name), time: formatDateTime(locale, event.answerBy, display.timeZone) };
+    return cause === '' ? t(locale, 'reply.assigned', names) + skipped : t(locale, 'reply.passedTo', { ...names, cause }) + skipped;
+  }
+  const expires = formatDateTime(locale, referral.expirationDateTime, display.timeZone);
+  switch (event.why) {
+    case 'nobodyLeft': {
+      const tried = referral.assignment?.tried.length ?? 0;
+      return t(locale, 'reply.escalated.nobodyLeft', { cause, tried, expires }) + skipped;
+    }
+    case 'unassignable':
+      return t(locale, 'reply.escalated.unassignable', { expires }) + skipped;
+    case 'noDecision': {
+      const holder = referral.assignment?.assignee;
+      const since = referral.assignment?.assignedAt;
+      const who =
+        holder && since
+          ? t(locale, 'reply.escalated.holder', { name: escapeMarkdown(holder.name), time: formatDateTime(locale, since, display.timeZone) })
+          : t(locale, 'reply.escalated.nobodyHolds');
+      return t(locale, 'reply.escalated.noDecision', { duration: formatDuration(locale, policy.assignEscalateAfterMs), who, expires });
+    }
+  }
 }
 
 /**
@@ -84,6 +141,16 @@ export function threadReplyText(locale: Locale, event: ReferralEvent, referral: 
       return t(locale, 'reply.expired');
     case 'closeDatePassed':
       return t(locale, 'reply.closeDatePassed', { date: formatDate(locale, event.closingDateTime) });
+    case 'assigned':
+    case 'escalated':
+      return assignmentReply(locale, event, referral, policy, display);
+    case 'assignmentPassed':
+    case 'assignmentTimedOut': {
+      // Said by the next assignment or the escalation written with it; alone only if an older version wrote it so.
+      const next = referral.history[referral.history.indexOf(event) + 1];
+      if (next?.type === 'assigned' || next?.type === 'escalated') return undefined;
+      return t(locale, event.type === 'assignmentPassed' ? 'reply.passedAlone' : 'reply.timedOutAlone', { actor: escapeMarkdown(event.actor?.name ?? '') });
+    }
     case 'changedInPartnerCenter': {
       const parts: string[] = [];
       if (event.status && event.substatus) {
@@ -101,6 +168,8 @@ export function eventPhrase(locale: Locale, event: ReferralEvent): string {
   switch (event.type) {
     case 'skipped':
       return event.actor ? t(locale, 'event.skippedBy', { actor }) : t(locale, 'event.skipped');
+    case 'assigned':
+      return t(locale, 'event.assigned', { actor: escapeMarkdown(event.assignee.name) });
     default:
       return t(locale, `event.${event.type}`, { actor });
   }

@@ -5,6 +5,7 @@
 import { isCloseDatePassed, respondByOf } from '../../referrals/deadlines.js';
 import type { ReferralEvent } from '../../referrals/events.js';
 import type { Actor, Referral } from '../../referrals/model.js';
+import { currentAssignee } from '../../referrals/assignment.js';
 import type { Policy } from '../../referrals/policy.js';
 import { responseTimeMs } from '../../referrals/stats.js';
 import { showsCustomerContacts, showsUrgentMarker } from '../../referrals/visibility.js';
@@ -34,6 +35,8 @@ export interface ReferralCardOptions extends ViewOptions {
   noticeColor?: TextColor;
   /** What this viewer is told of the referral's Partner Center writes (the owner and managers only). */
   partnerCenter?: PartnerCenterView;
+  /** Whose view this is (AAD object id): the assignee's view offers Pass. */
+  viewerId?: string;
 }
 
 export interface PartnerCenterView {
@@ -191,6 +194,13 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
   } else if (referral.status === 'Active' && referral.acceptedDateTime) {
     times.push(timeLine(locale, timeZone, 'card.acceptedAt', referral.acceptedDateTime));
   }
+  const assignee = currentAssignee(referral);
+  const answerBy = referral.assignment?.answerBy;
+  if (assignee && answerBy) {
+    const late = Date.parse(answerBy) < now.getTime();
+    const text = t(locale, 'card.assigned', { name: escapeMarkdown(assignee.name), time: formatDateTime(locale, answerBy, timeZone) });
+    times.splice(1, 0, { text: late ? `${text} ${t(locale, 'card.overdue')}` : text, color: late ? 'attention' : 'accent' });
+  }
 
   // Customer contacts
   const contactsShown = showsCustomerContacts(referral);
@@ -266,7 +276,7 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
   }
 
   const pc = options.partnerCenter;
-  const actions = open ? referralButtons(referral, locale) : [];
+  const actions = open ? referralButtons(referral, locale, options.viewerId) : [];
   if (pc?.notSaved !== undefined) actions.push(retryAction(cardRef(referral), t(locale, 'action.retryPartnerCenter')));
   const pcText =
     pc?.notSaved !== undefined

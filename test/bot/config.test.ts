@@ -55,7 +55,9 @@ describe('config', () => {
       evaluateWithinMs: 7 * 24 * 3600e3,
       expiryWarningBeforeMs: 2 * 24 * 3600e3,
       closeReminderEveryMs: 7 * 24 * 3600e3,
+      assignEscalateAfterMs: 24 * 3600e3,
     });
+    expect(config.assignRespondWithinMs, 'ASSIGN_RESPOND_WITHIN').to.equal(2 * 3600e3);
   });
 
   it('with an app id: binds to 0.0.0.0 by default, auth on', () => {

@@ -3,13 +3,13 @@
 // decide() + evolve(). Not a spec file (mocha loads *.test.ts only).
 
 import { expect } from 'chai';
-import type { Command, CommandType } from '../../referrals/commands.js';
+import type { Command, CommandType, NextAssignee } from '../../referrals/commands.js';
 import type { LifecycleErrorCode } from '../../referrals/errors.js';
 import { applyEvents } from '../../referrals/evolve.js';
 import { decide } from '../../referrals/lifecycle.js';
 import type { Actor, Flow, Referral, Rfi } from '../../referrals/model.js';
 import type { Policy } from '../../referrals/policy.js';
-import { ALICE, HOUR, policyFor } from './builders.js';
+import { ALICE, BOB, HOUR, policyFor } from './builders.js';
 
 export { ALICE, BOB, DAY, HOUR, MARY, MINUTE, policyFor, stateOf } from './builders.js';
 
@@ -50,6 +50,11 @@ export const CLOSE_DATE_MS = Date.parse(CLOSE_DATE) - T0;
  */
 export const CLOSE_DATE_PASSED_MS = Date.parse('2024-04-04T00:00:00.000Z') - T0;
 
+/** The next assignee as the bot would pick them: `who`, two hours to answer from T0. */
+export function nextAssignee(who: Actor, answerByMs = 2 * HOUR): NextAssignee {
+  return { assignee: { id: who.id, name: who.name }, answerBy: iso(answerByMs), windowMs: 2 * HOUR, skipped: [] };
+}
+
 /** A command of `type` with a typical payload, acted by `actor`. */
 export function command(type: CommandType, actor: Actor = ALICE, asManager?: boolean): Command {
   const person = { actor, ...(asManager !== undefined && { asManager }) };
@@ -85,6 +90,11 @@ export function command(type: CommandType, actor: Actor = ALICE, asManager?: boo
       return { type, ...person, changes: { dealValue: 75_000, notes: 'Scope grew to 600 seats' } };
     case 'addContact':
       return { type, ...person, contact: { firstName: 'Dan', lastName: 'Partner', phoneNumber: '+49 30 123456' } };
+    case 'assign':
+    case 'assignTimeout':
+      return { type, next: nextAssignee(actor) };
+    case 'pass':
+      return { type, ...person, next: nextAssignee(BOB) };
     default:
       return { type };
   }

@@ -24,7 +24,8 @@ export function settle(referral: Referral, until: Date, policy: Policy): Referra
     if (current.status === 'Closed') return current;
     const next = pendingTimers(current, policy)[0];
     if (!next || Date.parse(next.dueAt) > until.getTime()) return current;
-    current = apply(current, { type: next.type }, new Date(next.dueAt), policy);
+    const timer: Command = next.type === 'assignTimeout' ? { type: 'assignTimeout', next: { nobody: true, skipped: [] } } : { type: next.type };
+    current = apply(current, timer, new Date(next.dueAt), policy);
   }
   throw new Error(`settle: ${referral.id} keeps firing timers`);
 }
