@@ -14,6 +14,7 @@
 //   refresh   { referralId, version }                      card refresh (automatic or manual)
 //   show      { referralId }                               post/return the current card of a referral
 //   retry     { referralId, version }                      save the referral's parked Partner Center writes again
+//   reassign  { referralId, version, reassignTo }          a manager gives it to one person of the pool (reassignTo: the ChoiceSet's value)
 //
 // Input ids never use the reserved data keys (referralId, version, form, command).
 
@@ -25,7 +26,7 @@ import { currentAssignee } from '../referrals/assignment.js';
 import type { Referral } from '../referrals/model.js';
 import { t, type Locale } from './i18n.js';
 
-export const VERBS = ['open', 'submit', 'do', 'cancel', 'refresh', 'show', 'retry'] as const;
+export const VERBS = ['open', 'submit', 'do', 'cancel', 'refresh', 'show', 'retry', 'reassign'] as const;
 export type Verb = (typeof VERBS)[number];
 
 /** Commands a button performs without a form (classic flow). */
@@ -50,7 +51,11 @@ export interface ShowData {
   referralId: string;
 }
 
-export type ActionData = OpenData | SubmitData | DoData | CancelData | RefreshData | ShowData | RetryData;
+export type ReassignData = CardRef;
+/** The id of the reassign ChoiceSet: its value arrives in the action's data. */
+export const REASSIGN_INPUT = 'reassignTo';
+
+export type ActionData = OpenData | SubmitData | DoData | CancelData | RefreshData | ShowData | RetryData | ReassignData;
 
 /** A card action as the bot receives it (after parseCardAction). */
 export type CardAction =
@@ -60,7 +65,8 @@ export type CardAction =
   | { verb: 'cancel'; data: CancelData }
   | { verb: 'refresh'; data: RefreshData }
   | { verb: 'show'; data: ShowData }
-  | { verb: 'retry'; data: RetryData };
+  | { verb: 'retry'; data: RetryData }
+  | { verb: 'reassign'; data: ReassignData; to: string };
 
 export type ActionStyle = 'default' | 'positive' | 'destructive';
 
@@ -103,12 +109,14 @@ export const cancelAction = (ref: CardRef, title: string): ExecuteAction<CancelD
 export const refreshAction = (ref: CardRef): ExecuteAction<RefreshData> => execute('refresh', undefined, refreshData(ref));
 export const showAction = (referralId: string, title: string) => execute('show', title, showData(referralId));
 export const retryAction = (ref: CardRef, title: string): ExecuteAction<RetryData> => execute('retry', title, refreshData(ref));
+export const reassignAction = (ref: CardRef, title: string): ExecuteAction<ReassignData> => execute('reassign', title, refreshData(ref));
 
 /** What a card button for a lifecycle command does: open a form, or run the command directly. */
 export type ButtonTarget = { verb: 'open'; form: FormName } | { verb: 'do'; command: DoCommand };
 
 /** The button of each person command the referral card offers (lifecycle.ts availableCommands). */
-export const COMMAND_BUTTONS: Readonly<Record<PersonCommandType, ButtonTarget>> = {
+/** Reassign has no button of its own: the manager's view carries a choice of people (cards/view-models/referral.ts). */
+export const COMMAND_BUTTONS: Readonly<Partial<Record<PersonCommandType, ButtonTarget>>> = {
   interested: { verb: 'do', command: 'interested' },
   noThanks: { verb: 'do', command: 'noThanks' },
   accept: { verb: 'open', form: 'accept' },
@@ -184,6 +192,10 @@ export function parseCardAction(verb: unknown, data: unknown): ParsedAction {
       return { ok: true, action: { verb, data: refreshData(ref) } };
     case 'retry':
       return { ok: true, action: { verb, data: refreshData(ref) } };
+    case 'reassign': {
+      const to = record[REASSIGN_INPUT];
+      return typeof to === 'string' && to !== '' && to.length <= 200 ? { ok: true, action: { verb, data: refreshData(ref), to } } : fail('badData');
+    }
   }
 }
 

@@ -11,7 +11,7 @@ interface PersonCommand {
   asManager?: boolean;
 }
 
-export type PersonCommandType = 'interested' | 'noThanks' | 'accept' | 'decline' | 'won' | 'lost' | 'editEngagement' | 'addContact' | 'pass';
+export type PersonCommandType = 'interested' | 'noThanks' | 'accept' | 'decline' | 'won' | 'lost' | 'editEngagement' | 'addContact' | 'pass' | 'reassign';
 
 /**
  * Who takes a referral next, chosen outside the core's write from the channel's pool
@@ -40,6 +40,8 @@ export type Command =
   | { type: 'assign'; next: NextAssignee }
   /** The assignee passes it on ("not for me"). */
   | (PersonCommand & { type: 'pass'; next: NextAssignee })
+  /** A manager gives the referral to one person of the pool, whoever has it now. */
+  | (PersonCommand & { type: 'reassign'; next: Extract<NextAssignee, { assignee: unknown }> })
   /** The assignee's window ran out: on to the next (a timer, with the next person chosen). */
   | { type: 'assignTimeout'; next: NextAssignee }
   | { type: TimerCommandType };

@@ -168,7 +168,7 @@ function applyEvent(referral: Referral | undefined, event: ReferralEvent): Refer
         assignedAt: event.at,
         answerBy: event.answerBy,
         round: previous.round + 1,
-        tried: [...previous.tried, event.assignee.id],
+        tried: previous.tried.includes(event.assignee.id) ? previous.tried : [...previous.tried, event.assignee.id],
       });
     }
     case 'assignmentPassed':

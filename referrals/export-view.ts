@@ -31,6 +31,9 @@ export const EXPORT_COLUMNS = [
   'closingReason',
   'closingNotes',
   'urgent',
+  'assignee',
+  'assignedAt',
+  'assignmentRounds',
 ] as const;
 export type ExportColumn = (typeof EXPORT_COLUMNS)[number];
 export type ExportRow = Record<ExportColumn, string | number | boolean | null>;
@@ -41,9 +44,12 @@ const orNull = <T>(value: T | undefined): T | null => (value === undefined ? nul
  * One referral as an export row. `responseTimeSeconds`: firstResponseDateTime − createdDateTime (Partner Center's clock),
  * rounded to whole seconds (null while nobody responded). `closingDate`: the estimated close date
  * (YYYY-MM-DD). `closingReason`: Partner Center's decline / lost reason code (statusReason).
+ * `assignee` / `assignedAt`: the last person its channel's pool gave it to, and when (null when
+ * no pool took it); `assignmentRounds`: how many times it was assigned.
  */
 export function toExportRow(referral: Referral): ExportRow {
   const response = responseTimeMs(referral);
+  const lastAssigned = referral.history.findLast((event) => event.type === 'assigned');
   const closing = referral.details.closingDateTime;
   const country = referral.customerProfile.address?.country;
   return {
@@ -72,5 +78,8 @@ export function toExportRow(referral: Referral): ExportRow {
     closingReason: orNull(referral.statusReason),
     closingNotes: orNull(referral.statusReasonNotes),
     urgent: referral.urgent,
+    assignee: lastAssigned?.type === 'assigned' ? lastAssigned.assignee.name : null,
+    assignedAt: orNull(lastAssigned?.at),
+    assignmentRounds: referral.assignment ? referral.assignment.round : null,
   };
 }

@@ -45,6 +45,15 @@ function nextAssignment(referral: Referral, next: NextAssignee, at: string): Ref
   return [{ type: 'assigned', at, assignee: next.assignee, answerBy: next.answerBy, windowMs: next.windowMs, skipped: next.skipped }];
 }
 
+/** A manager's choice: anyone of the pool (also someone who had it before), while it waits for its first answer. */
+function decideReassign(referral: Referral, command: Extract<Command, { type: 'reassign' }>, at: string): Decision {
+  if (!awaitsFirstAnswer(referral) || referral.assignment === undefined) return fail('IllegalTransition', command, referral);
+  if (command.asManager !== true) return fail('NotOwner', command, referral);
+  if (currentAssignee(referral)?.id === command.next.assignee.id) return fail('Unchanged', command, referral);
+  const { assignee, answerBy, windowMs } = command.next;
+  return { ok: true, events: [{ type: 'assigned', at, actor: command.actor, assignee, answerBy, windowMs, skipped: [] }] };
+}
+
 /** assign, pass and the window's end: each moves the referral to the next person of its pool. */
 function decideAssignment(referral: Referral, command: Extract<Command, { type: 'assign' | 'pass' | 'assignTimeout' }>, now: Date, policy: Policy): Decision {
   const at = now.toISOString();
@@ -159,6 +168,7 @@ export function decide(referral: Referral | undefined, command: Command, now: Da
   }
 
   if (command.type === 'assign' || command.type === 'pass' || command.type === 'assignTimeout') return decideAssignment(referral, command, now, policy);
+  if (command.type === 'reassign') return decideReassign(referral, command, at);
 
   if (isTimerCommand(command)) {
     const due = dueTimers(referral, policy, now).some((timer) => timer.type === command.type);

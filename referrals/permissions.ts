@@ -34,8 +34,6 @@ export function mayView(referral: Pick<Referral, 'owner' | 'history' | 'assignme
   const actorId = viewer.actorId;
   if (actorId === undefined) return false;
   return (
-    referral.owner?.id === actorId ||
-    referral.assignment?.tried.includes(actorId) === true ||
-    referral.history.some((event) => event.actor?.id === actorId)
+    referral.owner?.id === actorId || referral.assignment?.tried.includes(actorId) === true || referral.history.some((event) => event.actor?.id === actorId)
   );
 }

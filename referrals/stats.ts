@@ -49,7 +49,14 @@
 //                       owner, also when a manager closed them)
 //   medianResponseMs    median response time (as above) of the referrals of C whose first
 //                       response this person gave; null when none
+//   assigned            times this person was given a referral by an assignment pool in W
+//   answeredInTime      of those, the ones they answered (accept, decline, interested, no thanks
+//                       or pass) within their window
 //   Sorted by won, then accepted (descending), then name.
+//
+// Assignment pools — ASSIGNMENTS IN W (an `assigned` event in W):
+//   assigneeAnswer      { answered: assignments the assignee answered while it was theirs,
+//                         medianMs / p90Ms: of the time from the assignment to that answer }
 
 import { FALLBACK_CURRENCY } from './form-fields.js';
 import type { Actor, Referral, Substatus } from './model.js';
@@ -82,6 +89,8 @@ export interface SellerStats {
   won: number;
   lost: number;
   medianResponseMs: number | null;
+  assigned: number;
+  answeredInTime: number;
 }
 
 /** An amount per ISO 4217 currency code, codes in alphabetical order. */
@@ -110,6 +119,34 @@ export interface Stats {
     uncounted: string[];
   };
   sellers: SellerStats[];
+  assigneeAnswer: { answered: number; medianMs: number | null; p90Ms: number | null };
+}
+
+/** One assignment of a referral and how it ended for the assignee. */
+export interface AssignmentRound {
+  assignee: Actor;
+  at: string;
+  windowMs: number;
+  /** When the assignee answered while it was theirs; undefined: it moved on, someone else answered, or it is still waiting. */
+  answeredAt?: string;
+}
+
+/** Every assignment of a referral, in order, with the assignee's answer. */
+export function assignmentRounds(referral: Pick<Referral, 'history'>): AssignmentRound[] {
+  const rounds: AssignmentRound[] = [];
+  let current: AssignmentRound | undefined;
+  for (const event of referral.history) {
+    if (event.type === 'assigned') {
+      current = { assignee: event.assignee, at: event.at, windowMs: event.windowMs };
+      rounds.push(current);
+    } else if (current && (event.type === 'assignmentPassed' || RESPONSE_EVENTS.has(event.type)) && event.actor) {
+      if (event.actor.id === current.assignee.id) current.answeredAt = event.at;
+      current = undefined;
+    } else if (event.type === 'assignmentTimedOut') {
+      current = undefined;
+    }
+  }
+  return rounds;
 }
 
 /** Event types that are a person's first response (see evolve.ts firstResponse). */
@@ -193,12 +230,16 @@ export function stats(referrals: readonly Referral[], window: StatsWindow): Stat
   const wonValue = new Map<string, number>();
   const pipelineValue = new Map<string, number>();
   let openDeals = 0;
-  const sellers = new Map<string, { name: string; accepted: number; won: number; lost: number; responses: number[] }>();
+  const sellers = new Map<
+    string,
+    { name: string; accepted: number; won: number; lost: number; responses: number[]; assigned: number; answeredInTime: number }
+  >();
   const seller = (actor: Actor) => {
     let row = sellers.get(actor.id);
-    if (!row) sellers.set(actor.id, (row = { name: actor.name, accepted: 0, won: 0, lost: 0, responses: [] }));
+    if (!row) sellers.set(actor.id, (row = { name: actor.name, accepted: 0, won: 0, lost: 0, responses: [], assigned: 0, answeredInTime: 0 }));
     return row;
   };
+  const assigneeAnswers: number[] = [];
 
   // Newest events last, so a seller's row carries the name they had most recently.
   const ordered = [...referrals].sort((a, b) => Date.parse(a.updatedDateTime) - Date.parse(b.updatedDateTime));
@@ -249,6 +290,15 @@ export function stats(referrals: readonly Referral[], window: StatsWindow): Stat
       openDeals++;
       addMoney(pipelineValue, referral);
     }
+    for (const round of referral.assignment ? assignmentRounds(referral) : []) {
+      if (!inWindow(round.at)) continue;
+      const row = seller(round.assignee);
+      row.assigned++;
+      if (round.answeredAt === undefined) continue;
+      const ms = Date.parse(round.answeredAt) - Date.parse(round.at);
+      assigneeAnswers.push(ms);
+      if (ms <= round.windowMs) row.answeredInTime++;
+    }
   }
 
   const decided = acceptance.accepted + acceptance.declined + acceptance.expired + acceptance.skipped;
@@ -267,9 +317,19 @@ export function stats(referrals: readonly Referral[], window: StatsWindow): Stat
     win: { ...win, rate: ratio(win.won, win.won + win.lost) },
     wonValue: moneyList(wonValue),
     pipeline: { openDeals, value: moneyList(pipelineValue), ...pipelineTotal(moneyList(pipelineValue), window.usdRates ?? {}) },
+    assigneeAnswer: { answered: assigneeAnswers.length, medianMs: median(assigneeAnswers), p90Ms: percentile(assigneeAnswers, 90) },
     sellers: [...sellers]
-      .map(([id, row]) => ({ id, name: row.name, accepted: row.accepted, won: row.won, lost: row.lost, medianResponseMs: median(row.responses) }))
-      .filter((row) => row.accepted + row.won + row.lost > 0 || row.medianResponseMs !== null)
+      .map(([id, row]) => ({
+        id,
+        name: row.name,
+        accepted: row.accepted,
+        won: row.won,
+        lost: row.lost,
+        medianResponseMs: median(row.responses),
+        assigned: row.assigned,
+        answeredInTime: row.answeredInTime,
+      }))
+      .filter((row) => row.accepted + row.won + row.lost + row.assigned > 0 || row.medianResponseMs !== null)
       .sort((a, b) => b.won - a.won || b.accepted - a.accepted || a.name.localeCompare(b.name)),
   };
 }

@@ -20,7 +20,7 @@ import { REMOVED_REASON } from '../outbox/inactive-reason.js';
 import { deactivateTargets, rememberTarget } from '../use-cases/subscriptions.js';
 import { runTextCommand, type Reply, type TextCommandDeps } from './text-commands.js';
 import type { CommandDeps } from '../use-cases/apply-command.js';
-import { passOn, type AssignmentDeps } from '../use-cases/assignment.js';
+import { passOn, reassign, reassignChoices, type AssignmentDeps } from '../use-cases/assignment.js';
 import type { Actor } from '../../referrals/model.js';
 import type { ReferralRecord } from '../../storage/store.js';
 import { resolvePeople } from './roster.js';
@@ -253,7 +253,11 @@ export class ReferralDeskBot extends TeamsActivityHandler {
         {
           commands: this.deps.commands,
           ...(this.deps.retryPartnerCenter && { retryPartnerCenter: this.deps.retryPartnerCenter }),
-          ...(assignment && { pass: (record: ReferralRecord, actor: Actor, version: number) => passOn(assignment, record, actor, version) }),
+          ...(assignment && {
+            pass: (record: ReferralRecord, actor: Actor, version: number) => passOn(assignment, record, actor, version),
+            reassignChoices: (record: ReferralRecord) => reassignChoices(assignment, record),
+            reassign: (record: ReferralRecord, actor: Actor, to: string, version: number) => reassign(assignment, record, actor, to, version),
+          }),
         },
         verb,
         value.action.data,

@@ -53,6 +53,9 @@ export interface CardActionDeps {
   retryPartnerCenter?: (referralId: string) => Promise<number>;
   /** The assignee's Pass: picks the next person of the pool and applies the move (bot/use-cases/assignment.ts). */
   pass?: (record: ReferralRecord, actor: Actor, version: number) => Promise<CommandResult>;
+  /** A manager's Reassign: the pool members it may go to, and the move (undefined: `to` is not in the pool). */
+  reassignChoices?: (record: ReferralRecord) => { id: string; name: string }[];
+  reassign?: (record: ReferralRecord, actor: Actor, to: string, version: number) => Promise<CommandResult | undefined>;
 }
 
 function cardAnswer(card: AdaptiveCardJson): InvokeAnswer {
@@ -86,6 +89,7 @@ function sharedCard(deps: CardActionDeps, record: ReferralRecord, context: Actio
       ...(notice !== undefined && { notice, noticeColor: attention ? 'attention' : 'accent' }),
       ...(partnerCenter && { partnerCenter, refresh: true }),
       viewerId: context.actor.id,
+      ...(context.isManager && deps.reassignChoices && { reassignTo: deps.reassignChoices(record) }),
     }),
   );
 }
@@ -151,6 +155,12 @@ export async function handleCardAction(deps: CardActionDeps, verb: unknown, data
       const latest = (await store.get(referral.id)) ?? record;
       const notice = t(context.locale, count > 0 ? 'partnerCenter.retried' : 'partnerCenter.nothingToRetry', { count });
       return sharedCard(deps, latest, context, notice);
+    }
+    case 'reassign': {
+      if (!context.isManager) return sharedCard(deps, record, context, t(context.locale, 'command.reassignManagersOnly'), true);
+      const result = deps.reassign ? await deps.reassign(record, context.actor, action.to, action.data.version) : undefined;
+      if (!result) return sharedCard(deps, record, context, t(context.locale, 'command.reassignNotInPool'), true);
+      return answerAfter(deps, record, result, context);
     }
     case 'open': {
       const stale = conflictingChangesSince(referral, action.data.version);

@@ -91,7 +91,8 @@ export class Scheduler {
     this.#maxSleepMs = Math.min(options.maxSleepMs ?? DEFAULT_MAX_SLEEP_MS, 2 ** 31 - 1);
     this.#backoff = options.retryBackoffMs ?? DEFAULT_BACKOFF;
     this.#random = options.random ?? Math.random;
-    this.#moveOn = options.moveOn ?? ((record) => applyCommand(this.#commands, record.referral.id, { type: 'assignTimeout', next: { nobody: true, skipped: [] } }));
+    this.#moveOn =
+      options.moveOn ?? ((record) => applyCommand(this.#commands, record.referral.id, { type: 'assignTimeout', next: { nobody: true, skipped: [] } }));
   }
 
   /** Indexes the open referrals (the store must be open) and arms the timer; timers already due fire right away (catch-up). */

@@ -4,7 +4,7 @@
 // `referralId#round` before the move is written: a move retried after a crash, on another
 // instance, or raced by a pass gets the same person, and the rotation advances once.
 
-import { chooseAssignee, loadOf, awaitsFirstAnswer, type Skip } from '../../referrals/assignment.js';
+import { awaitsFirstAnswer, chooseAssignee, currentAssignee, loadOf, type Skip } from '../../referrals/assignment.js';
 import type { NextAssignee } from '../../referrals/commands.js';
 import { todayIn } from '../../referrals/calendar.js';
 import type { Actor } from '../../referrals/model.js';
@@ -107,4 +107,27 @@ export async function passOn(deps: AssignmentDeps, record: ReferralRecord, actor
 export async function moveOn(deps: AssignmentDeps, record: ReferralRecord): Promise<CommandResult> {
   const next = await pickNext(deps, record);
   return applyCommand(deps.commands, record.referral.id, { type: 'assignTimeout', next });
+}
+
+/** The pool members a manager may give this referral to: everyone in its channel's pool but the one who has it. */
+export function reassignChoices(deps: AssignmentDeps, record: ReferralRecord): { id: string; name: string }[] {
+  const pool = poolFor(deps.commands.store.readState(), record);
+  const holder = currentAssignee(record.referral)?.id;
+  return (pool?.members ?? []).filter((member) => member.id !== holder).map((member) => ({ id: member.id, name: member.name }));
+}
+
+/** A manager's Reassign to `to` (a pool member's id); undefined when `to` is not in the referral's pool. */
+export async function reassign(deps: AssignmentDeps, record: ReferralRecord, actor: Actor, to: string, version: number): Promise<CommandResult | undefined> {
+  const pool = poolFor(deps.commands.store.readState(), record);
+  const member = pool?.members.find((candidate) => candidate.id === to);
+  if (!pool || !member) return undefined;
+  const windowMs = pool.respondWithinMs ?? deps.respondWithinMs;
+  const now = deps.commands.clock();
+  const next = {
+    assignee: { id: member.id, name: member.name, ...(member.teamsId !== undefined && { teamsId: member.teamsId }) },
+    answerBy: addWorkingTime(deps.workingHours, now, windowMs).toISOString(),
+    windowMs,
+    skipped: [],
+  };
+  return applyCommand(deps.commands, record.referral.id, { type: 'reassign', actor, asManager: true, next }, { expectedVersion: version });
 }

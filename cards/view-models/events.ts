@@ -42,7 +42,8 @@ export function skipsText(locale: Locale, skipped: readonly Skip[]): string {
     .map((skip) => {
       const name = escapeMarkdown(skip.name);
       if (skip.why === 'cap') return t(locale, 'skip.cap', { name, cap: skip.cap });
-      if (skip.why === 'away') return skip.until ? t(locale, 'skip.awayUntil', { name, date: formatDate(locale, `${skip.until}T00:00:00.000Z`) }) : t(locale, 'skip.away', { name });
+      if (skip.why === 'away')
+        return skip.until ? t(locale, 'skip.awayUntil', { name, date: formatDate(locale, `${skip.until}T00:00:00.000Z`) }) : t(locale, 'skip.away', { name });
       return t(locale, 'skip.tried', { name });
     })
     .join('; ');
@@ -65,11 +66,18 @@ function moveCause(locale: Locale, referral: Referral, event: ReferralEvent): st
   return t(locale, 'reply.causeTimedOut', { name, duration: formatDuration(locale, previous?.windowMs ?? window) });
 }
 
-function assignmentReply(locale: Locale, event: Extract<ReferralEvent, { type: 'assigned' | 'escalated' }>, referral: Referral, policy: Policy, display: Display): string {
+function assignmentReply(
+  locale: Locale,
+  event: Extract<ReferralEvent, { type: 'assigned' | 'escalated' }>,
+  referral: Referral,
+  policy: Policy,
+  display: Display,
+): string {
   const skipped = event.skipped && event.skipped.length > 0 ? t(locale, 'reply.skippedSuffix', { skips: skipsText(locale, event.skipped) }) : '';
   const cause = moveCause(locale, referral, event);
   if (event.type === 'assigned') {
     const names = { assignee: escapeMarkdown(event.assignee.name), time: formatDateTime(locale, event.answerBy, display.timeZone) };
+    if (event.actor) return t(locale, 'reply.reassigned', { ...names, actor: escapeMarkdown(event.actor.name) });
     return cause === '' ? t(locale, 'reply.assigned', names) + skipped : t(locale, 'reply.passedTo', { ...names, cause }) + skipped;
   }
   const expires = formatDateTime(locale, referral.expirationDateTime, display.timeZone);

@@ -237,6 +237,7 @@ export function statsCardData(locale: Locale, stats: Stats, options: StatsCardOp
   const duration = formatDuration(locale, stats.respondWithinMs);
   const decided = stats.acceptance.accepted + stats.acceptance.declined + stats.acceptance.expired + stats.acceptance.skipped;
   const shown = stats.sellers.slice(0, STATS_SELLER_LIMIT);
+  const pooled = stats.sellers.some((seller) => seller.assigned > 0);
   return {
     title: t(locale, 'stats.title', { period: t(locale, `stats.period.${options.period}`) }),
     scope: options.scope,
@@ -255,6 +256,19 @@ export function statsCardData(locale: Locale, stats: Stats, options: StatsCardOp
           t(locale, 'stats.answeredWithin', { duration }),
           rateText(locale, stats.answeredWithin.count, stats.answeredWithin.of, stats.answeredWithin.share),
         ),
+        // Assignment pools only: how fast the person it was given to answered.
+        ...(pooled
+          ? [
+              fact(
+                t(locale, 'stats.assigneeAnswer'),
+                t(locale, 'stats.assigneeAnswerValue', {
+                  median: durationText(locale, stats.assigneeAnswer.medianMs),
+                  p90: durationText(locale, stats.assigneeAnswer.p90Ms),
+                  count: n(stats.assigneeAnswer.answered),
+                }),
+              ),
+            ]
+          : []),
       ],
     },
     outcomes: {
@@ -277,9 +291,25 @@ export function statsCardData(locale: Locale, stats: Stats, options: StatsCardOp
       heading: t(locale, 'stats.sellersHeading'),
       empty: shown.length === 0,
       emptyText: t(locale, 'stats.sellersNone'),
-      header: [t(locale, 'stats.seller'), t(locale, 'stats.accepted'), t(locale, 'stats.won'), t(locale, 'stats.lost'), t(locale, 'stats.medianResponse')],
+      header: [
+        t(locale, 'stats.seller'),
+        t(locale, 'stats.accepted'),
+        t(locale, 'stats.won'),
+        t(locale, 'stats.lost'),
+        t(locale, 'stats.medianResponse'),
+        ...(pooled ? [t(locale, 'stats.assigned'), t(locale, 'stats.answeredInTime')] : []),
+      ],
+      // One column per header cell: the two assignment columns only where a pool assigned anyone.
+      columns: Array.from({ length: pooled ? 7 : 5 }, () => ({ width: 3 })),
       rows: shown.map((seller) => ({
-        cells: [escapeMarkdown(seller.name), n(seller.accepted), n(seller.won), n(seller.lost), durationText(locale, seller.medianResponseMs)],
+        cells: [
+          escapeMarkdown(seller.name),
+          n(seller.accepted),
+          n(seller.won),
+          n(seller.lost),
+          durationText(locale, seller.medianResponseMs),
+          ...(pooled ? [n(seller.assigned), n(seller.answeredInTime)] : []),
+        ],
       })),
       hasMore: stats.sellers.length > shown.length,
       moreText: t(locale, 'list.more', { count: stats.sellers.length - shown.length }),

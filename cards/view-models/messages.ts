@@ -22,7 +22,21 @@ export function welcomeCardData(locale: Locale, respondWithinMs: number) {
 // ---------------------------------------------------------------------------------------------
 // Help
 
-export const HELP_COMMANDS = ['help', 'subscribe', 'unsubscribe', 'routes', 'settings', 'assign', 'away', 'show', 'list', 'stats', 'my', 'status', 'connect'] as const;
+export const HELP_COMMANDS = [
+  'help',
+  'subscribe',
+  'unsubscribe',
+  'routes',
+  'settings',
+  'assign',
+  'away',
+  'show',
+  'list',
+  'stats',
+  'my',
+  'status',
+  'connect',
+] as const;
 
 export function helpCardData(locale: Locale, options: { intro?: string } = {}) {
   return {

@@ -5,11 +5,11 @@
 import { isCloseDatePassed, respondByOf } from '../../referrals/deadlines.js';
 import type { ReferralEvent } from '../../referrals/events.js';
 import type { Actor, Referral } from '../../referrals/model.js';
-import { currentAssignee } from '../../referrals/assignment.js';
+import { awaitsFirstAnswer, currentAssignee } from '../../referrals/assignment.js';
 import type { Policy } from '../../referrals/policy.js';
 import { responseTimeMs } from '../../referrals/stats.js';
 import { showsCustomerContacts, showsUrgentMarker } from '../../referrals/visibility.js';
-import { cardRef, referralButtons, refreshAction, retryAction, type ExecuteAction, type RefreshData } from '../actions.js';
+import { cardRef, REASSIGN_INPUT, reassignAction, referralButtons, refreshAction, retryAction, type ExecuteAction, type RefreshData } from '../actions.js';
 import { companySize, contactLine, location, money, requirementNames, STATUS_ICON, statusText } from '../formatters.js';
 import { escapeMarkdown, escapeOptional } from '../markdown.js';
 import { formatDateTime, formatDate, formatDuration, t, type Locale, type MessageKey } from '../i18n.js';
@@ -37,6 +37,8 @@ export interface ReferralCardOptions extends ViewOptions {
   partnerCenter?: PartnerCenterView;
   /** Whose view this is (AAD object id): the assignee's view offers Pass. */
   viewerId?: string;
+  /** A manager's view of a pooled referral: the people it may be reassigned to. */
+  reassignTo?: readonly { id: string; name: string }[];
 }
 
 export interface PartnerCenterView {
@@ -77,6 +79,7 @@ export interface ReferralCardData {
   link: { show: boolean; title: string; url: string };
   footer: string;
   refresh: { action: ExecuteAction<RefreshData>; userIds: string[] | null } | null;
+  reassign: { show: boolean; label: string; placeholder: string; inputId: string; choices: { title: string; value: string }[]; actions: ExecuteAction[] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -284,6 +287,16 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
       : pc && pc.waiting > 0
         ? t(locale, 'partnerCenter.waiting', { count: pc.waiting })
         : '';
+  const reassignChoices = currentAssignee(referral) || referral.assignment ? (options.reassignTo ?? []) : [];
+  const reassign = {
+    show: open && awaitsFirstAnswer(referral) && reassignChoices.length > 0,
+    label: t(locale, 'card.reassignTo'),
+    placeholder: t(locale, 'card.reassignPlaceholder'),
+    inputId: REASSIGN_INPUT,
+    // Plain text in a ChoiceSet: no markdown is rendered there, so names are shown as written.
+    choices: reassignChoices.map((person) => ({ title: person.name, value: person.id })),
+    actions: [reassignAction(cardRef(referral), t(locale, 'action.reassign'))],
+  };
   const wantsRefresh = options.refresh ?? open;
   const userIds = refreshUserIds(options.refreshUserIds);
 
@@ -329,5 +342,6 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
     },
     footer: t(locale, 'card.referralId', { id: escapeMarkdown(referral.id) }),
     refresh: wantsRefresh ? { action: refreshAction(cardRef(referral)), userIds } : null,
+    reassign,
   };
 }

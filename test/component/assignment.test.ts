@@ -10,7 +10,15 @@ import { cardButtons } from '../support/card-buttons.js';
 import { startFakeConnector, type FakeConnector, type StoredMessage } from '../support/fake-connector.js';
 import { postReferral, sampleRfi } from '../support/intake-client.js';
 import { removeDir, startService, type TestService } from '../support/start-service.js';
-import { cardAction, channelMention, fixture, fixtureConnectorOptions, installationUpdate, personalMessage, type FixtureUser } from '../support/teams-activities.js';
+import {
+  cardAction,
+  channelMention,
+  fixture,
+  fixtureConnectorOptions,
+  installationUpdate,
+  personalMessage,
+  type FixtureUser,
+} from '../support/teams-activities.js';
 import { waitFor } from '../support/wait-for.js';
 
 const { anna, bruno, chen, dmitri, maria } = fixture.users;
@@ -132,6 +140,11 @@ describe('assignment pools: one accountable seller per referral (component)', fu
     // Each person had it once.
     const stored = await service.store.get('rfi-silent');
     expect(stored?.referral.assignment?.tried).to.deep.equal([anna.aadObjectId, bruno.aadObjectId, chen.aadObjectId]);
+    // The export says who had it last, when, and how many rounds it took.
+    const { items: rows } = (await (await fetch(`${service.url}/api/referrals/export?format=json`)).json()) as { items: Array<Record<string, unknown>> };
+    const row = rows.find((candidate) => candidate['id'] === 'rfi-silent');
+    expect(row).to.include({ assignee: chen.name, assignmentRounds: 3 });
+    expect(Date.parse(String(row?.['assignedAt']))).to.be.a('number').and.not.NaN;
   });
 
   it('a colleague’s answer ends the assignment and cancels its timers', async () => {
@@ -141,7 +154,10 @@ describe('assignment pools: one accountable seller per referral (component)', fu
     await replies(root, 1);
     const card = fake.card(root);
     const interested = cardButtons(card).find((button) => button.data?.command === 'interested');
-    const answer = await sendInvoke(service.url, cardAction({ serviceUrl: fake.url, verb: 'do', data: interested.data, cardActivityId: root, from: dmitri, channel: EMEA }));
+    const answer = await sendInvoke(
+      service.url,
+      cardAction({ serviceUrl: fake.url, verb: 'do', data: interested.data, cardActivityId: root, from: dmitri, channel: EMEA }),
+    );
     expect(answer.status).to.equal(200);
     expect(JSON.stringify(answer.body)).to.not.include('Assigned to');
 
@@ -186,12 +202,54 @@ describe('assignment pools: one accountable seller per referral (component)', fu
     expect(mentionedIds(toBruno!)).to.deep.equal([bruno.id]);
   });
 
+  it('a manager reassigns from the card to a pool member: the thread says who did, the new assignee gets the card; a seller cannot', async () => {
+    await start({});
+    await say('assign', maria, [anna, bruno, chen]);
+    const root = await referral('rfi-reassign');
+    await replies(root, 1);
+    const refresh = (from: FixtureUser) => {
+      const button = { referralId: 'rfi-reassign', version: 2 };
+      return sendInvoke(
+        service.url,
+        cardAction({ serviceUrl: fake.url, verb: 'refresh', data: button, cardActivityId: root, from, channel: EMEA, trigger: 'automatic' }),
+      );
+    };
+    // Maria's view has the choice (everyone but Anna, who has it); Bruno's has none.
+    const mariaView = (await refresh(maria)).body as { value: unknown };
+    const choiceSet = JSON.stringify(mariaView.value);
+    expect(choiceSet).to.include('"id":"reassignTo"').and.include(chen.aadObjectId).and.not.include(`"value":"${anna.aadObjectId}"`);
+    expect(JSON.stringify(((await refresh(bruno)).body as { value: unknown }).value)).to.not.include('reassignTo');
+
+    const reassignAs = (from: FixtureUser, to: string) =>
+      sendInvoke(
+        service.url,
+        cardAction({
+          serviceUrl: fake.url,
+          verb: 'reassign',
+          data: { referralId: 'rfi-reassign', version: 2, reassignTo: to },
+          cardActivityId: root,
+          from,
+          channel: EMEA,
+        }),
+      );
+    expect(JSON.stringify((await reassignAs(bruno, bruno.aadObjectId)).body)).to.include(t('en', 'command.reassignManagersOnly'));
+    expect(JSON.stringify((await reassignAs(maria, dmitri.aadObjectId)).body)).to.include(t('en', 'command.reassignNotInPool'));
+    const done = await reassignAs(maria, chen.aadObjectId);
+    expect(JSON.stringify(done.body)).to.include(`Assigned to** ${chen.name}`);
+    const [, reassigned] = await replies(root, 2);
+    expect(textOf(reassigned!)).to.include(`${maria.name} reassigned it to ${chen.name}`);
+    expect(mentionedIds(reassigned!)).to.deep.equal([chen.id]);
+    await waitFor('Chen’s personal copy', () => personalCards(chen, 'rfi-reassign')[0]);
+  });
+
   it('only managers change the pool; anyone sees it', async () => {
     await start({});
     expect(await say('assign', anna, [bruno])).to.equal(t('en', 'assign.managersOnly'));
     expect(await say('assign', anna)).to.equal(t('en', 'assign.none'));
     await say('assign', maria, [anna, bruno]);
-    expect(await say('assign', anna)).to.include(anna.name).and.include(bruno.name);
+    expect(await say('assign', anna))
+      .to.include(anna.name)
+      .and.include(bruno.name);
     expect(await say('away', anna, [bruno])).to.equal(t('en', 'away.managersOnly'));
     expect(await say('assign off', maria)).to.equal(t('en', 'assign.removed'));
   });

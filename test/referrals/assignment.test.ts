@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { chooseAssignee, loadOf, parseWindow, type Away, type ChoiceInput, type Pool } from '../../referrals/assignment.js';
 import type { Command, NextAssignee } from '../../referrals/commands.js';
 import { decide } from '../../referrals/lifecycle.js';
+import { stats } from '../../referrals/stats.js';
 import type { Flow, Referral } from '../../referrals/model.js';
 import { dueTimers, pendingTimers } from '../../referrals/timers.js';
 import { addWorkingTime, parseWorkingHours } from '../../referrals/working-hours.js';
@@ -24,7 +25,12 @@ describe('assignment: who the rotation chooses, and why', () => {
     ['fresh pool: the first in the list', {}, 'anna', []],
     ['anna has just had one (counters after her pick)', { rotation: { anna: -2, bruno: 1, carla: 1 } }, 'bruno', []],
     ['anna and bruno had one each', { rotation: { anna: -1, bruno: -1, carla: 2 } }, 'carla', []],
-    ['bruno away until a later date', { rotation: { anna: -2, bruno: 1, carla: 1 }, away: { bruno: { name: 'Bruno', until: '2026-12-28' } } }, 'carla', ['bruno:away']],
+    [
+      'bruno away until a later date',
+      { rotation: { anna: -2, bruno: 1, carla: 1 }, away: { bruno: { name: 'Bruno', until: '2026-12-28' } } },
+      'carla',
+      ['bruno:away'],
+    ],
     ['bruno away with no date', { rotation: { anna: -2, bruno: 1, carla: 1 }, away: { bruno: { name: 'Bruno' } } }, 'carla', ['bruno:away']],
     ['bruno was away until today: back', { rotation: { anna: -2, bruno: 1, carla: 1 }, away: { bruno: { name: 'Bruno', until: '2026-12-07' } } }, 'bruno', []],
     ['carla at the cap', { pool: { ...POOL, cap: 2 }, rotation: { anna: -1, bruno: -1, carla: 2 }, load: { carla: 2 } }, 'anna', ['carla:cap']],
@@ -117,6 +123,7 @@ const assign = (who = ALICE): Command => ({ type: 'assign', next: nextAssignee(w
 const pass = (by = ALICE, to = BOB): Command => ({ type: 'pass', actor: by, next: nextAssignee(to, 3 * HOUR) });
 const timeout = (to = BOB): Command => ({ type: 'assignTimeout', next: nextAssignee(to, 4 * HOUR) });
 const nobody: NextAssignee = { nobody: true, skipped: [] };
+const reassign = (to = BOB, asManager = true): Command => ({ type: 'reassign', actor: MARY, asManager, next: nextAssignee(to, 5 * HOUR) });
 
 function holder(referral: Referral): string {
   const assignment = referral.assignment;
@@ -147,6 +154,11 @@ describe('assignment: state × move table, both flows', () => {
     ['inbox New → Alice', () => reachAssigned('inbox', []), timeout(), 2 - 1 / 60, 'NotDue'],
     ['inbox New → Alice', () => reachAssigned('inbox', []), timeout(), 2, 'New/Pending Bob Seller'],
     ['inbox New → Alice', () => reachAssigned('inbox', []), { type: 'assignTimeout', next: nobody }, 2, 'New/Pending nobody escalated'],
+    ['inbox New → Alice', () => reachAssigned('inbox', []), reassign(), 1, 'New/Pending Bob Seller'],
+    ['inbox New → Alice', () => reachAssigned('inbox', []), reassign(ALICE), 1, 'Unchanged'],
+    ['inbox New → Alice', () => reachAssigned('inbox', []), reassign(BOB, false), 1, 'NotOwner'],
+    ['inbox New unassigned', () => reach('inbox', []), reassign(), 1, 'IllegalTransition'],
+    ['inbox Active (accepted)', () => reachAssigned('inbox', [[1, 'accept']]), reassign(), 1, 'IllegalTransition'],
     ['inbox Active (accepted)', () => reachAssigned('inbox', [[1, 'accept']]), pass(), 1, 'IllegalTransition'],
     ['inbox Active (accepted)', () => reachAssigned('inbox', [[1, 'accept']]), timeout(), 3, 'NotDue'],
     ['inbox Closed/Declined', () => reachAssigned('inbox', [[1, 'decline']]), pass(), 1, 'Closed'],
@@ -156,6 +168,8 @@ describe('assignment: state × move table, both flows', () => {
     ['classic Received (interested)', () => reachAssigned('classic', [[1, 'interested']]), pass(), 1, 'IllegalTransition'],
     ['classic Received (interested)', () => reachAssigned('classic', [[1, 'interested']]), timeout(), 3, 'NotDue'],
     ['classic Closed/Skipped (no thanks)', () => reachAssigned('classic', [[1, 'noThanks']]), pass(), 1, 'Closed'],
+    ['classic New → Alice', () => reachAssigned('classic', []), reassign(), 1, 'New/Pending Bob Seller'],
+    ['classic Received (interested)', () => reachAssigned('classic', [[1, 'interested']]), reassign(), 1, 'IllegalTransition'],
   ];
 
   for (const [state, reachState, cmd, hours, result] of TABLE) {
@@ -178,6 +192,15 @@ describe('assignment: state × move table, both flows', () => {
     expect(referral.assignment?.tried).to.deep.equal([ALICE.id, BOB.id, MARY.id]);
     expect(refusal(referral, pass(MARY, ALICE), at(3 * HOUR), policy)).to.equal('IllegalTransition');
     expect(refusal(referral, pass(MARY, BOB), at(3 * HOUR), policy)).to.equal('IllegalTransition');
+  });
+
+  it('a manager may give it back to someone who had it: the window starts again, the list of who had it does not grow', () => {
+    const policy = policyFor('inbox');
+    let referral = step(reachAssigned('inbox', []), pass(), at(HOUR), policy);
+    referral = step(referral, reassign(ALICE), at(2 * HOUR), policy);
+    expect(referral.assignment).to.include({ answerBy: iso(5 * HOUR), round: 3 });
+    expect(referral.assignment?.tried).to.deep.equal([ALICE.id, BOB.id]);
+    expect(referral.history.at(-1)).to.deep.include({ type: 'assigned', actor: MARY });
   });
 
   it('managers are told once per referral: a second "nobody" after an escalation changes nothing', () => {
@@ -224,5 +247,45 @@ describe('assignment: timers', () => {
 
   it('an unassigned referral has neither timer', () => {
     expect(pendingTimers(reach('inbox', []), policy).map((timer) => timer.type)).to.not.include.members(['assignTimeout', 'escalate']);
+  });
+});
+
+describe('assignment: the figures, counted by hand', () => {
+  const policy = policyFor('inbox');
+  const CAROL = { id: 'aad-carol', name: 'Carol Seller' };
+  const assignTo = (who: typeof ALICE, atHours: number): NextAssignee => nextAssignee(who, (atHours + 2) * HOUR);
+  const run = (steps: ReadonlyArray<readonly [number, Command]>): Referral =>
+    steps.reduce<Referral>((referral, [hours, cmd]) => step(referral, cmd, at(hours * HOUR), policy), reach('inbox', []));
+
+  // R1: Alice answers in 1 h. R2: Alice silent (2 h), Bob passes after 3 h, Carol declines after 30 min.
+  // R3: Bob has it, Mary accepts in 1 h: Bob's round is not his answer.
+  const referrals = [
+    run([
+      [0, { type: 'assign', next: assignTo(ALICE, 0) }],
+      [1, command('accept', ALICE)],
+    ]),
+    run([
+      [0, { type: 'assign', next: assignTo(ALICE, 0) }],
+      [2, { type: 'assignTimeout', next: assignTo(BOB, 2) }],
+      [5, { type: 'pass', actor: BOB, next: assignTo(CAROL, 5) }],
+      [5.5, command('decline', CAROL)],
+    ]),
+    run([
+      [0, { type: 'assign', next: assignTo(BOB, 0) }],
+      [1, command('accept', MARY)],
+    ]),
+  ].map((referral, index) => ({ ...referral, id: `r${index + 1}` }));
+
+  it('per seller: assigned and answered in time; the assignee’s answer: median and p90', () => {
+    const figures = stats(referrals, { now: at(10 * HOUR) });
+    const rows = Object.fromEntries(figures.sellers.map((row) => [row.name, [row.assigned, row.answeredInTime]]));
+    expect(rows).to.deep.include({ [ALICE.name]: [2, 1], [BOB.name]: [2, 0], [CAROL.name]: [1, 1] });
+    expect(figures.assigneeAnswer).to.deep.equal({ answered: 3, medianMs: HOUR, p90Ms: 3 * HOUR });
+  });
+
+  it('a window after the assignments counts none of them', () => {
+    const figures = stats(referrals, { from: at(6 * HOUR), now: at(10 * HOUR) });
+    expect(figures.assigneeAnswer.answered).to.equal(0);
+    expect(figures.sellers.every((row) => row.assigned === 0)).to.equal(true);
   });
 });

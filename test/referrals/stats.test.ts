@@ -132,9 +132,9 @@ describe('referrals: stats', () => {
     });
     expect(figures.sellers).to.deep.equal([
       // Alice: accepted A, E, H, I; won A, I; first responses A 2 h, E 4 h, H 5 h, I 3 h → (3 + 4) / 2.
-      { id: 'aad-alice', name: 'Alice Seller', accepted: 4, won: 2, lost: 0, medianResponseMs: 3.5 * HOUR },
+      { id: 'aad-alice', name: 'Alice Seller', accepted: 4, won: 2, lost: 0, medianResponseMs: 3.5 * HOUR, assigned: 0, answeredInTime: 0 },
       // Bob: accepted C; lost C; first responses B 30 h, C 1 h, F 30 min → 1 h.
-      { id: 'aad-bob', name: 'Bob Seller', accepted: 1, won: 0, lost: 1, medianResponseMs: HOUR },
+      { id: 'aad-bob', name: 'Bob Seller', accepted: 1, won: 0, lost: 1, medianResponseMs: HOUR, assigned: 0, answeredInTime: 0 },
     ]);
   });
 
@@ -152,7 +152,9 @@ describe('referrals: stats', () => {
     expect(figures.win).to.deep.equal({ won: 1, lost: 0, rate: 1 });
     expect(figures.wonValue).to.deep.equal([{ currency: 'USD', value: 1_000 }]);
     expect(figures.pipeline.openDeals).to.equal(2);
-    expect(figures.sellers).to.deep.equal([{ id: 'aad-alice', name: 'Alice Seller', accepted: 0, won: 1, lost: 0, medianResponseMs: null }]);
+    expect(figures.sellers).to.deep.equal([
+      { id: 'aad-alice', name: 'Alice Seller', accepted: 0, won: 1, lost: 0, medianResponseMs: null, assigned: 0, answeredInTime: 0 },
+    ]);
   });
 
   it('the window bounds are inclusive; `to` cuts events after it', () => {

@@ -51,7 +51,7 @@ export const CLOSE_DATE_MS = Date.parse(CLOSE_DATE) - T0;
 export const CLOSE_DATE_PASSED_MS = Date.parse('2024-04-04T00:00:00.000Z') - T0;
 
 /** The next assignee as the bot would pick them: `who`, two hours to answer from T0. */
-export function nextAssignee(who: Actor, answerByMs = 2 * HOUR): NextAssignee {
+export function nextAssignee(who: Actor, answerByMs = 2 * HOUR): Extract<NextAssignee, { assignee: unknown }> {
   return { assignee: { id: who.id, name: who.name }, answerBy: iso(answerByMs), windowMs: 2 * HOUR, skipped: [] };
 }
 
@@ -95,6 +95,8 @@ export function command(type: CommandType, actor: Actor = ALICE, asManager?: boo
       return { type, next: nextAssignee(actor) };
     case 'pass':
       return { type, ...person, next: nextAssignee(BOB) };
+    case 'reassign':
+      return { type, ...person, asManager: true, next: nextAssignee(BOB) };
     default:
       return { type };
   }
