@@ -27,6 +27,7 @@ import { Scheduler } from './timers/scheduler.js';
 import { Assigner } from './timers/assigner.js';
 import { assignCommands } from './teams/assign-commands.js';
 import { moveOn, type AssignmentDeps } from './use-cases/assignment.js';
+import { LoadIndex } from './use-cases/load-index.js';
 import { createPlanner } from './outbox/planner.js';
 import { statusCommand } from './teams/status-command.js';
 import { ReferralDeskBot } from './teams/activity-handler.js';
@@ -100,6 +101,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const assignment: AssignmentDeps = {
     commands: deps,
     respondWithinMs: config.assignRespondWithinMs,
+    load: new LoadIndex(store),
     ...(config.workingHoursSpec && { workingHours: config.workingHoursSpec }),
   };
   const adapter = createAdapter(config, log);

@@ -123,12 +123,17 @@ export function currentAssignee(referral: Pick<Referral, 'status' | 'substatus' 
   return awaitsFirstAnswer(referral) ? referral.assignment?.assignee : undefined;
 }
 
+/** Who holds an open referral for the cap: its assignee while unanswered, its owner once accepted. */
+export function holderOf(referral: Pick<Referral, 'status' | 'substatus' | 'assignment' | 'owner'>): string | undefined {
+  if (referral.status === 'Closed') return undefined;
+  return referral.status === 'Active' ? referral.owner?.id : currentAssignee(referral)?.id;
+}
+
 /** Open referrals each person holds: assigned to them (still unanswered) or owned (accepted). */
 export function loadOf(referrals: Iterable<Pick<Referral, 'status' | 'substatus' | 'assignment' | 'owner'>>): Record<string, number> {
   const load: Record<string, number> = {};
   for (const referral of referrals) {
-    if (referral.status === 'Closed') continue;
-    const holder = referral.status === 'Active' ? referral.owner?.id : currentAssignee(referral)?.id;
+    const holder = holderOf(referral);
     if (holder !== undefined) load[holder] = (load[holder] ?? 0) + 1;
   }
   return load;

@@ -152,6 +152,23 @@ printRatioTable(`Scheduler: one wake-up, ${LARGE} vs ${SMALL} referrals already 
 ]);
 console.log(`scheduler: timers indexed at start: small ${schedSmall.timers}, large ${schedLarge.timers}`);
 
+interface AssignmentFigures {
+  stored: { open: number; archived: number };
+  assignP50: number;
+  assignP95: number;
+  choiceP50: number;
+}
+
+const ASSIGN_SMALL = 100;
+const ASSIGN_LARGE = 5_000;
+const assignSmall = figures<AssignmentFigures>('assignment-bench.ts', ASSIGN_SMALL);
+const assignLarge = figures<AssignmentFigures>('assignment-bench.ts', ASSIGN_LARGE);
+printRatioTable(`Assignment: a pool of 50, ${ASSIGN_LARGE} vs ${ASSIGN_SMALL} open referrals assigned already`, `${ASSIGN_SMALL}`, `${ASSIGN_LARGE}`, [
+  { metric: 'assignment decision p50', small: assignSmall.assignP50, large: assignLarge.assignP50, unit: 'ms' },
+  { metric: 'assignment decision p95', small: assignSmall.assignP95, large: assignLarge.assignP95, unit: 'ms', goal: 'ratio ≤ 1.5' },
+  { metric: 'choice alone p50', small: assignSmall.choiceP50, large: assignLarge.choiceP50, unit: 'µs', goal: 'ratio ≤ 1.5' },
+]);
+
 // Delivery pacing against a connector that enforces Teams' per-thread limits. With the real limits
 // this takes about 4 minutes; DELIVERY_BENCH_SCALE=0.1 shortens every window tenfold.
 const deliveryScale = process.env['DELIVERY_BENCH_SCALE'] ?? '1';

@@ -30,7 +30,7 @@ function memberOf(person: ResolvedPerson): Omit<PoolMember, 'weight'> {
 export function describePool(deps: AssignCommandDeps, locale: Locale, pool: StoredPool): string {
   const { store, clock, display } = deps.assignment.commands;
   const state = store.readState();
-  const load = loadOf(store.openRecords().map((record) => record.referral));
+  const load = deps.assignment.load?.load() ?? loadOf(store.openRecords().map((record) => record.referral));
   const today = todayIn(clock(), display.timeZone);
   const people = pool.members.map((member) => {
     const away = state.assignment.away[member.id];

@@ -12,6 +12,7 @@ import { addWorkingTime, type WorkingHours } from '../../referrals/working-hours
 import type { BotState, ReferralRecord } from '../../storage/store.js';
 import type { StoredPool } from '../../storage/bot-state.js';
 import { applyCommand, type CommandDeps, type CommandResult } from './apply-command.js';
+import type { LoadIndex } from './load-index.js';
 
 /** How many picks the state keeps (oldest dropped): far more than moves under way at once. */
 const MAX_PICKS = 2000;
@@ -22,6 +23,8 @@ export interface AssignmentDeps {
   respondWithinMs: number;
   /** WORKING_HOURS: windows count working time only. */
   workingHours?: WorkingHours;
+  /** Open referrals per person, kept current (default: counted from the open records at each choice). */
+  load?: LoadIndex;
 }
 
 /** The pool of the channel the referral's card is in, if that channel has one. */
@@ -56,12 +59,14 @@ export async function pickNext(deps: AssignmentDeps, record: ReferralRecord): Pr
     const nobody = (skipped: Skip[]): NextAssignee => ({ nobody: true, skipped });
     if (!pool) return { result: nobody([]) };
     const now = clock();
-    const load = loadOf(
-      store
-        .openRecords()
-        .filter((other) => other.referral.id !== referral.id)
-        .map((other) => other.referral),
-    );
+    const load =
+      deps.load?.load(referral.id) ??
+      loadOf(
+        store
+          .openRecords()
+          .filter((other) => other.referral.id !== referral.id)
+          .map((other) => other.referral),
+      );
     const choice = chooseAssignee({
       pool,
       rotation: pool.rotation,
