@@ -14,6 +14,7 @@ import help from './templates/help.json' with { type: 'json' };
 import list from './templates/list.json' with { type: 'json' };
 import lost from './templates/lost.json' with { type: 'json' };
 import notice from './templates/notice.json' with { type: 'json' };
+import pool from './templates/pool.json' with { type: 'json' };
 import referral from './templates/referral.json' with { type: 'json' };
 import routes from './templates/routes.json' with { type: 'json' };
 import stats from './templates/stats.json' with { type: 'json' };
@@ -23,6 +24,7 @@ import type { Locale } from './i18n.js';
 import { formCardData, formTemplateName, type FormOptions, type FormState } from './view-models/forms.js';
 import { helpCardData, noticeCardData, routesCardData, welcomeCardData, type NoticeInput, type RouteView, type RoutesOptions } from './view-models/messages.js';
 import { referralCardData, type ReferralCardOptions } from './view-models/referral.js';
+import { poolCardData, type PoolCardInput } from './view-models/pool.js';
 import {
   digestCardData,
   listCardData,
@@ -51,6 +53,7 @@ export const TEMPLATES = {
   list,
   stats,
   digest,
+  pool,
 } as const;
 export type TemplateName = keyof typeof TEMPLATES;
 export const TEMPLATE_NAMES = Object.keys(TEMPLATES) as TemplateName[];
@@ -136,6 +139,11 @@ export function renderNotice(locale: Locale, input: NoticeInput): AdaptiveCardJs
 /** The `list` / `my` card: at most ten referrals, each with a Show button. */
 export function renderList(locale: Locale, view: ListView, options: ListCardOptions): AdaptiveCardJson {
   return expandTemplate('list', listCardData(locale, view, options));
+}
+
+/** The `assign` card: the channel's pool and its fairness figures. */
+export function renderPool(locale: Locale, input: PoolCardInput): AdaptiveCardJson {
+  return expandTemplate('pool', poolCardData(locale, input));
 }
 
 /** The `stats` card. */

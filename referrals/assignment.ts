@@ -4,6 +4,7 @@
 // and the referral in, the choice and its reasons out, so the same inputs give the same choice.
 
 import type { Actor, Referral } from './model.js';
+import { assignmentRounds } from './stats.js';
 
 export const MIN_WEIGHT = 1;
 export const MAX_WEIGHT = 10;
@@ -148,4 +149,63 @@ export function parseWindow(text: string): number | undefined {
   if (!match || (match[1] === undefined && match[2] === undefined)) return undefined;
   const ms = (Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0)) * 60_000;
   return ms >= WINDOW_LIMITS_MS.min && ms <= WINDOW_LIMITS_MS.max ? ms : undefined;
+}
+
+/** One member of a pool as the `assign` card shows them. */
+export interface PoolMemberFigures {
+  id: string;
+  name: string;
+  weight: number;
+  /** Away now: until that date, or `true` until `back`. */
+  away?: string | true;
+  open: number;
+  /** In the window: times given a referral, answered within the window, passed on. */
+  assigned: number;
+  answeredInTime: number;
+  passed: number;
+}
+
+/**
+ * The pool's fairness in figures: each member's weight, away state and open referrals now, and
+ * over `referrals` (those touched since `from`) how often they were given one, answered in time,
+ * or passed.
+ */
+export function poolFigures(
+  pool: Pool,
+  away: Readonly<Record<string, Away>>,
+  load: Readonly<Record<string, number>>,
+  referrals: readonly Pick<Referral, 'history'>[],
+  window: { from: string; today: string },
+): PoolMemberFigures[] {
+  const from = Date.parse(window.from);
+  const rows = new Map(
+    pool.members.map((member) => {
+      const absent = away[member.id];
+      const awayNow: string | true | undefined = isAway(absent, window.today) ? (absent?.until ?? true) : undefined;
+      const row: PoolMemberFigures = {
+        id: member.id,
+        name: member.name,
+        weight: member.weight,
+        open: load[member.id] ?? 0,
+        assigned: 0,
+        answeredInTime: 0,
+        passed: 0,
+      };
+      return [member.id, awayNow === undefined ? row : { ...row, away: awayNow }];
+    }),
+  );
+  for (const referral of referrals) {
+    for (const round of assignmentRounds(referral)) {
+      const row = rows.get(round.assignee.id);
+      if (!row || Date.parse(round.at) < from) continue;
+      row.assigned++;
+      if (round.answeredAt !== undefined && Date.parse(round.answeredAt) - Date.parse(round.at) <= round.windowMs) row.answeredInTime++;
+    }
+    for (const event of referral.history) {
+      if (event.type !== 'assignmentPassed' || Date.parse(event.at) < from) continue;
+      const row = rows.get(event.actor.id);
+      if (row) row.passed++;
+    }
+  }
+  return [...rows.values()];
 }

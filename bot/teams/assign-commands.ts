@@ -2,8 +2,9 @@
 // (managers, in the channel); `away [until YYYY-MM-DD]` and `back` are anyone's for themselves and
 // managers' for others. Grammar and rules: docs/architecture.md#assignment.
 
-import { escapeMarkdown, formatDate, formatDuration, t, type Locale } from '../../cards/index.js';
-import { isAway, loadOf, MAX_POOL, MAX_WEIGHT, MIN_WEIGHT, parseWindow, type PoolMember } from '../../referrals/assignment.js';
+import { escapeMarkdown, formatDate, formatDuration, renderPool, t, type Locale } from '../../cards/index.js';
+import { recentAndOpenRecords } from '../use-cases/recent-records.js';
+import { isAway, loadOf, MAX_POOL, MAX_WEIGHT, MIN_WEIGHT, parseWindow, poolFigures, type PoolMember } from '../../referrals/assignment.js';
 import { isDateOnly, todayIn } from '../../referrals/calendar.js';
 import type { Person } from '../../storage/bot-state-reads.js';
 import type { StoredPool } from '../../storage/bot-state.js';
@@ -45,6 +46,23 @@ export function describePool(deps: AssignCommandDeps, locale: Locale, pool: Stor
   return t(locale, 'assign.shown', { people: people.join('\n- '), cap, window });
 }
 
+const FAIRNESS_WINDOW_MS = 30 * 86_400_000;
+
+/** The `assign` card: each member now, and their last 30 days. */
+async function poolCard(deps: AssignCommandDeps, locale: Locale, pool: StoredPool) {
+  const { store, clock, display } = deps.assignment.commands;
+  const now = clock();
+  const from = new Date(now.getTime() - FAIRNESS_WINDOW_MS).toISOString();
+  const load = deps.assignment.load?.load() ?? loadOf(store.openRecords().map((record) => record.referral));
+  const recent = (await recentAndOpenRecords(store, from)).map((record) => record.referral);
+  const members = poolFigures(pool, store.readState().assignment.away, load, recent, { from, today: todayIn(now, display.timeZone) });
+  return renderPool(locale, {
+    members,
+    ...(pool.cap !== undefined && { cap: pool.cap }),
+    respondWithinMs: pool.respondWithinMs ?? deps.assignment.respondWithinMs,
+  });
+}
+
 function usage(locale: Locale): Reply[] {
   return text(t(locale, 'assign.usage'));
 }
@@ -55,7 +73,7 @@ async function assign(deps: AssignCommandDeps, context: TextCommandContext, args
   if (context.scope !== 'channel') return text(t(locale, 'assign.channelOnly'));
   const current = store.readState().assignment.pools[context.targetKey];
   const word = args[0]?.toLowerCase();
-  if (word === undefined) return text(current ? describePool(deps, locale, current) : t(locale, 'assign.none'));
+  if (word === undefined) return current ? [{ card: await poolCard(deps, locale, current) }] : text(t(locale, 'assign.none'));
   if (!context.isManager) return text(t(locale, 'assign.managersOnly'));
   const mentioned = context.mentioned ?? [];
   switch (word) {

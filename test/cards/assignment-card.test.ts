@@ -4,7 +4,7 @@
 
 import { expect } from 'chai';
 import { LOCALES, t } from '../../cards/i18n.js';
-import { renderReferralCard } from '../../cards/render.js';
+import { renderPool, renderReferralCard } from '../../cards/render.js';
 import { threadReplyText } from '../../cards/view-models/events.js';
 import type { Command } from '../../referrals/commands.js';
 import { ALICE, BOB, at, buttonsOf, cardProblems, inputsOf, iso, policyFor, run, shown } from '../support/cards.js';
@@ -70,4 +70,23 @@ describe('cards: a pooled referral', () => {
     expect(threadReplyText('en', moved.history.at(-2)!, moved, policyFor('inbox')), 'the timeout itself says nothing more').to.equal(undefined);
     for (const event of moved.history.slice(1)) expect(threadReplyText('ru', event, moved, policyFor('inbox')) ?? '').to.not.match(/\{\w+\}/);
   });
+});
+
+describe('cards: the pool card', () => {
+  const members = [
+    { id: 'a', name: 'Anna *Schmidt*', weight: 2, open: 1, assigned: 4, answeredInTime: 3, passed: 1 },
+    { id: 'b', name: 'Bruno Costa', weight: 1, away: '2026-12-28', open: 0, assigned: 2, answeredInTime: 2, passed: 0 },
+    { id: 'c', name: 'Carla Rossi', weight: 1, away: true as const, open: 5, assigned: 0, answeredInTime: 0, passed: 0 },
+  ];
+  for (const locale of LOCALES) {
+    it(`(${locale}) parses at 1.5 with no warnings and shows each member's figures, names escaped`, () => {
+      const card = renderPool(locale, { members, cap: 5, respondWithinMs: 2 * 3_600_000 });
+      expect(cardProblems(card)).to.deep.equal([]);
+      const text = shown(card);
+      expect(text)
+        .to.include('Anna \\*Schmidt\\*')
+        .and.include(t(locale, 'assign.awayUntil', { date: '28 Dec 2026' }).split(' ')[0]!);
+      expect(text).to.include(t(locale, 'assign.cap', { cap: 5 }));
+    });
+  }
 });

@@ -52,6 +52,16 @@ describe('assignment pools: one accountable seller per referral (component)', fu
     return String(answer.body.text);
   }
 
+  /** A channel command answered with a card: the card's text blocks, row by row. */
+  async function sayForCard(command: string, from: FixtureUser): Promise<string[]> {
+    const before = fake.requests.length;
+    expect((await sendActivity(service.url, channelMention(command, { serviceUrl: fake.url, channel: EMEA, from }))).status).to.equal(200);
+    const answer = await fake.waitFor((requests) => requests.slice(before).find((r) => r.outcome === 'ok' && Array.isArray(r.body?.attachments)));
+    const card = answer.body.attachments[0].content as { body: Array<{ type: string; rows?: Array<{ cells: Array<{ items: Array<{ text: string }> }> }> }> };
+    const table = card.body.find((element) => element.type === 'Table');
+    return (table?.rows ?? []).map((row) => row.cells.map((cell) => cell.items[0]!.text).join(' | '));
+  }
+
   /** Posts an RFI; the id of its card in the channel. */
   async function referral(id: string): Promise<string> {
     expect((await postReferral(service.url, sampleRfi(id, { createdDateTime: undefined }))).status).to.equal(201);
@@ -145,6 +155,13 @@ describe('assignment pools: one accountable seller per referral (component)', fu
     const row = rows.find((candidate) => candidate['id'] === 'rfi-silent');
     expect(row).to.include({ assignee: chen.name, assignmentRounds: 3 });
     expect(Date.parse(String(row?.['assignedAt']))).to.be.a('number').and.not.NaN;
+    // The pool card, for anyone: person | weight | now | open | assigned | in time | passed (30 days).
+    expect(await sayForCard('assign', anna)).to.deep.equal([
+      'Person | Weight | Now | Open | Assigned | In time | Passed',
+      `${anna.name} | 1 | available | 0 | 1 | 0 | 0`,
+      `${bruno.name} | 1 | available | 0 | 1 | 1 | 1`,
+      `${chen.name} | 1 | available | 0 | 1 | 0 | 0`,
+    ]);
   });
 
   it('a colleague’s answer ends the assignment and cancels its timers', async () => {
@@ -247,9 +264,7 @@ describe('assignment pools: one accountable seller per referral (component)', fu
     expect(await say('assign', anna, [bruno])).to.equal(t('en', 'assign.managersOnly'));
     expect(await say('assign', anna)).to.equal(t('en', 'assign.none'));
     await say('assign', maria, [anna, bruno]);
-    expect(await say('assign', anna))
-      .to.include(anna.name)
-      .and.include(bruno.name);
+    expect((await sayForCard('assign', anna)).slice(1).map((row) => row.split(' | ')[0])).to.deep.equal([anna.name, bruno.name]);
     expect(await say('away', anna, [bruno])).to.equal(t('en', 'away.managersOnly'));
     expect(await say('assign off', maria)).to.equal(t('en', 'assign.removed'));
   });
