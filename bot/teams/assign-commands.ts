@@ -106,10 +106,12 @@ async function assign(deps: AssignCommandDeps, context: TextCommandContext, args
       return text(pool ? describePool(deps, locale, pool) : t(locale, 'assign.none'));
     }
     default: {
-      // `assign @Anna @Bruno`: the words are the mentions' names; only the mentions count.
-      if (mentioned.length === 0) return usage(locale);
-      if (mentioned.length > MAX_POOL) return text(t(locale, 'assign.tooMany', { max: MAX_POOL }));
-      const people = await resolve(context, mentioned);
+      // `assign [me] @Anna @Bruno`: the words are the mentions' names; only the mentions (and "me") count.
+      const me = context.writer && wordsBesideMentions(args, mentioned).some((word) => word.toLowerCase() === 'me') ? [context.writer] : [];
+      const chosen = [...me, ...mentioned.filter((person) => !me.some((writer) => writer.id === person.id))];
+      if (chosen.length === 0) return usage(locale);
+      if (chosen.length > MAX_POOL) return text(t(locale, 'assign.tooMany', { max: MAX_POOL }));
+      const people = await resolve(context, chosen);
       const pool = await setPool(store, context.targetKey, people.map(memberOf), deps.assignment.commands.clock());
       return text(describePool(deps, locale, pool));
     }

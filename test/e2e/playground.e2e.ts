@@ -457,6 +457,56 @@ describe('Referral Desk in the Microsoft 365 Agents Playground (end to end)', fu
     await declineWith(alex, declined, second.thread, 'ru', 'Повторный запрос');
   });
 
+  it('7. an assignment pool: the card says who has it, the assignee gets it in the personal chat with Pass, and Pass hands it to the next person', async () => {
+    await inChannel(alex, 'General');
+    const lena = 'Lena Vogel';
+    const pool = await alex.mention(BOT, 'assign me', [lena]);
+    await step('the bot confirms the pool', () =>
+      pool
+        .getByText(new RegExp(`${ACTOR}.*${lena}|Assignment pool`))
+        .first()
+        .waitFor(),
+    );
+
+    const referral = rfi({ customer: 'Tailspin Toys AG' });
+    await sendRfi(bot!.url, referral);
+    const { thread, card } = await cardOf(alex, referral, 'en');
+    const assignedLine = (name: string) => `${normalize(text('en', 'card.assigned', { name, time: '' }).replace(/\*\*/g, ''))}`.replace(/\s+$/, '');
+    await step('the channel card says who has it', () => card.getByText(assignedLine(ACTOR).split(' · ')[0]!).first().waitFor());
+    expect(await cardText(card)).to.include(`${ACTOR} · answer by`);
+    await step('the thread @mentions the assignee', () =>
+      thread
+        .getByText(new RegExp(`Assigned to ${ACTOR}: please accept or decline by`))
+        .first()
+        .waitFor(),
+    );
+
+    await alex.openPersonalChat();
+    const personal = alex.chatCard(referral.customer);
+    await step('the personal copy has Accept, Decline and Pass', async () => {
+      await personal.getByRole('button', { name: text('en', 'action.pass'), exact: true }).waitFor();
+      expect(await PlaygroundPage.buttonTitles(personal)).to.deep.equal([text('en', 'action.accept'), text('en', 'action.decline'), text('en', 'action.pass')]);
+    });
+    await personal.getByRole('button', { name: text('en', 'action.pass'), exact: true }).click();
+    await step('after Pass the copy says it is Lena’s: no Pass; Alex, a manager, may reassign it', async () => {
+      await personal.getByText(`${lena} · answer by`, { exact: false }).first().waitFor();
+      const buttons = await PlaygroundPage.buttonTitles(personal);
+      expect(buttons).to.include.members([text('en', 'action.accept'), text('en', 'action.decline'), text('en', 'action.reassign')]);
+      expect(buttons).to.not.include(text('en', 'action.pass'));
+    });
+
+    await alex.openChannel('General');
+    await step('the channel card and its thread follow', async () => {
+      await card.getByText(`${lena} · answer by`, { exact: false }).first().waitFor();
+      await thread
+        .getByText(new RegExp(`Passed to ${lena} .*${ACTOR} passed it on`))
+        .first()
+        .waitFor();
+    });
+    const off = await alex.mention(BOT, 'assign off');
+    await step('the pool is off', () => off.getByText(text('en', 'assign.removed')).first().waitFor());
+  });
+
   describe('with timers of a few seconds', function () {
     let russian: PlaygroundPage | undefined;
 

@@ -109,6 +109,17 @@ export class PlaygroundPage {
     });
   }
 
+  /** Opens the personal chat with the bot ("Personal Chat" in the rail). */
+  async openPersonalChat(): Promise<void> {
+    await step(`${this.name}: open the personal chat`, async () => {
+      await this.page
+        .getByRole('treeitem')
+        .filter({ hasText: /^Personal Chat/ })
+        .click();
+      await this.page.getByText('Type a message...').first().waitFor();
+    });
+  }
+
   composer(): Locator {
     return this.page.locator('[contenteditable=true][role=textbox]').first();
   }
@@ -127,10 +138,11 @@ export class PlaygroundPage {
    * Posts "@Referral Desk <command>" in the open channel: types `@`, picks the bot in the mention
    * picker, types the command, presses Post. Returns the new post's thread.
    */
-  async mention(botName: string, command: string): Promise<Locator> {
-    return step(`${this.name}: post "@${botName} ${command}"`, async () => {
+  async mention(botName: string, command: string, people: readonly string[] = []): Promise<Locator> {
+    return step(`${this.name}: post "@${botName} ${command}${people.map((name) => ` @${name}`).join('')}"`, async () => {
       // Exactly the posted text: the welcome card also mentions "@Referral Desk subscribe".
-      const posts = this.threads().filter({ has: this.page.getByText(`${botName} ${command}`, { exact: true }) });
+      const said = [`${botName} ${command}`, ...people].join(' ');
+      const posts = this.threads().filter({ has: this.page.getByText(said, { exact: true }) });
       const before = await posts.count();
       const composer = this.composer();
       // The picker's items are named twice over (avatar + text): "Referral Desk Referral Desk".
@@ -149,6 +161,10 @@ export class PlaygroundPage {
       }
       await pick.click();
       await this.page.keyboard.type(` ${command}`);
+      for (const name of people) {
+        await this.page.keyboard.type(' @');
+        await this.page.getByRole('menuitem').filter({ hasText: name }).click();
+      }
       await this.page.getByRole('button', { name: 'Post', exact: true }).click();
       await waitUntil(
         `the post "${command}" shows`,
@@ -164,6 +180,11 @@ export class PlaygroundPage {
   /** The Adaptive Card of a post (the post itself, not its replies). */
   static card(thread: Locator): Locator {
     return thread.locator('.ac-adaptiveCard').first();
+  }
+
+  /** In a chat (no threads there): the newest Adaptive Card that mentions `marker`. */
+  chatCard(marker: string | RegExp): Locator {
+    return this.page.locator('.ac-adaptiveCard').filter({ hasText: marker }).last();
   }
 
   /** The titles of the buttons on a card, in order. */
