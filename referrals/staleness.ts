@@ -1,11 +1,21 @@
 // Stale cards: a card carries the referral version it shows. A click on an older card is checked
-// against what happened since: reminders and notices do not conflict, but anything a person did,
-// or a close by a timer, does, and the click is not applied blindly.
+// against what happened since: reminders, notices and assignment moves do not conflict (anyone may
+// still answer; Pass and Reassign are checked by decide() against who has it now), but anything
+// else a person did, or a close by a timer, does, and the click is not applied blindly.
 
 import type { ReferralEvent } from './events.js';
 import type { Referral } from './model.js';
 
-const NON_CONFLICTING: ReadonlySet<ReferralEvent['type']> = new Set(['reminded', 'expiryWarned', 'closeDatePassed', 'urgencyChanged']);
+const NON_CONFLICTING: ReadonlySet<ReferralEvent['type']> = new Set([
+  'reminded',
+  'expiryWarned',
+  'closeDatePassed',
+  'urgencyChanged',
+  'assigned',
+  'assignmentPassed',
+  'assignmentTimedOut',
+  'escalated',
+]);
 
 /** Whether an event changes what a person may do (anything but a reminder or a notice). */
 export function isConflictingChange(event: ReferralEvent): boolean {

@@ -7,6 +7,7 @@ import { chooseAssignee, loadOf, parseWindow, type Away, type ChoiceInput, type 
 import type { Command, NextAssignee } from '../../referrals/commands.js';
 import { decide } from '../../referrals/lifecycle.js';
 import { stats } from '../../referrals/stats.js';
+import { conflictingChangesSince } from '../../referrals/staleness.js';
 import type { Flow, Referral } from '../../referrals/model.js';
 import { dueTimers, pendingTimers } from '../../referrals/timers.js';
 import { addWorkingTime, parseWorkingHours } from '../../referrals/working-hours.js';
@@ -201,6 +202,15 @@ describe('assignment: state × move table, both flows', () => {
     expect(referral.assignment).to.include({ answerBy: iso(5 * HOUR), round: 3 });
     expect(referral.assignment?.tried).to.deep.equal([ALICE.id, BOB.id]);
     expect(referral.history.at(-1)).to.deep.include({ type: 'assigned', actor: MARY });
+  });
+
+  it('a card from before the assignment is not out of date: a colleague’s Accept on it applies', () => {
+    const policy = policyFor('inbox');
+    const posted = reach('inbox', []);
+    const moved = step(step(reachAssigned('inbox', []), pass(), at(HOUR), policy), timeout(MARY), at(3 * HOUR), policy);
+    expect(conflictingChangesSince(moved, posted.version)).to.deep.equal([]);
+    const decision = decide(moved, command('accept', BOB), at(4 * HOUR), policy);
+    expect(decision.ok).to.equal(true);
   });
 
   it('managers are told once per referral: a second "nobody" after an escalation changes nothing', () => {
