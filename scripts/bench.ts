@@ -161,8 +161,8 @@ interface AssignmentFigures {
 
 const ASSIGN_SMALL = 100;
 const ASSIGN_LARGE = 5_000;
-const assignSmall = figures<AssignmentFigures>('assignment-bench.ts', ASSIGN_SMALL);
-const assignLarge = figures<AssignmentFigures>('assignment-bench.ts', ASSIGN_LARGE);
+const assignSmall = figures<AssignmentFigures>('assignment-bench.ts', ASSIGN_SMALL, ASSIGN_SMALL);
+const assignLarge = figures<AssignmentFigures>('assignment-bench.ts', ASSIGN_LARGE, ASSIGN_LARGE);
 printRatioTable(`Assignment: a pool of 50, ${ASSIGN_LARGE} vs ${ASSIGN_SMALL} open referrals assigned already`, `${ASSIGN_SMALL}`, `${ASSIGN_LARGE}`, [
   { metric: 'assignment decision p50', small: assignSmall.assignP50, large: assignLarge.assignP50, unit: 'ms' },
   { metric: 'assignment decision p95', small: assignSmall.assignP95, large: assignLarge.assignP95, unit: 'ms', goal: 'ratio ≤ 1.5' },
