@@ -44,11 +44,6 @@ export class Assigner {
     await this.#draining;
   }
 
-  /** Resolves once everything queued so far was handled (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.#draining) await this.#draining;
-  }
-
   #consider(record: ReferralRecord): void {
     if (!this.#running || !needsAssignment(this.#deps.commands.store.readState(), record)) return;
     this.#queue.add(record.referral.id);

@@ -4,7 +4,7 @@
 // `referralId#round` before the move is written: a move retried after a crash, on another
 // instance, or raced by a pass gets the same person, and the rotation advances once.
 
-import { awaitsFirstAnswer, chooseAssignee, currentAssignee, loadOf, type Skip } from '../../referrals/assignment.js';
+import { awaitsFirstAnswer, chooseAssignee, currentAssignee, loadOf, type PoolMember, type Skip } from '../../referrals/assignment.js';
 import type { NextAssignee } from '../../referrals/commands.js';
 import { todayIn } from '../../referrals/calendar.js';
 import type { Actor } from '../../referrals/model.js';
@@ -47,6 +47,16 @@ function keepNewest(picks: BotState['assignment']['picks']): BotState['assignmen
   return Object.fromEntries(entries.sort(([, a], [, b]) => Date.parse(b.at) - Date.parse(a.at)).slice(0, MAX_PICKS));
 }
 
+/** `member` as the assignee from `now`: their window, counted in working hours. */
+function given(deps: AssignmentDeps, pool: StoredPool, member: PoolMember, now: Date) {
+  const windowMs = pool.respondWithinMs ?? deps.respondWithinMs;
+  return {
+    assignee: { id: member.id, name: member.name, ...(member.teamsId !== undefined && { teamsId: member.teamsId }) },
+    answerBy: addWorkingTime(deps.workingHours, now, windowMs).toISOString(),
+    windowMs,
+  };
+}
+
 /** The next person for this referral (or nobody), picked once per round and kept. */
 export async function pickNext(deps: AssignmentDeps, record: ReferralRecord): Promise<NextAssignee> {
   const { store, clock, display } = deps.commands;
@@ -78,14 +88,7 @@ export async function pickNext(deps: AssignmentDeps, record: ReferralRecord): Pr
     let next: NextAssignee;
     let pools = state.assignment.pools;
     if (choice.ok) {
-      const windowMs = pool.respondWithinMs ?? deps.respondWithinMs;
-      const { member } = choice;
-      next = {
-        assignee: { id: member.id, name: member.name, ...(member.teamsId !== undefined && { teamsId: member.teamsId }) },
-        answerBy: addWorkingTime(deps.workingHours, now, windowMs).toISOString(),
-        windowMs,
-        skipped: choice.skipped,
-      };
+      next = { ...given(deps, pool, choice.member, now), skipped: choice.skipped };
       pools = { ...pools, [record.card!.target]: { ...pool, rotation: choice.rotation } };
     } else {
       next = nobody(choice.skipped);
@@ -126,13 +129,6 @@ export async function reassign(deps: AssignmentDeps, record: ReferralRecord, act
   const pool = poolFor(deps.commands.store.readState(), record);
   const member = pool?.members.find((candidate) => candidate.id === to);
   if (!pool || !member) return undefined;
-  const windowMs = pool.respondWithinMs ?? deps.respondWithinMs;
-  const now = deps.commands.clock();
-  const next = {
-    assignee: { id: member.id, name: member.name, ...(member.teamsId !== undefined && { teamsId: member.teamsId }) },
-    answerBy: addWorkingTime(deps.workingHours, now, windowMs).toISOString(),
-    windowMs,
-    skipped: [],
-  };
+  const next = { ...given(deps, pool, member, deps.commands.clock()), skipped: [] };
   return applyCommand(deps.commands, record.referral.id, { type: 'reassign', actor, asManager: true, next }, { expectedVersion: version });
 }
