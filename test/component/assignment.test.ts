@@ -20,6 +20,8 @@ import {
   type FixtureUser,
 } from '../support/teams-activities.js';
 import { waitFor } from '../support/wait-for.js';
+import { inDays } from '../support/builders.js';
+import { pendingTimers } from '../../referrals/timers.js';
 
 const { anna, bruno, chen, dmitri, maria } = fixture.users;
 const EMEA = fixture.team.emea;
@@ -164,32 +166,42 @@ describe('assignment pools: one accountable seller per referral (component)', fu
     ]);
   });
 
-  it('a colleague’s answer ends the assignment and cancels its timers', async () => {
-    await start({ ASSIGN_RESPOND_WITHIN: 'PT2S', REFERRAL_FLOW: 'classic' });
-    await say('assign', maria, [anna, bruno]);
-    const root = await referral('rfi-colleague');
-    await replies(root, 1);
-    // The card as first posted, before it said who has it: still good for a colleague's answer.
-    const card = fake.cardVersions(root)[0];
-    const interested = cardButtons(card).find((button) => button.data?.command === 'interested');
-    expect(JSON.stringify(card)).to.not.include('Assigned to');
-    const answer = await sendInvoke(
-      service.url,
-      cardAction({ serviceUrl: fake.url, verb: 'do', data: interested.data, cardActivityId: root, from: dmitri, channel: EMEA }),
-    );
-    expect(answer.status).to.equal(200);
-    expect(JSON.stringify(answer.body)).to.not.include('Assigned to');
+  for (const flow of ['inbox', 'classic'] as const) {
+    it(`${flow}: a colleague’s answer (${flow === 'inbox' ? 'Accept' : 'I’m interested'}) ends the assignment and cancels its timers`, async () => {
+      await start({ ASSIGN_RESPOND_WITHIN: 'PT2S', REFERRAL_FLOW: flow });
+      await say('assign', maria, [anna, bruno]);
+      const id = `rfi-colleague-${flow}`;
+      const root = await referral(id);
+      await replies(root, 1);
+      // The card as first posted, before it said who has it: still good for a colleague's answer.
+      const card = fake.cardVersions(root)[0];
+      expect(JSON.stringify(card)).to.not.include('Assigned to');
+      const data =
+        flow === 'inbox'
+          ? { referralId: id, version: 1, form: 'accept', engagementName: 'Taken by Dmitri', dealValue: '20000', currency: 'EUR', closeDate: inDays(30) }
+          : cardButtons(card).find((button) => button.data?.command === 'interested').data;
+      const verb = flow === 'inbox' ? 'submit' : 'do';
+      const answer = await sendInvoke(service.url, cardAction({ serviceUrl: fake.url, verb, data, cardActivityId: root, from: dmitri, channel: EMEA }));
+      expect(answer.status).to.equal(200);
+      expect(JSON.stringify(answer.body)).to.not.include('Assigned to');
+      const stored = await service.store.get(id);
+      expect(stored?.referral.substatus).to.equal(flow === 'inbox' ? 'Accepted' : 'Received');
+      const timers = pendingTimers(stored!.referral, service.commands.policy).map((timer) => timer.type);
+      expect(timers).to.not.include.members(['assignTimeout', 'escalate']);
 
-    // A later referral's window runs out and moves on: the first one's window, earlier, would have too.
-    const marker = await referral('rfi-marker');
-    const [, markerMoved] = await replies(marker, 2);
-    expect(textOf(markerMoved!)).to.include('Passed to');
-    const thread = fake.threadReplies(root).map(textOf);
-    expect(thread.some((text) => text.includes('Passed to'))).to.equal(false);
-    expect(service.scheduler.size).to.be.greaterThan(0);
-    const stored = await service.store.get('rfi-colleague');
-    expect(stored?.referral.assignment?.tried).to.deep.equal([anna.aadObjectId]);
-  });
+      // A later referral's window runs out and moves on: the first one's window, earlier, would have too.
+      const marker = await referral(`rfi-marker-${flow}`);
+      const [, markerMoved] = await replies(marker, 2);
+      expect(textOf(markerMoved!)).to.include('Passed to');
+      expect(
+        fake
+          .threadReplies(root)
+          .map(textOf)
+          .some((text) => text.includes('Passed to')),
+      ).to.equal(false);
+      expect((await service.store.get(id))?.referral.assignment?.tried).to.deep.equal([anna.aadObjectId]);
+    });
+  }
 
   it('away and the cap are skipped, and a referral nobody can take is posted as today with the managers told once', async () => {
     await start({});
