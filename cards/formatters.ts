@@ -4,7 +4,7 @@
 
 import type { Contact, Referral } from '../referrals/model.js';
 import { countryName, formatMoney, hasMessage, t, type Locale } from './i18n.js';
-import { escapeMarkdown } from './markdown.js';
+import { emailLink, escapeMarkdown, phoneLink } from './markdown.js';
 
 function present(part: unknown): part is string {
   return typeof part === 'string' && part.trim() !== '';
@@ -14,9 +14,13 @@ export function contactName(contact: Contact): string {
   return escapeMarkdown([contact.firstName, contact.lastName].filter(present).join(' '));
 }
 
-/** "Chris Customer · chris@contoso.example · +49 30 123456" (only the parts present). */
+/** "Chris Customer · chris@contoso.example · +49 30 123456" (only the parts present; e-mail and phone as mailto: / tel: links). */
 export function contactLine(locale: Locale, contact: Contact): string {
-  const parts = [contactName(contact), ...[contact.email, contact.phoneNumber].filter(present).map(escapeMarkdown)].filter(present);
+  const parts = [
+    contactName(contact),
+    ...(present(contact.email) ? [emailLink(contact.email)] : []),
+    ...(present(contact.phoneNumber) ? [phoneLink(contact.phoneNumber)] : []),
+  ].filter(present);
   if (present(contact.contactPreference)) {
     const key = `contactPreference.${contact.contactPreference.trim().toLowerCase()}`;
     const preference = hasMessage(key) ? t(locale, key) : escapeMarkdown(contact.contactPreference);

@@ -28,3 +28,27 @@ export function escapeMarkdown(text: string): string {
 export function escapeOptional(text: string | undefined): string | undefined {
   return text === undefined ? undefined : escapeMarkdown(text);
 }
+
+/** An address a link may be built from: no white space and nothing that ends a markdown link or starts HTML. */
+const EMAIL = /^[^\s@()[\]<>"\\`]{1,64}@[^\s@()[\]<>"\\`]+\.[^\s@()[\]<>"\\`.]{2,}$/;
+/** What a phone number may hold: digits, one leading +, and the usual separators. */
+const PHONE = /^\+?[\d\s().\-/]{4,40}$/;
+
+/**
+ * An e-mail address as a `mailto:` link, or escaped text when it is not a plain address. The link's
+ * target is the address checked here, so outside text cannot make a link to anywhere else. Its
+ * hyphens are non-breaking (U+2011): a card never wraps "brenner-maschinenbau" at the hyphen.
+ */
+export function emailLink(email: string): string {
+  const address = email.trim();
+  if (!EMAIL.test(address)) return escapeMarkdown(email);
+  return `[${escapeMarkdown(address).replace(/-/g, '\u2011')}](mailto:${encodeURI(address)})`;
+}
+
+/** A phone number as a `tel:` link (digits and a leading + only in the target), or escaped text. */
+export function phoneLink(phone: string): string {
+  const shown = phone.trim();
+  const digits = shown.replace(/[^\d+]/g, '');
+  if (!PHONE.test(shown) || !/^\+?\d{4,20}$/.test(digits)) return escapeMarkdown(phone);
+  return `[${escapeMarkdown(shown)}](tel:${digits})`;
+}

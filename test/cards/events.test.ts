@@ -49,7 +49,7 @@ describe('cards: thread replies and change descriptions', () => {
           [5, { type: 'addContact', actor: ALICE, contact: { firstName: 'Dan', lastName: 'P', email: 'dan@p.example' } }],
         ]),
       ),
-    ).to.equal('👤 Contact added by Alice Seller: Dan P · dan@p.example');
+    ).to.equal('👤 Contact added by Alice Seller: Dan P · [dan@p.example](mailto:dan@p.example)');
   });
 
   it('words the timer notices', () => {

@@ -35,7 +35,11 @@ const rfi = () =>
       name: evil('customer'),
       size: evil('size'),
       address: { city: evil('city'), state: evil('state'), country: 'DE' },
-      team: [{ firstName: evil('first'), lastName: evil('last'), email: 'x_y@contoso.example', phoneNumber: evil('phone'), contactPreference: evil('pref') }],
+      team: [
+        { firstName: evil('first'), lastName: evil('last'), email: 'x_y@contoso.example', phoneNumber: evil('phone'), contactPreference: evil('pref') },
+        // Addresses that try to be a link to elsewhere: shown as typed, no link at all.
+        { firstName: 'Eve', email: 'eve@x.example](https://evil.example/mail)', phoneNumber: '+1 555 0100](https://evil.example/tel)' },
+      ],
     },
     details: { notes: evilLines('notes'), currency: 'EUR', requirements: { products: [evil('product')], solutions: [evil('solution')] } },
   });
@@ -122,13 +126,25 @@ const decode = (html: string) =>
     .replace(/&quot;/g, '"')
     .replace(/&amp;/g, '&');
 
+/**
+ * The one kind of link a card may hold: a contact's own address, `mailto:` or `tel:` with the
+ * address it shows (hyphens shown as non-breaking ones), built by cards/markdown.ts.
+ */
+function isContactLink(at: number, html: string): boolean {
+  const link = /^<a href="(mailto|tel):([^"]*)">([^<]*)<\/a>/.exec(html.slice(at));
+  if (!link) return false;
+  const [, scheme, target, shown] = link;
+  const text = decode(shown!).replace(/\u2011/g, '-');
+  return scheme === 'mailto' ? decodeURI(target!) === text : target === text.replace(/[^\d+]/g, '');
+}
+
 /** What markdown made of `texts`: the HTML problems, and the text a reader sees. */
 function check(where: string, texts: readonly string[]): string {
   const problems: string[] = [];
   let seen = '';
   for (const text of texts) {
     const html = md.render(text);
-    if (/<a\s/.test(html)) problems.push(`a link: ${text}`);
+    for (const link of html.matchAll(/<a\s[^>]*>/g)) if (!isContactLink(link.index, html)) problems.push(`a link: ${text}`);
     // Every tag of evil() is one word; the bot's own bold labels end in a colon.
     if (/<(em|strong)>[A-Za-z]+<\/\1>/.test(html)) problems.push(`emphasis from outside text: ${text}`);
     if (/<(li|h[1-6])>[^<]*(item|heading|first)/.test(html)) problems.push(`a list or heading from outside text: ${text}`);

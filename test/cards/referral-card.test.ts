@@ -199,7 +199,7 @@ describe('cards: referral card', () => {
     expect(card).to.include('EUR 75,000');
     expect(card).to.include('30 Jun 2026');
     expect(card).to.include('CRM-42');
-    expect(card).to.include('Carol Partner · carol@partner.example');
+    expect(card).to.include('Carol Partner · [carol@partner.example](mailto:carol@partner.example)');
     expect(card).to.include('Dan Partner · +49 30 999999');
     const ru = shown(render(find('inbox Active/Accepted edited, contact added'), 'ru'));
     expect(ru).to.include('Активная · Принята').and.include('Ответственный');
