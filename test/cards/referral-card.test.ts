@@ -15,6 +15,8 @@ import {
   cardProblems,
   policyFor,
   scenarios,
+  cardRfi,
+  run,
   shown,
   stateOf,
   type Scenario,
@@ -200,7 +202,7 @@ describe('cards: referral card', () => {
     expect(card).to.include('30 Jun 2026');
     expect(card).to.include('CRM-42');
     expect(card).to.include('Carol Partner · [carol@partner.example](mailto:carol@partner.example)');
-    expect(card).to.include('Dan Partner · +49 30 999999');
+    expect(card).to.include('Dan Partner · [+49 30 999999](tel:+4930999999)');
     const ru = shown(render(find('inbox Active/Accepted edited, contact added'), 'ru'));
     expect(ru).to.include('Активная · Принята').and.include('Ответственный');
     const passed = shown(render(find('inbox Active/Accepted close date passed')));
@@ -252,4 +254,23 @@ describe('cards: referral card', () => {
     const card = renderReferralCard(referral, { locale: 'en', now: at(1), policy: policyFor('inbox') });
     expect(shown(card)).to.include('Acme ${title} Ltd');
   });
+});
+
+describe('cards: contacts one tap away', () => {
+  for (const locale of LOCALES) {
+    it(`(${locale}) e-mail is a mailto: link that does not wrap at its hyphens, the phone a tel: link`, () => {
+      const referral = run('inbox', [], {
+        ...cardRfi(),
+        customerProfile: {
+          name: 'Brenner Maschinenbau GmbH',
+          team: [{ firstName: 'Klaus', lastName: 'Brenner', email: 'k.brenner@brenner-maschinenbau.example', phoneNumber: '+49 30 1234-567' }],
+        },
+      });
+      const card = renderReferralCard(referral, { locale, now: at(1), policy: policyFor('inbox') });
+      expect(cardProblems(card)).to.deep.equal([]);
+      const text = JSON.stringify(card);
+      expect(text).to.include('[k.brenner@brenner\u2011maschinenbau.example](mailto:k.brenner@brenner-maschinenbau.example)');
+      expect(text).to.include('[+49 30 1234\u2011567](tel:+49301234567)');
+    });
+  }
 });
