@@ -3,7 +3,7 @@
 
 import type { Skip } from './assignment.js';
 import type { Assignee } from './events.js';
-import type { Actor, CloseReason, Contact, DealRegistration, EngagementFields, ReferralSource, Rfi } from './model.js';
+import type { Actor, CloseReason, Contact, DealRegistration, EngagementFields, FinalDeal, ReferralSource, Rfi } from './model.js';
 
 /** A person's command. `asManager` lets a manager act on a referral someone else owns. */
 interface PersonCommand {
@@ -32,7 +32,8 @@ export type Command =
   | (PersonCommand & { type: 'noThanks' })
   | (PersonCommand & { type: 'accept'; fields: EngagementFields; contacts: Contact[] })
   | (PersonCommand & { type: 'decline'; reason: CloseReason; notes?: string })
-  | (PersonCommand & { type: 'won'; dealRegistration?: DealRegistration })
+  /** `final`: the deal's final value and the day it closed (the Won form asks both; absent: the estimate stands). */
+  | (PersonCommand & { type: 'won'; dealRegistration?: DealRegistration; final?: FinalDeal })
   | (PersonCommand & { type: 'lost'; reason: CloseReason; notes?: string })
   | (PersonCommand & { type: 'editEngagement'; changes: EngagementFields })
   | (PersonCommand & { type: 'addContact'; contact: Contact })

@@ -2,7 +2,7 @@
 // is the fold of these (see evolve.ts); nothing else sets a status.
 
 import type { Skip } from './assignment.js';
-import type { Actor, CloseReason, Contact, DealRegistration, EngagementFields, Flow, ReferralSource, Rfi, Status, Substatus } from './model.js';
+import type { Actor, CloseReason, Contact, DealRegistration, EngagementFields, FinalDeal, Flow, ReferralSource, Rfi, Status, Substatus } from './model.js';
 
 interface EventBase {
   /** ISO 8601 time of the event. */
@@ -17,7 +17,7 @@ export type ReferralEvent =
   | (EventBase & { type: 'declined'; actor: Actor; reason: CloseReason; notes?: string })
   /** "No thanks" when an actor is present; the SKIP_AFTER timer when not. */
   | (EventBase & { type: 'skipped' })
-  | (EventBase & { type: 'won'; actor: Actor; dealRegistration?: DealRegistration })
+  | (EventBase & { type: 'won'; actor: Actor; dealRegistration?: DealRegistration; final?: FinalDeal })
   | (EventBase & { type: 'lost'; actor: Actor; reason: CloseReason; notes?: string })
   | (EventBase & { type: 'engagementEdited'; actor: Actor; changes: EngagementFields })
   | (EventBase & { type: 'contactAdded'; actor: Actor; contact: Contact })

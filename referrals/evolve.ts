@@ -138,7 +138,7 @@ function applyEvent(referral: Referral | undefined, event: ReferralEvent): Refer
       };
     case 'won':
       return {
-        ...referral,
+        ...(event.final ? applyFields(referral, event.final) : referral),
         ...closed(referral, event.at),
         substatus: 'Won',
         ...(event.dealRegistration && { dealRegistration: event.dealRegistration }),

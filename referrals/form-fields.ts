@@ -30,7 +30,7 @@ export const FORM_FIELDS = {
   acceptClassic: ['dealValue', 'closeDate'],
   decline: ['reason', 'notes'],
   lost: ['reason', 'notes'],
-  won: ['contractSignedDate', 'customerTenantId', 'notes'],
+  won: ['dealValue', 'closeDate', 'contractSignedDate', 'customerTenantId', 'notes'],
   // The Accept form's order, so a seller finds each field where it was.
   editEngagement: ['engagementName', 'dealValue', 'currency', 'closeDate', 'notes', 'crmId'],
   addContact: ['firstName', 'lastName', 'email', 'phone'],

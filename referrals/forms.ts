@@ -273,9 +273,12 @@ function parseClose(type: 'decline' | 'lost', raw: Record<string, unknown>): For
   return parseWith(schema, raw, (v) => ({ ok: true, command: { type, reason: v.reason, ...(v.notes !== undefined && { notes: v.notes }) } }));
 }
 
+/** The Won form: the final deal value and the day it closed (not after today), then deal registration when eligible. */
 function parseWon(raw: Record<string, unknown>, today: string, ctx: FormContext): FormResult {
-  if (ctx.referral && !isDealRegistrationEligible(ctx.referral, ctx.usdRates)) return { ok: true, command: { type: 'won' } };
+  const finalSchema = z.object({ dealValue: amount, closeDate: requiredDate({ notAfter: { date: today, error: E.dateInFuture } }) });
+  const eligible = !ctx.referral || isDealRegistrationEligible(ctx.referral, ctx.usdRates);
   const schema = z.object({
+    ...finalSchema.shape,
     contractSignedDate: optionalDate({
       notAfter: { date: today, error: E.dateInFuture },
       notBefore: { date: earliestContractDate(today), error: E.contractTooOld },
@@ -283,13 +286,16 @@ function parseWon(raw: Record<string, unknown>, today: string, ctx: FormContext)
     customerTenantId: tenantId,
     notes: optionalText(FIELD_LIMITS.notes),
   });
-  return parseWith(schema, raw, (v) => {
+  // Not eligible: the registration inputs are not on the form, and whatever arrives for them is ignored.
+  const inputs = eligible ? raw : { dealValue: raw['dealValue'], closeDate: raw['closeDate'] };
+  return parseWith(schema, inputs, (v) => {
+    const final = { dealValue: v.dealValue, closingDateTime: dateInputToIso(v.closeDate) };
     const dealRegistration = without({
       contractSignedDate: v.contractSignedDate === undefined ? undefined : dateInputToIso(v.contractSignedDate),
       customerTenantId: v.customerTenantId,
       notes: v.notes,
     });
-    return { ok: true, command: { type: 'won', ...(Object.keys(dealRegistration).length > 0 && { dealRegistration }) } };
+    return { ok: true, command: { type: 'won', final, ...(Object.keys(dealRegistration).length > 0 && { dealRegistration }) } };
   });
 }
 

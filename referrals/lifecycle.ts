@@ -116,7 +116,13 @@ function personEvent(referral: Referral, command: Exclude<Command, { type: 'take
     case 'decline':
       return { type: 'declined', at, actor: command.actor, reason: command.reason, ...(command.notes !== undefined && { notes: command.notes }) };
     case 'won':
-      return { type: 'won', at, actor: command.actor, ...(command.dealRegistration && { dealRegistration: command.dealRegistration }) };
+      return {
+        type: 'won',
+        at,
+        actor: command.actor,
+        ...(command.dealRegistration && { dealRegistration: command.dealRegistration }),
+        ...(command.final && { final: command.final }),
+      };
     case 'lost':
       return { type: 'lost', at, actor: command.actor, reason: command.reason, ...(command.notes !== undefined && { notes: command.notes }) };
     case 'editEngagement':

@@ -116,6 +116,12 @@ export interface DealRegistration {
   notes?: string;
 }
 
+/** What the Won form confirms: the final deal value (in the deal's currency) and the day it closed (00:00 UTC). */
+export interface FinalDeal {
+  dealValue: number;
+  closingDateTime: string;
+}
+
 /** Fields the seller may change with Accept (inbox) and Edit engagement. */
 export interface EngagementFields {
   name?: string;

@@ -128,7 +128,8 @@ export function partnerCenterPatch(event: ReferralEvent): PatchOperation[] | und
       // "No thanks" (a person): Partner Center has no Skipped, Declined is its answer. The timer writes nothing.
       return event.actor ? [...state('Closed', 'Declined'), replace('/statusReason', 'Other')] : undefined;
     case 'won':
-      return state('Closed', 'Won');
+      // The final value and close date go with the Won (details.dealValue, closingDateTime).
+      return [...state('Closed', 'Won'), ...(event.final ? fieldOperations(event.final) : [])];
     case 'lost':
       return [...state('Closed', 'Lost'), replace('/statusReason', event.reason)];
     case 'engagementEdited':

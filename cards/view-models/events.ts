@@ -131,8 +131,16 @@ export function threadReplyText(locale: Locale, event: ReferralEvent, referral: 
       return event.actor
         ? t(locale, 'reply.noThanks', { actor: escapeMarkdown(event.actor.name) })
         : t(locale, 'reply.skipped', { duration: formatDuration(locale, policy.skipAfterMs) });
-    case 'won':
-      return t(locale, event.dealRegistration ? 'reply.wonRegistered' : 'reply.won', { actor: escapeMarkdown(event.actor.name) });
+    case 'won': {
+      const value = event.final?.dealValue ?? referral.details.dealValue;
+      const close = event.final?.closingDateTime ?? referral.details.closingDateTime;
+      return t(locale, event.dealRegistration ? 'reply.wonRegistered' : 'reply.won', {
+        actor: escapeMarkdown(event.actor.name),
+        currency: referral.details.currency ?? 'USD',
+        value: value === undefined ? '—' : formatNumber(locale, value),
+        date: close === undefined ? '—' : formatDate(locale, close),
+      });
+    }
     case 'lost':
       return withNotes(locale, t(locale, 'reply.lost', { actor: escapeMarkdown(event.actor.name), reason: t(locale, `reason.${event.reason}`) }), event.notes);
     case 'engagementEdited':

@@ -358,6 +358,9 @@ function specs(form: FormName, referral: Referral, options: FormOptions): { fiel
     case 'won':
       return {
         fields: [
+          // The final figures, prefilled with the estimate and today: what stats and Partner Center get.
+          value('field.wonValueIn', { currency: details.currency ?? FALLBACK_CURRENCY }),
+          { id: 'closeDate', kind: 'date', label: 'field.wonDate', errorMessage: 'form.error.dateInFuture', max: today, prefill: today },
           {
             id: 'contractSignedDate',
             kind: 'date',

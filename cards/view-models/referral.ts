@@ -229,12 +229,14 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
         ? t(locale, 'card.closeDatePassed', { date: formatDate(locale, closing) })
         : formatDate(locale, closing);
   const interested = interestedActor(referral);
+  const won = referral.substatus === 'Won';
   const dealFacts = facts(
     referral.substatus === 'Received' && interested ? fact(t(locale, 'card.interestedFact'), escapeMarkdown(interested.name)) : undefined,
     fact(t(locale, 'card.owner'), escapeOptional(referral.owner?.name)),
     referral.status !== 'New' ? fact(t(locale, 'card.engagement'), escapeMarkdown(referral.name)) : undefined,
-    referral.status !== 'New' ? fact(t(locale, 'card.dealValue'), money(locale, referral)) : undefined,
-    referral.status !== 'New' ? fact(t(locale, 'card.closeDate'), closeDate) : undefined,
+    // Won: the final figures the seller confirmed, named as such.
+    referral.status !== 'New' ? fact(t(locale, won ? 'card.wonValue' : 'card.dealValue'), money(locale, referral)) : undefined,
+    referral.status !== 'New' ? fact(t(locale, won ? 'card.wonDate' : 'card.closeDate'), closeDate) : undefined,
     fact(t(locale, 'card.crmId'), escapeOptional(referral.externalReferenceId)),
   );
 

@@ -21,10 +21,10 @@ describe('cards: thread replies and change descriptions', () => {
       reply(
         run('inbox', [
           [2, ACCEPT],
-          [90, { type: 'won', actor: ALICE }],
+          [90, { type: 'won', actor: ALICE, final: { dealValue: 61_500, closingDateTime: '2026-05-31T00:00:00.000Z' } }],
         ]),
       ),
-    ).to.equal('🏆 Won by Alice Seller');
+    ).to.equal('🏆 Won by Alice Seller — EUR 61,500, closed 31 May 2026');
     expect(
       reply(
         run('inbox', [

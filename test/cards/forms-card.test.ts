@@ -144,15 +144,17 @@ describe('cards: forms', () => {
     expect(ru.map((c) => c.title)).to.include('Клиент выбрал другого поставщика');
   });
 
-  it('Won asks for deal registration details only when the deal is eligible', () => {
+  it('Won asks the final value (the estimate prefilled) and the day it closed (today), then deal registration only when eligible', () => {
     const eligible = run('inbox', [[2, ACCEPT]]);
     const card = renderForm('won', eligible, { locale: 'en', now: at(3) });
-    expect(inputsOf(card).map((input) => input['id'])).to.deep.equal(['contractSignedDate', 'customerTenantId', 'notes']);
-    expect(inputsOf(card)[0]).to.include({ max: '2026-03-02', min: '2026-01-01' });
-    expect(shown(card)).to.include('deal registration');
+    expect(inputsOf(card).map((input) => input['id'])).to.deep.equal(['dealValue', 'closeDate', 'contractSignedDate', 'customerTenantId', 'notes']);
+    expect(inputsOf(card)[0]).to.include({ value: eligible.details.dealValue, isRequired: true });
+    expect(inputsOf(card)[1]).to.include({ value: '2026-03-02', max: '2026-03-02', isRequired: true });
+    expect(inputsOf(card)[2]).to.include({ max: '2026-03-02', min: '2026-01-01' });
+    expect(shown(card)).to.include('deal registration').and.not.include('Congratulations');
     const small = run('inbox', [[2, ACCEPT_SMALL]]);
     const confirm = renderForm('won', small, { locale: 'en', now: at(3) });
-    expect(inputsOf(confirm)).to.deep.equal([]);
+    expect(inputsOf(confirm).map((input) => input['id'])).to.deep.equal(['dealValue', 'closeDate']);
     expect(shown(confirm)).to.include('not eligible');
     expect(buttonsOf(confirm)[0]).to.include({ verb: 'submit', title: 'Mark as won' });
     expect(cardProblems(confirm)).to.deep.equal([]);

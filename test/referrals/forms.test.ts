@@ -60,6 +60,10 @@ function commandOf(result: FormResult) {
 /** [description, form, inputs, context, expected: a command (deep equal) or errors (deep equal)]. */
 type Row = [string, FormName | string, Record<string, unknown>, Partial<FormContext>, { command: unknown } | { errors: Record<string, string> }];
 
+/** What the Won form sends when the seller keeps the prefilled figures (today: 2026-03-04). */
+const FINAL = { dealValue: '48000', closeDate: '2026-03-04' };
+const FINAL_COMMAND = { dealValue: 48_000, closingDateTime: '2026-03-04T00:00:00.000Z' };
+
 const TABLE: Row[] = [
   // Inbox Accept: required fields, parsing, output shape
   [
@@ -327,16 +331,32 @@ const TABLE: Row[] = [
   ],
   ['lost: notes too long', 'lost', { reason: 'Other', notes: 'x'.repeat(2001) }, { referral: ACTIVE }, { errors: { notes: 'form.error.tooLong' } }],
 
-  // Won
-  ['won: eligible, nothing entered', 'won', {}, { referral: ACTIVE }, { command: { type: 'won' } }],
+  // Won: the final value and close date first, then deal registration when eligible
+  [
+    'won: nothing entered (the prefilled final figures cleared)',
+    'won',
+    {},
+    { referral: ACTIVE },
+    { errors: { dealValue: 'form.error.required', closeDate: 'form.error.required' } },
+  ],
+  ['won: final figures only', 'won', { ...FINAL }, { referral: ACTIVE }, { command: { type: 'won', final: FINAL_COMMAND } }],
+  [
+    'won: closed on a day still to come',
+    'won',
+    { ...FINAL, closeDate: '2026-03-05' },
+    { referral: ACTIVE },
+    { errors: { closeDate: 'form.error.dateInFuture' } },
+  ],
+  ['won: a final value of nothing', 'won', { ...FINAL, dealValue: '0' }, { referral: ACTIVE }, { errors: { dealValue: 'form.error.dealValue' } }],
   [
     'won: eligible, registration details',
     'won',
-    { contractSignedDate: '2026-03-01', customerTenantId: '6F1A2B3C-1234-4ABC-8DEF-0123456789AB', notes: 'Signed' },
+    { ...FINAL, contractSignedDate: '2026-03-01', customerTenantId: '6F1A2B3C-1234-4ABC-8DEF-0123456789AB', notes: 'Signed' },
     { referral: ACTIVE },
     {
       command: {
         type: 'won',
+        final: FINAL_COMMAND,
         dealRegistration: { contractSignedDate: '2026-03-01T00:00:00.000Z', customerTenantId: '6f1a2b3c-1234-4abc-8def-0123456789ab', notes: 'Signed' },
       },
     },
@@ -344,43 +364,43 @@ const TABLE: Row[] = [
   [
     'won: contract date in the future',
     'won',
-    { contractSignedDate: '2026-03-05' },
+    { ...FINAL, contractSignedDate: '2026-03-05' },
     { referral: ACTIVE },
     { errors: { contractSignedDate: 'form.error.dateInFuture' } },
   ],
   [
     'won: contract signed more than 60 days ago',
     'won',
-    { contractSignedDate: '2026-01-02' },
+    { ...FINAL, contractSignedDate: '2026-01-02' },
     { referral: ACTIVE },
     { errors: { contractSignedDate: 'form.error.contractTooOld' } },
   ],
   [
     'won: contract signed exactly 60 days ago',
     'won',
-    { contractSignedDate: '2026-01-03' },
+    { ...FINAL, contractSignedDate: '2026-01-03' },
     { referral: ACTIVE },
     {
-      command: { type: 'won', dealRegistration: { contractSignedDate: '2026-01-03T00:00:00.000Z' } },
+      command: { type: 'won', final: FINAL_COMMAND, dealRegistration: { contractSignedDate: '2026-01-03T00:00:00.000Z' } },
     },
   ],
   [
     'won: tenant id must be a GUID',
     'won',
-    { customerTenantId: 'contoso.onmicrosoft.com' },
+    { ...FINAL, customerTenantId: 'contoso.onmicrosoft.com' },
     { referral: ACTIVE },
     { errors: { customerTenantId: 'form.error.tenantId' } },
   ],
   [
-    'won: not eligible ignores the inputs',
+    'won: not eligible ignores the registration inputs',
     'won',
-    { customerTenantId: 'garbage' },
+    { ...FINAL, customerTenantId: 'garbage' },
     {
       referral: referralIn('inbox', [
         { type: 'accept', actor: ALICE, fields: { name: 'x', dealValue: 10_000, currency: 'USD', closingDateTime: '2026-06-30T00:00:00.000Z' }, contacts: [] },
       ]),
     },
-    { command: { type: 'won' } },
+    { command: { type: 'won', final: FINAL_COMMAND } },
   ],
 
   // Edit engagement

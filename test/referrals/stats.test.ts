@@ -206,3 +206,23 @@ describe('referrals: stats', () => {
     expect(percentile([7], 90)).to.equal(7);
   });
 });
+
+describe('referrals: stats count the won value the seller confirmed', () => {
+  it('a deal accepted at EUR 10,000 and won at EUR 12,500 adds 12,500 to the won value; the pipeline no longer holds it', () => {
+    const rfi = lifecycleRfi({ id: 'W', customerProfile: { name: 'Customer W' } });
+    const won = tell(
+      rfi,
+      d(0),
+      [
+        [d(0, 2), accept(ALICE, 10_000, 'EUR')],
+        [d(10), { type: 'won', actor: ALICE, final: { dealValue: 12_500, closingDateTime: d(10).toISOString() } }],
+      ],
+      NOW,
+      inbox,
+    );
+    const figures = stats([won], { now: NOW });
+    expect(figures.wonValue).to.deep.equal([{ currency: 'EUR', value: 12_500 }]);
+    expect(figures.pipeline.openDeals).to.equal(0);
+    expect(won.details.closingDateTime).to.equal(d(10).toISOString());
+  });
+});

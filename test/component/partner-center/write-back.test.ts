@@ -93,9 +93,16 @@ describe('Partner Center write-back (component)', function () {
       { op: 'add', path: '/team/-', value: { firstName: 'Dana', lastName: 'Partner', email: 'dana@partner.example' } },
     ]);
 
-    await act(r, cardId, 'submit', { referralId: id, form: 'won' });
+    // Won with its final figures: they go to Partner Center with the Won.
+    await act(r, cardId, 'submit', { referralId: id, form: 'won', dealValue: '26500', closeDate: inDays(0) });
     await waitFor('the Won PATCH', () => appliedPatches(r, id).length === 4);
-    expect(operations(appliedPatches(r, id)[3]!)).to.deep.equal({ 'replace /status': 'Closed', 'replace /substatus': 'Won' });
+    expect(operations(appliedPatches(r, id)[3]!)).to.deep.equal({
+      'replace /status': 'Closed',
+      'replace /substatus': 'Won',
+      'replace /details/dealValue': 26500,
+      'replace /details/closingDateTime': `${inDays(0)}T00:00:00.000Z`,
+    });
+    expect(r.pc.api.get(id)!['details']).to.include({ dealValue: 26500 });
     expect(r.pc.api.get(id)).to.include({ status: 'Closed', substatus: 'Won' });
     // Nothing sent twice, nothing refused.
     expect(r.pc.api.patches(id)).to.have.length(4);
