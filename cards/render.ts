@@ -124,7 +124,7 @@ export function renderWelcome(locale: Locale, respondWithinMs: number): Adaptive
   return expandTemplate('welcome', welcomeCardData(locale, respondWithinMs));
 }
 
-export function renderHelp(locale: Locale, options: { intro?: string } = {}): AdaptiveCardJson {
+export function renderHelp(locale: Locale, options: { intro?: string; personal?: boolean } = {}): AdaptiveCardJson {
   return expandTemplate('help', helpCardData(locale, options));
 }
 

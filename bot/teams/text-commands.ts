@@ -120,18 +120,20 @@ export async function runTextCommand(deps: TextCommandDeps, text: string, contex
 
   switch (name) {
     case 'help':
-      return [{ card: renderHelp(locale) }];
+      return [{ card: renderHelp(locale, { personal: context.scope === 'personal' }) }];
     case 'subscribe': {
       if (!context.isManager) return managersOnly('routing');
       if (context.scope !== 'channel') return channelOnly();
       const parsed = parseRouteFilters(args);
       if (!parsed.ok) return [{ text: t(locale, 'command.badFilter', { token: escapeMarkdown(parsed.badToken) }) }];
       await subscribe(store, context.targetKey, parsed.filters, deps.commands.clock(), author);
+      // The only route takes every referral, whatever its filters say about "more specific" ones.
+      const onlyRoute = routeViews(deps).length === 1;
       const replies: Reply[] = [
         {
           text:
             Object.keys(parsed.filters).length === 0
-              ? t(locale, 'command.subscribedAll')
+              ? t(locale, onlyRoute ? 'command.subscribedOnly' : 'command.subscribedAll')
               : t(locale, 'command.subscribed', { filters: describeFilters(locale, parsed.filters) }),
         },
       ];
@@ -177,7 +179,8 @@ export async function runTextCommand(deps: TextCommandDeps, text: string, contex
     default: {
       const extra = deps.extra?.[name];
       if (extra) return extra(context, args);
-      return [{ card: renderHelp(locale, name === '' ? {} : { intro: t(locale, 'command.unknownCommand') }) }];
+      const personal = context.scope === 'personal';
+      return [{ card: renderHelp(locale, name === '' ? { personal } : { intro: t(locale, 'command.unknownCommand'), personal }) }];
     }
   }
 }

@@ -38,10 +38,12 @@ export const HELP_COMMANDS = [
   'connect',
 ] as const;
 
-export function helpCardData(locale: Locale, options: { intro?: string } = {}) {
+/** `personal`: asked in a personal chat, where "write to me in a personal chat" would be no advice. */
+export function helpCardData(locale: Locale, options: { intro?: string; personal?: boolean } = {}) {
+  const where = t(locale, options.personal ? 'help.intro.personal' : 'help.intro');
   return {
     title: t(locale, 'help.title'),
-    intro: options.intro ? `${options.intro} ${t(locale, 'help.intro')}` : t(locale, 'help.intro'),
+    intro: options.intro ? `${options.intro} ${where}` : where,
     commands: HELP_COMMANDS.map((command) => ({
       command: t(locale, `help.cmd.${command}`),
       description: t(locale, `help.desc.${command}`),

@@ -158,6 +158,7 @@ describe('cards: i18n', () => {
       'reply.closeDatePassed',
       'command.subscribed',
       'command.subscribedAll',
+      'command.subscribedOnly',
       'command.unsubscribed',
       'command.noRoutes',
       'command.settingsShown',

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { LOCALES, t } from '../../cards/i18n.js';
 import { renderHelp, renderNotice, renderRoutes, renderWelcome } from '../../cards/render.js';
-import { describeFilters, HELP_COMMANDS } from '../../cards/view-models/messages.js';
+import { describeFilters, HELP_COMMANDS, helpCardData } from '../../cards/view-models/messages.js';
 import { buttonsOf, cardProblems, elementsOf, shown } from '../support/cards.js';
 
 describe('cards: message cards', () => {
@@ -89,4 +89,15 @@ describe('cards: message cards', () => {
       '✅ This channel now receives referrals where the country is Germany.',
     );
   });
+});
+
+describe('cards: help says where to write, from where it was asked', () => {
+  for (const locale of LOCALES) {
+    it(`(${locale}) in a personal chat it does not send the reader to a personal chat`, () => {
+      const personal = helpCardData(locale, { intro: t(locale, 'command.unknownCommand'), personal: true }).intro;
+      expect(personal).to.equal(`${t(locale, 'command.unknownCommand')} ${t(locale, 'help.intro.personal')}`);
+      expect(personal).to.not.include(t(locale, 'help.intro'));
+      expect(helpCardData(locale).intro).to.equal(t(locale, 'help.intro'));
+    });
+  }
 });

@@ -397,7 +397,7 @@ function expectedStats(specs: Spec[], windowHours: number | undefined): Expected
       [t('en', 'stats.expired')]: String(expired!.length),
       [t('en', 'stats.winRate')]: pct(won!.length, won!.length + lost!.length),
       [t('en', 'stats.wonValue')]: money(wonValue),
-      [t('en', 'stats.pipeline')]: open.length === 0 ? '—' : `${money(pipeline)} (${open.length} open deals)`,
+      [t('en', 'stats.pipeline')]: open.length === 0 ? '—' : `${money(pipeline)} (open deals: ${open.length})`,
     },
     sellers: sellerRows,
   };

@@ -51,7 +51,7 @@ describe('who steers the flow (component)', function () {
   const noticesToMaria = () => fake.requests.filter((r) => r.outcome === 'ok' && r.conversationId === maria.personalConversationId && isNotice(r.body));
 
   it('someone who is not a manager cannot subscribe, unsubscribe, list routes or change the language: told so, nothing changes', async () => {
-    expect(await inEmea('subscribe', maria)).to.equal(t('en', 'command.subscribedAll'));
+    expect(await inEmea('subscribe', maria)).to.equal(t('en', 'command.subscribedOnly'));
     const routesBefore = routes(service.store.readState());
 
     expect(await inEmea('subscribe country=DE', anna)).to.equal(t('en', 'command.managersOnly.routing'));
@@ -65,6 +65,10 @@ describe('who steers the flow (component)', function () {
     await waitFor('the notice of the subscribe', () => noticesToMaria().length === 1);
     expect(await say(personalMessage('routes', { serviceUrl: fake.url, from: maria }))).to.include('EMEA');
     expect(noticesToMaria()).to.have.length(1);
+    // A second channel taking everything: now "no more specific route" has a meaning.
+    expect(await say(channelMention('subscribe', { serviceUrl: fake.url, channel: fixture.team.general, from: maria }))).to.equal(
+      t('en', 'command.subscribedAll'),
+    );
   });
 
   it('anyone adds or removes themselves from the reminders; naming others is for managers', async () => {

@@ -125,7 +125,7 @@ describe('Referral Desk in the Microsoft 365 Agents Playground (end to end)', fu
   async function subscribeGeneral(session: PlaygroundPage): Promise<void> {
     await session.openChannel('General');
     const post = await session.mention(BOT, 'subscribe');
-    await step('the bot confirms the subscription in the thread', () => post.getByText(text('en', 'command.subscribedAll')).waitFor());
+    await step('the bot confirms the subscription in the thread', () => post.getByText(text('en', 'command.subscribedOnly')).waitFor());
     ready.General = true;
   }
 
