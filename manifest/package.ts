@@ -101,6 +101,15 @@ export function buildManifest(env: Env = process.env, templatePath = TEMPLATE_PA
     );
   }
   if (!GUID.test(botId)) warnings.push(`bot id "${botId}" is not a GUID: it should be the Azure Bot's Microsoft App ID`);
+  // A real bot id means a package for people to install: the example developer URLs would be shown to them.
+  const examples = (Object.keys(DEVELOPER_DEFAULTS) as (keyof typeof DEVELOPER_DEFAULTS)[]).filter(
+    (name) => name !== 'DEVELOPER_NAME' && value(env, name) === '',
+  );
+  if (!local && examples.length > 0) {
+    warnings.push(
+      `${examples.join(', ')} not set: the package names the example ${examples.length === 1 ? 'URL' : 'URLs'} (referral-desk.example.com); set your own`,
+    );
+  }
   if (configuredAppId !== '' && configuredAppId.toLowerCase() === botId.toLowerCase()) {
     warnings.push('TEAMS_APP_ID equals the bot id; that works, but a separate id is the usual choice');
   }

@@ -29,6 +29,11 @@ import { decodePng, renderIcon } from '../../manifest/icons.js';
 
 const BOT_ID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
 const APP_ID = '9b2d7c1e-5a4f-4e3b-8c6d-1f0e2a3b4c5d';
+const OWN_URLS = {
+  DEVELOPER_WEBSITE_URL: 'https://partner.example.net',
+  DEVELOPER_PRIVACY_URL: 'https://partner.example.net/privacy',
+  DEVELOPER_TERMS_URL: 'https://partner.example.net/terms',
+};
 const COMMANDS = ['help', 'subscribe', 'unsubscribe', 'routes', 'settings', 'show', 'list', 'stats', 'my', 'status'];
 
 type Json = Record<string, any>;
@@ -39,7 +44,7 @@ function clone<T>(value: T): T {
 
 describe('manifest: template and ids', () => {
   it('fills the bot id from MicrosoftAppId and derives a stable app id from it', () => {
-    const built = buildManifest({ MicrosoftAppId: BOT_ID });
+    const built = buildManifest({ MicrosoftAppId: BOT_ID, ...OWN_URLS });
     const manifest = built.manifest as Json;
     expect(built.local).to.equal(false);
     expect(built.warnings).to.deep.equal([]);
@@ -48,6 +53,14 @@ describe('manifest: template and ids', () => {
     expect(manifest.id).to.not.equal(BOT_ID);
     expect(buildManifest({ MicrosoftAppId: BOT_ID }).appId).to.equal(built.appId);
     expect(JSON.stringify(manifest)).to.not.include('${{');
+  });
+
+  it('a real bot id with the example developer URLs left in: a warning names the variables', () => {
+    const built = buildManifest({ MicrosoftAppId: BOT_ID, DEVELOPER_WEBSITE_URL: OWN_URLS.DEVELOPER_WEBSITE_URL });
+    expect(built.warnings).to.deep.equal([
+      'DEVELOPER_PRIVACY_URL, DEVELOPER_TERMS_URL not set: the package names the example URLs (referral-desk.example.com); set your own',
+    ]);
+    expect(buildManifest({}).warnings.join('\n'), 'a local package is for looking at: no such warning').to.not.include('DEVELOPER_');
   });
 
   it('BOT_ID wins over MicrosoftAppId; TEAMS_APP_ID and TEAMS_APP_VERSION are taken as given', () => {
