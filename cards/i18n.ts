@@ -110,8 +110,9 @@ export function formatNumber(locale: Locale, value: number): string {
 }
 
 /** A money amount as "USD 50,000" / "USD 50 000": the ISO code, then the number in the reader's style. */
+/** "EUR 24,000", the code and the amount held together by a no-break space: a narrow cell never splits them. */
 export function formatMoney(locale: Locale, value: number, currency: string): string {
-  return `${currency} ${formatNumber(locale, value)}`;
+  return `${currency}\u00a0${formatNumber(locale, value)}`;
 }
 
 /** "USD — US Dollar" for a currency choice. */

@@ -10,8 +10,8 @@ const reply = (referral: Referral, locale: 'en' | 'ru' = 'en') => threadReplyTex
 describe('cards: thread replies and change descriptions', () => {
   it('says who did what, with value and close date, in both languages', () => {
     const accepted = run('inbox', [[2, ACCEPT]]);
-    expect(reply(accepted)).to.equal('✅ Accepted by Alice Seller — EUR 50,000, close by 30 Jun 2026');
-    expect(reply(accepted, 'ru')).to.match(/^✅ Принято: Alice Seller — EUR 50\s000, закрытие до 30 июн\. 2026 г\.$/u);
+    expect(reply(accepted)).to.equal('✅ Accepted by Alice Seller — EUR\u00a050,000, close by 30 Jun 2026');
+    expect(reply(accepted, 'ru')).to.match(/^✅ Принято: Alice Seller — EUR\u00a050\s000, закрытие до 30 июн\. 2026 г\.$/u);
     expect(reply(run('inbox', [[2, { type: 'decline', actor: BOB, reason: 'NotACustomer', notes: 'Student' }]]))).to.equal(
       '❌ Declined by Bob Seller: Not a customer (Student)',
     );
@@ -24,7 +24,7 @@ describe('cards: thread replies and change descriptions', () => {
           [90, { type: 'won', actor: ALICE, final: { dealValue: 61_500, closingDateTime: '2026-05-31T00:00:00.000Z' } }],
         ]),
       ),
-    ).to.equal('🏆 Won by Alice Seller — EUR 61,500, closed 31 May 2026');
+    ).to.equal('🏆 Won by Alice Seller — EUR\u00a061,500, closed 31 May 2026');
     expect(
       reply(
         run('inbox', [

@@ -174,7 +174,7 @@ describe('cards: i18n', () => {
       expect(hasMessage(key), key).to.equal(true);
     }
     expect(t('en', 'reply.accepted', { actor: 'Alice', currency: 'USD', value: '50,000', date: '30 Jun 2026' })).to.equal(
-      '✅ Accepted by Alice — USD 50,000, close by 30 Jun 2026',
+      '✅ Accepted by Alice — USD\u00a050,000, close by 30 Jun 2026',
     );
   });
 
@@ -207,8 +207,8 @@ describe('cards: i18n', () => {
     expect(formatDate('en', '2026-12-31T00:00:00.000Z')).to.equal('31 Dec 2026');
     expect(formatDate('ru', '2026-12-31T00:00:00.000Z')).to.equal('31 дек. 2026 г.');
     expect(formatDateTime('en', '2026-11-21T10:00:00.000Z')).to.equal('21 Nov 2026, 10:00 UTC');
-    expect(formatMoney('en', 50_000, 'USD')).to.equal('USD 50,000');
-    expect(formatMoney('ru', 50_000.5, 'EUR')).to.match(/^EUR 50\s000,5$/u);
+    expect(formatMoney('en', 50_000, 'USD')).to.equal('USD\u00a050,000');
+    expect(formatMoney('ru', 50_000.5, 'EUR')).to.match(/^EUR\u00a050\s000,5$/u);
     expect(countryName('en', 'de')).to.equal('Germany');
     expect(countryName('ru', 'DE')).to.equal('Германия');
     expect(countryName('en', 'US')).to.equal('United States');

@@ -198,7 +198,7 @@ describe('cards: referral card', () => {
     const card = shown(render(find('inbox Active/Accepted edited, contact added')));
     expect(card).to.include('Active · Accepted');
     expect(card).to.include(ALICE.name);
-    expect(card).to.include('EUR 75,000');
+    expect(card).to.include('EUR\u00a075,000');
     expect(card).to.include('30 Jun 2026');
     expect(card).to.include('CRM-42');
     expect(card).to.include('Carol Partner · [carol@partner.example](mailto:carol@partner.example)');

@@ -94,7 +94,7 @@ describe('stats card: the pipeline in USD', () => {
     const card = renderStats('en', stats([eur, chf], window), { period: 'all', scope: 's' });
     expect(cardProblems(card)).to.deep.equal([]);
     const facts = elementsOf(card).find((e) => e['id'] === 'stats-outcomes')!['facts'] as { title: string; value: string }[];
-    expect(facts.find((f) => f.title === t('en', 'stats.pipelineTotal'))?.value).to.equal('≈ USD 100,000 in all (without CHF: no rate in USD_RATES)');
+    expect(facts.find((f) => f.title === t('en', 'stats.pipelineTotal'))?.value).to.equal('≈ USD\u00a0100,000 in all (without CHF: no rate in USD_RATES)');
     const withoutRates = renderStats('en', stats([eur, chf], { now }), { period: 'all', scope: 's' });
     expect(JSON.stringify(withoutRates)).not.to.include(t('en', 'stats.pipelineTotal'));
   });

@@ -338,7 +338,7 @@ const money = (sums: Map<string, number>) =>
     ? '—'
     : [...sums]
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([currency, value]) => `${currency} ${value.toLocaleString('en-GB')}`)
+        .map(([currency, value]) => `${currency}\u00a0${value.toLocaleString('en-GB')}`)
         .join(' · ');
 
 interface Expected {
