@@ -6,8 +6,11 @@
 //               received        referrals whose receivedDateTime lies in that week and in W
 //               answeredWithin  of those, the ones whose response time (responseTimeMs, from
 //                               createdDateTime) is at most respondWithinMs
+//             Weeks before the week of the first referral ever received (of those passed in)
+//             are left out: a team that started last week is not shown seven empty weeks.
 //   stages    the open pipeline NOW, not windowed: how many referrals are New/Pending,
-//             New/Received (classic, evaluating) and Active/Accepted.
+//             New/Received (classic, evaluating: only when a classic-flow referral is among them
+//             or one is evaluating) and Active/Accepted.
 
 import type { Referral, Substatus } from './model.js';
 import { DEFAULT_POLICY } from './policy.js';
@@ -29,7 +32,7 @@ export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 
 export interface ChartFigures {
   weekly: WeekFigures[];
-  stages: Record<PipelineStage, number>;
+  stages: Partial<Record<PipelineStage, number>>;
 }
 
 /** Monday 00:00 UTC of the week that holds `ms`. */
@@ -61,5 +64,13 @@ export function chartFigures(referrals: readonly Referral[], window: StatsWindow
     }
     if (referral.status !== 'Closed' && (PIPELINE_STAGES as readonly string[]).includes(referral.substatus)) stages[referral.substatus as PipelineStage]++;
   }
-  return { weekly: [...weekly.values()], stages };
+  const firstReceived = Math.min(...referrals.map((referral) => Date.parse(referral.receivedDateTime)).filter((ms) => !Number.isNaN(ms)));
+  const firstWeek = Number.isFinite(firstReceived) ? weekStartOf(firstReceived) : Number.POSITIVE_INFINITY;
+  // Evaluating exists in the classic flow only: an inbox team is not shown a stage it never has.
+  const evaluates = stages.Received > 0 || referrals.some((referral) => referral.flow === 'classic');
+  const { Received, ...inboxStages } = stages;
+  return {
+    weekly: [...weekly.values()].filter((week) => Date.parse(week.weekStart) >= firstWeek),
+    stages: evaluates ? { ...inboxStages, Received } : inboxStages,
+  };
 }

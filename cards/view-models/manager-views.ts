@@ -164,7 +164,8 @@ function chartsData(locale: Locale, charts: ChartFigures | undefined, respondWit
   const n = (value: number) => formatNumber(locale, value);
   const weeks = charts?.weekly ?? [];
   const weekMax = Math.max(0, ...weeks.map((week) => week.received));
-  const stageMax = charts ? Math.max(0, ...PIPELINE_STAGES.map((stage) => charts.stages[stage])) : 0;
+  const stages = PIPELINE_STAGES.filter((stage) => charts?.stages[stage] !== undefined);
+  const stageMax = charts ? Math.max(0, ...stages.map((stage) => charts.stages[stage] ?? 0)) : 0;
   const duration = formatDuration(locale, respondWithinMs);
   return {
     weekly: {
@@ -187,9 +188,10 @@ function chartsData(locale: Locale, charts: ChartFigures | undefined, respondWit
       show: stageMax > 0,
       heading: t(locale, 'stats.chart.stages'),
       legend: t(locale, 'stats.chart.stagesLegend'),
-      rows: PIPELINE_STAGES.map((stage) =>
+      rows: stages.map((stage) =>
         bar(
-          `${STATUS_ICON[stage]} ${t(locale, `substatus.${stage}`)}`,
+          // A no-break space: the emoji stays on its label's line.
+          `${STATUS_ICON[stage]}\u00a0${t(locale, `substatus.${stage}`)}`,
           [{ value: charts?.stages[stage] ?? 0, style: stage === 'Accepted' ? 'good' : 'accent' }],
           stageMax || 1,
           n(charts?.stages[stage] ?? 0),

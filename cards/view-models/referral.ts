@@ -117,11 +117,12 @@ function timeLine(locale: Locale, timeZone: string, label: MessageKey, iso: stri
   return { text, color: overdue ? 'attention' : 'default' };
 }
 
+// Not 'good': Teams' light green on white is hard to read; the emoji carries the cheer.
 const STATUS_COLOR: Record<Referral['substatus'], TextColor> = {
   Pending: 'accent',
   Received: 'accent',
-  Accepted: 'good',
-  Won: 'good',
+  Accepted: 'default',
+  Won: 'default',
   Lost: 'warning',
   Declined: 'default',
   Expired: 'default',
