@@ -14,7 +14,9 @@
 //   refresh   { referralId, version }                      card refresh (automatic or manual)
 //   show      { referralId }                               post/return the current card of a referral
 //   retry     { referralId, version }                      save the referral's parked Partner Center writes again
-//   reassign  { referralId, version, reassignTo }          a manager gives it to one person of the pool (reassignTo: the ChoiceSet's value)
+//   reassign  { referralId, version, reassignTo? }         give it to one person: a New pooled referral (managers, a pool member) or an
+//                                                          Active deal (its owner or a manager: hand over to a channel member); without
+//                                                          reassignTo the answer is the actor's view with the choice of people
 //
 // Input ids never use the reserved data keys (referralId, version, form, command).
 
@@ -66,7 +68,8 @@ export type CardAction =
   | { verb: 'refresh'; data: RefreshData }
   | { verb: 'show'; data: ShowData }
   | { verb: 'retry'; data: RetryData }
-  | { verb: 'reassign'; data: ReassignData; to: string };
+  /** `to`: the person chosen; absent: the press that asks for the choice. */
+  | { verb: 'reassign'; data: ReassignData; to?: string };
 
 export type ActionStyle = 'default' | 'positive' | 'destructive';
 
@@ -112,7 +115,7 @@ export const retryAction = (ref: CardRef, title: string): ExecuteAction<RetryDat
 export const reassignAction = (ref: CardRef, title: string): ExecuteAction<ReassignData> => execute('reassign', title, refreshData(ref));
 
 /** What a card button for a lifecycle command does: open a form, or run the command directly. */
-export type ButtonTarget = { verb: 'open'; form: FormName } | { verb: 'do'; command: DoCommand };
+export type ButtonTarget = { verb: 'open'; form: FormName } | { verb: 'do'; command: DoCommand } | { verb: 'reassign' };
 
 /** The button of each person command the referral card offers (lifecycle.ts availableCommands). */
 /** Reassign has no button of its own: the manager's view carries a choice of people (cards/view-models/referral.ts). */
@@ -126,6 +129,8 @@ export const COMMAND_BUTTONS: Readonly<Partial<Record<PersonCommandType, ButtonT
   editEngagement: { verb: 'open', form: 'editEngagement' },
   addContact: { verb: 'open', form: 'addContact' },
   pass: { verb: 'do', command: 'pass' },
+  // Hand over: the press shows the actor a choice of people; the second press, with one chosen, moves the deal.
+  handOver: { verb: 'reassign' },
 };
 
 /** The lifecycle command a form submits (its FormCommand type). */
@@ -194,7 +199,8 @@ export function parseCardAction(verb: unknown, data: unknown): ParsedAction {
       return { ok: true, action: { verb, data: refreshData(ref) } };
     case 'reassign': {
       const to = record[REASSIGN_INPUT];
-      return typeof to === 'string' && to !== '' && to.length <= 200 ? { ok: true, action: { verb, data: refreshData(ref), to } } : fail('badData');
+      if (to === undefined || to === '') return { ok: true, action: { verb, data: refreshData(ref) } };
+      return typeof to === 'string' && to.length <= 200 ? { ok: true, action: { verb, data: refreshData(ref), to } } : fail('badData');
     }
   }
 }
@@ -221,6 +227,7 @@ export function referralButtons(referral: Referral, locale: Locale, viewerId?: s
     if (!target) return [];
     const title = t(locale, `action.${command as PersonCommandType}`);
     const style = BUTTON_STYLE[command as PersonCommandType];
+    if (target.verb === 'reassign') return [reassignAction(ref, title)];
     return [target.verb === 'open' ? openAction(ref, target.form, title, style) : doAction(ref, target.command, title, style)];
   });
 }

@@ -11,7 +11,8 @@ interface PersonCommand {
   asManager?: boolean;
 }
 
-export type PersonCommandType = 'interested' | 'noThanks' | 'accept' | 'decline' | 'won' | 'lost' | 'editEngagement' | 'addContact' | 'pass' | 'reassign';
+export type PersonCommandType =
+  'interested' | 'noThanks' | 'accept' | 'decline' | 'won' | 'lost' | 'editEngagement' | 'addContact' | 'pass' | 'reassign' | 'handOver';
 
 /**
  * Who takes a referral next, chosen outside the core's write from the channel's pool
@@ -43,6 +44,8 @@ export type Command =
   | (PersonCommand & { type: 'pass'; next: NextAssignee })
   /** A manager gives the referral to one person of the pool, whoever has it now. */
   | (PersonCommand & { type: 'reassign'; next: Extract<NextAssignee, { assignee: unknown }> })
+  /** The owner (or a manager) hands an accepted deal over to another person, who owns it from then on. */
+  | (PersonCommand & { type: 'handOver'; to: Actor })
   /** The assignee's window ran out: on to the next (a timer, with the next person chosen). */
   | { type: 'assignTimeout'; next: NextAssignee }
   | { type: TimerCommandType };

@@ -28,6 +28,8 @@ export type ReferralEvent =
   | (EventBase & { type: 'closeDatePassed'; closingDateTime: string })
   /** Given to one person of the channel's pool; `actor`: a manager reassigned it. `skipped`: who was passed over, and why. */
   | (EventBase & { type: 'assigned'; assignee: Assignee; answerBy: string; windowMs: number; skipped: Skip[] })
+  /** The deal changed hands: `to` owns it from now on (`actor`: the owner or a manager who did it). */
+  | (EventBase & { type: 'handedOver'; actor: Actor; from?: Actor; to: Actor })
   /** The assignee said "not for me". */
   | (EventBase & { type: 'assignmentPassed'; actor: Actor })
   /** The assignee did not answer within the window. */

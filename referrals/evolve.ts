@@ -155,6 +155,8 @@ function applyEvent(referral: Referral | undefined, event: ReferralEvent): Refer
       return applyFields(referral, event.changes);
     case 'contactAdded':
       return { ...referral, team: [...referral.team, event.contact] };
+    case 'handedOver':
+      return { ...referral, owner: event.to };
     case 'urgencyChanged':
       return { ...referral, urgencyChangedAt: event.at };
     case 'expired':

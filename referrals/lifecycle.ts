@@ -24,8 +24,8 @@ const PERSON_MOVES: Partial<Record<StateKey, readonly Command['type'][]>> = {
   'inbox:New/Pending': ['accept', 'decline', 'pass'],
   'classic:New/Pending': ['interested', 'noThanks', 'pass'],
   'classic:New/Received': ['accept', 'decline'],
-  'inbox:Active/Accepted': ['won', 'lost', 'editEngagement', 'addContact'],
-  'classic:Active/Accepted': ['won', 'lost', 'editEngagement', 'addContact'],
+  'inbox:Active/Accepted': ['won', 'lost', 'editEngagement', 'addContact', 'handOver'],
+  'classic:Active/Accepted': ['won', 'lost', 'editEngagement', 'addContact', 'handOver'],
 };
 
 /** The person commands a referral takes now (what its card offers); Pass only while someone is assigned. */
@@ -129,6 +129,8 @@ function personEvent(referral: Referral, command: Exclude<Command, { type: 'take
       return { type: 'engagementEdited', at, actor: command.actor, changes: command.changes };
     case 'addContact':
       return { type: 'contactAdded', at, actor: command.actor, contact: command.contact };
+    case 'handOver':
+      return { type: 'handedOver', at, actor: command.actor, ...(referral.owner && { from: referral.owner }), to: command.to };
     default:
       throw new Error(`not a person command: ${command.type}`);
   }
@@ -183,5 +185,6 @@ export function decide(referral: Referral | undefined, command: Command, now: Da
 
   if (!availableCommands(referral).includes(command.type)) return fail('IllegalTransition', command, referral);
   if (!mayAct(referral, command.actor.id, command.asManager === true)) return fail('NotOwner', command, referral);
+  if (command.type === 'handOver' && command.to.id === referral.owner?.id) return fail('Unchanged', command, referral);
   return { ok: true, events: [personEvent(referral, command, at, policy)] };
 }

@@ -43,6 +43,7 @@ const CARD_CHANGING: ReadonlySet<ReferralEvent['type']> = new Set([
   'assigned',
   'assignmentPassed',
   'assignmentTimedOut',
+  'handedOver',
 ]);
 
 export function outboxItem(kind: OutboxItem['kind'], targetKey: string, message: OutboxItem['message'], now: Date): OutboxItem {
@@ -74,7 +75,8 @@ function managersToMention(state: BotState, managerIds: readonly string[]): Pers
 
 /**
  * What an assignment event sends besides its thread reply: the assignee's own copy of the card
- * (kept current by Teams' refresh), and managers told of an escalation in their personal chats.
+ * (kept current by Teams' refresh), managers told of an escalation in their personal chats, and
+ * the new owner of a deal handed over told in theirs.
  */
 function assignmentMessages(event: ReferralEvent, index: number, referral: Referral, state: BotState, managerIds: readonly string[], now: Date): OutboxItem[] {
   if (event.type === 'assigned') {
@@ -82,6 +84,10 @@ function assignmentMessages(event: ReferralEvent, index: number, referral: Refer
     return target(state, key)?.active ? [outboxItem('personal', key, { key: 'card' }, now)] : [];
   }
   if (event.type === 'escalated') return managerNotices(state, managerIds, { key: 'event', params: { index, referralId: referral.id } }, now);
+  if (event.type === 'handedOver') {
+    const key = userKey(event.to.id);
+    return target(state, key)?.active ? [outboxItem('personal', key, { key: 'event', params: { index, referralId: referral.id } }, now)] : [];
+  }
   return [];
 }
 
@@ -89,6 +95,7 @@ function assignmentMessages(event: ReferralEvent, index: number, referral: Refer
 function mentionsFor(event: ReferralEvent, state: BotState, managerIds: readonly string[]): Person[] | undefined {
   if (event.type === 'assigned') return [{ id: event.assignee.teamsId ?? event.assignee.id, name: event.assignee.name }];
   if (event.type === 'escalated') return managersToMention(state, managerIds);
+  if (event.type === 'handedOver') return [{ id: event.to.id, name: event.to.name }];
   return undefined;
 }
 

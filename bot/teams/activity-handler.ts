@@ -23,7 +23,8 @@ import type { CommandDeps } from '../use-cases/apply-command.js';
 import { passOn, reassign, reassignChoices, type AssignmentDeps } from '../use-cases/assignment.js';
 import type { Actor } from '../../referrals/model.js';
 import type { ReferralRecord } from '../../storage/store.js';
-import { resolvePeople } from './roster.js';
+import { channelMembers, resolvePeople } from './roster.js';
+import { handOver, handOverChoices } from '../use-cases/hand-over.js';
 
 export interface BotDeps {
   commands: CommandDeps;
@@ -248,11 +249,15 @@ export class ReferralDeskBot extends TeamsActivityHandler {
       ...(typeof activity.localTimezone === 'string' && activity.localTimezone !== '' && { timeZone: activity.localTimezone }),
     };
     const assignment = this.deps.assignment;
+    const members = (record: ReferralRecord) => channelMembers(context, this.deps.commands.store, record.card?.target, this.deps.log);
     try {
       const answer = await handleCardAction(
         {
           commands: this.deps.commands,
           ...(this.deps.retryPartnerCenter && { retryPartnerCenter: this.deps.retryPartnerCenter }),
+          handOverChoices: async (record: ReferralRecord) => handOverChoices(record, await members(record)),
+          handOver: async (record: ReferralRecord, actor: Actor, asManager: boolean, to: string, version: number) =>
+            handOver(this.deps.commands, record, actor, asManager, to, await members(record), version),
           ...(assignment && {
             pass: (record: ReferralRecord, actor: Actor, version: number) => passOn(assignment, record, actor, version),
             reassignChoices: (record: ReferralRecord) => reassignChoices(assignment, record),

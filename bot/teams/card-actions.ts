@@ -56,6 +56,9 @@ export interface CardActionDeps {
   /** A manager's Reassign: the pool members it may go to, and the move (undefined: `to` is not in the pool). */
   reassignChoices?: (record: ReferralRecord) => { id: string; name: string }[];
   reassign?: (record: ReferralRecord, actor: Actor, to: string, version: number) => Promise<CommandResult | undefined>;
+  /** Hand over: the channel's members as Teams lists them (the owner left out), and the move (undefined: `to` is none of them). */
+  handOverChoices?: (record: ReferralRecord) => Promise<{ id: string; name: string }[]>;
+  handOver?: (record: ReferralRecord, actor: Actor, asManager: boolean, to: string, version: number) => Promise<CommandResult | undefined>;
 }
 
 function cardAnswer(card: AdaptiveCardJson): InvokeAnswer {
@@ -78,7 +81,14 @@ function partnerCenterView(record: ReferralRecord, context: ActionContext): Part
   return { waiting: writes.length, ...(parked && { notSaved: parked.lastError ?? '—' }) };
 }
 
-function sharedCard(deps: CardActionDeps, record: ReferralRecord, context: ActionContext, notice?: string, attention = false): InvokeAnswer {
+function sharedCard(
+  deps: CardActionDeps,
+  record: ReferralRecord,
+  context: ActionContext,
+  notice?: string,
+  attention = false,
+  handOverTo?: readonly { id: string; name: string }[],
+): InvokeAnswer {
   const partnerCenter = partnerCenterView(record, context);
   return cardAnswer(
     renderReferralCard(record.referral, {
@@ -90,6 +100,7 @@ function sharedCard(deps: CardActionDeps, record: ReferralRecord, context: Actio
       ...(partnerCenter && { partnerCenter, refresh: true }),
       viewerId: context.actor.id,
       ...(context.isManager && deps.reassignChoices && { reassignTo: deps.reassignChoices(record) }),
+      ...(handOverTo && { handOverTo }),
     }),
   );
 }
@@ -157,7 +168,10 @@ export async function handleCardAction(deps: CardActionDeps, verb: unknown, data
       return sharedCard(deps, latest, context, notice);
     }
     case 'reassign': {
+      if (referral.status === 'Active') return handOver(deps, record, action.to, action.data.version, context);
       if (!context.isManager) return sharedCard(deps, record, context, t(context.locale, 'command.reassignManagersOnly'), true);
+      // Without a choice: the manager's view, which carries the pool's ChoiceSet.
+      if (action.to === undefined) return sharedCard(deps, record, context);
       const result = deps.reassign ? await deps.reassign(record, context.actor, action.to, action.data.version) : undefined;
       if (!result) return sharedCard(deps, record, context, t(context.locale, 'command.reassignNotInPool'), true);
       return answerAfter(deps, record, result, context);
@@ -198,6 +212,20 @@ export async function handleCardAction(deps: CardActionDeps, verb: unknown, data
       return runCommand(deps, record, command, action.data.version, context);
     }
   }
+}
+
+/** Hand over an Active deal: the first press shows the channel's members, the second (one chosen) moves it. */
+async function handOver(deps: CardActionDeps, record: ReferralRecord, to: string | undefined, version: number, context: ActionContext): Promise<InvokeAnswer> {
+  const referral = record.referral;
+  if (!mayAct(referral, context.actor.id, context.isManager)) return ownerOnly(deps, record, context);
+  if (to === undefined) {
+    const choices = deps.handOverChoices ? await deps.handOverChoices(record) : [];
+    if (choices.length === 0) return sharedCard(deps, record, context, t(context.locale, 'command.handOverNobody'), true);
+    return sharedCard(deps, record, context, undefined, false, choices);
+  }
+  const result = deps.handOver ? await deps.handOver(record, context.actor, context.isManager, to, version) : undefined;
+  if (!result) return sharedCard(deps, record, context, t(context.locale, 'command.handOverNotMember'), true);
+  return answerAfter(deps, record, result, context);
 }
 
 function runStaleOrUnavailable(deps: CardActionDeps, record: ReferralRecord, version: number, context: ActionContext): InvokeAnswer {

@@ -70,3 +70,21 @@ export async function resolvePeople(context: TurnContext, people: readonly Perso
   }
   return resolved;
 }
+
+/** The members of the team a channel belongs to, as Teams lists them (AAD object ids and names). */
+export async function channelMembers(context: TurnContext, store: Store, channelKey: string | undefined, log: Logger): Promise<{ id: string; name: string }[]> {
+  const teamId = channelKey === undefined ? undefined : target(store.readState(), channelKey)?.teamId;
+  if (teamId === undefined) return [];
+  const members: { id: string; name: string }[] = [];
+  try {
+    let token: string | undefined;
+    do {
+      const page = await TeamsInfo.getPagedTeamMembers(context, teamId, 500, token);
+      for (const member of page.members) if (member.aadObjectId) members.push({ id: member.aadObjectId, name: member.name ?? member.aadObjectId });
+      token = page.continuationToken;
+    } while (token);
+  } catch (error) {
+    log.warn('roster: the team members could not be listed', { error });
+  }
+  return members;
+}

@@ -160,6 +160,8 @@ export function threadReplyText(locale: Locale, event: ReferralEvent, referral: 
     case 'assigned':
     case 'escalated':
       return assignmentReply(locale, event, referral, policy, display);
+    case 'handedOver':
+      return t(locale, 'reply.handedOver', { actor: escapeMarkdown(event.actor.name), to: escapeMarkdown(event.to.name) });
     case 'assignmentPassed':
     case 'assignmentTimedOut': {
       // Said by the next assignment or the escalation written with it; alone only if an older version wrote it so.

@@ -39,6 +39,8 @@ export interface ReferralCardOptions extends ViewOptions {
   viewerId?: string;
   /** A manager's view of a pooled referral: the people it may be reassigned to. */
   reassignTo?: readonly { id: string; name: string }[];
+  /** The owner's or a manager's view of an Active deal after pressing Hand over: the channel's members. */
+  handOverTo?: readonly { id: string; name: string }[];
 }
 
 export interface PartnerCenterView {
@@ -75,6 +77,8 @@ export interface ReferralCardData {
   outcome: { show: boolean; heading: string; text: string; facts: Fact[]; lines: Line[] };
   actions: ExecuteAction[];
   hasActions: boolean;
+  moreActions: ExecuteAction[];
+  hasMoreActions: boolean;
   partnerCenter: { show: boolean; text: string; color: TextColor };
   link: { show: boolean; title: string; url: string };
   footer: string;
@@ -282,7 +286,11 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
   }
 
   const pc = options.partnerCenter;
-  const actions = open ? referralButtons(referral, locale, options.viewerId) : [];
+  // Teams shows at most five actions in a set: Hand over gets a set of its own, under the others.
+  const buttons = open ? referralButtons(referral, locale, options.viewerId) : [];
+  const actions = buttons.filter((button) => button.verb !== 'reassign');
+  const handingOverNow = referral.status === 'Active' && (options.handOverTo?.length ?? 0) > 0;
+  const moreActions = handingOverNow ? [] : buttons.filter((button) => button.verb === 'reassign');
   if (pc?.notSaved !== undefined) actions.push(retryAction(cardRef(referral), t(locale, 'action.retryPartnerCenter')));
   const pcText =
     pc?.notSaved !== undefined
@@ -290,15 +298,16 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
       : pc && pc.waiting > 0
         ? t(locale, 'partnerCenter.waiting', { count: pc.waiting })
         : '';
-  const reassignChoices = currentAssignee(referral) || referral.assignment ? (options.reassignTo ?? []) : [];
+  const handingOver = referral.status === 'Active' && (options.handOverTo?.length ?? 0) > 0;
+  const reassignChoices = handingOver ? options.handOverTo! : referral.assignment ? (options.reassignTo ?? []) : [];
   const reassign = {
-    show: open && awaitsFirstAnswer(referral) && reassignChoices.length > 0,
-    label: t(locale, 'card.reassignTo'),
+    show: open && (handingOver || awaitsFirstAnswer(referral)) && reassignChoices.length > 0,
+    label: t(locale, handingOver ? 'card.handOverTo' : 'card.reassignTo'),
     placeholder: t(locale, 'card.reassignPlaceholder'),
     inputId: REASSIGN_INPUT,
     // Plain text in a ChoiceSet: no markdown is rendered there, so names are shown as written.
     choices: reassignChoices.map((person) => ({ title: person.name, value: person.id })),
-    actions: [reassignAction(cardRef(referral), t(locale, 'action.reassign'))],
+    actions: [reassignAction(cardRef(referral), t(locale, handingOver ? 'action.handOver' : 'action.reassign'))],
   };
   const wantsRefresh = options.refresh ?? open;
   const userIds = refreshUserIds(options.refreshUserIds);
@@ -337,6 +346,8 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
     },
     actions,
     hasActions: actions.length > 0,
+    moreActions,
+    hasMoreActions: moreActions.length > 0,
     partnerCenter: { show: pcText !== '', text: pcText, color: pc?.notSaved !== undefined ? 'attention' : 'default' },
     link: {
       show: link !== undefined,

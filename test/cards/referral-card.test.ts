@@ -32,7 +32,7 @@ const render = (scenario: Scenario, locale: 'en' | 'ru' = 'en', extra: object = 
   renderReferralCard(scenario.referral, { locale, now: scenario.now, policy: policyFor(scenario.flow), ...extra });
 
 /** Expected English buttons by flow and state: [title, verb, form or command]. */
-const EXPECTED_BUTTONS: Record<string, [string, string, string][]> = {
+const EXPECTED_BUTTONS: Record<string, [string, string, string | undefined][]> = {
   'inbox:New/Pending': [
     ['Accept', 'open', 'accept'],
     ['Decline', 'open', 'decline'],
@@ -50,12 +50,14 @@ const EXPECTED_BUTTONS: Record<string, [string, string, string][]> = {
     ['Lost', 'open', 'lost'],
     ['Edit engagement', 'open', 'editEngagement'],
     ['Add contact', 'open', 'addContact'],
+    ['Hand over', 'reassign', undefined],
   ],
   'classic:Active/Accepted': [
     ['Won', 'open', 'won'],
     ['Lost', 'open', 'lost'],
     ['Edit engagement', 'open', 'editEngagement'],
     ['Add contact', 'open', 'addContact'],
+    ['Hand over', 'reassign', undefined],
   ],
 };
 
@@ -63,8 +65,8 @@ const RUSSIAN_BUTTONS: Record<string, string[]> = {
   'inbox:New/Pending': ['Принять', 'Отклонить'],
   'classic:New/Pending': ['Мне интересно', 'Нет, спасибо'],
   'classic:New/Received': ['Принять', 'Отклонить'],
-  'inbox:Active/Accepted': ['Реализовано', 'Потеряно', 'Изменить взаимодействие', 'Добавить контакт'],
-  'classic:Active/Accepted': ['Реализовано', 'Потеряно', 'Изменить взаимодействие', 'Добавить контакт'],
+  'inbox:Active/Accepted': ['Реализовано', 'Потеряно', 'Изменить взаимодействие', 'Добавить контакт', 'Передать сделку'],
+  'classic:Active/Accepted': ['Реализовано', 'Потеряно', 'Изменить взаимодействие', 'Добавить контакт', 'Передать сделку'],
 };
 
 describe('cards: referral card', () => {

@@ -213,7 +213,7 @@ describe('Referral Desk in the Microsoft 365 Agents Playground (end to end)', fu
     expect(shown, 'owner on the card').to.include(ACTOR);
     if (input.crmId) expect(shown, 'CRM ID on the card').to.include(input.crmId);
     expect(await PlaygroundPage.buttonTitles(card)).to.deep.equal(
-      (['action.won', 'action.lost', 'action.editEngagement', 'action.addContact'] as const).map((key) => text(locale, key)),
+      (['action.won', 'action.lost', 'action.editEngagement', 'action.addContact', 'action.handOver'] as const).map((key) => text(locale, key)),
     );
     const reply = text(locale, 'reply.accepted', {
       actor: ACTOR,

@@ -73,7 +73,7 @@ const PATHS: Record<string, Path | null> = {
   ],
 };
 
-const COLUMNS = ['takeIn', 'interested', 'noThanks', 'accept', 'decline', 'won', 'lost', 'editEngagement', 'addContact'] as const;
+const COLUMNS = ['takeIn', 'interested', 'noThanks', 'accept', 'decline', 'won', 'lost', 'editEngagement', 'addContact', 'handOver'] as const;
 
 // Cells: a resulting status/substatus, or an error code.
 const NEW = 'New/Pending',
@@ -87,22 +87,22 @@ const ILL = 'IllegalTransition',
   CLO = 'Closed',
   DUP = 'AlreadyExists',
   NF = 'NotFound';
-const CLOSED_ROW = [DUP, CLO, CLO, CLO, CLO, CLO, CLO, CLO, CLO] as const;
+const CLOSED_ROW = [DUP, CLO, CLO, CLO, CLO, CLO, CLO, CLO, CLO, CLO] as const;
 
 // The command is given by the owner (ALICE accepted in every Active path), one hour after the path.
 const TABLE: ReadonlyArray<readonly [state: keyof typeof PATHS, ...cells: string[]]> = [
-  //  state                                 takeIn interested noThanks accept decline won  lost edit addContact
-  ['inbox   none', NEW, NF, NF, NF, NF, NF, NF, NF, NF],
-  ['inbox   New/Pending', DUP, ILL, ILL, ACT, DEC, ILL, ILL, ILL, ILL],
-  ['inbox   Active/Accepted', DUP, ILL, ILL, ILL, ILL, WON, LST, ACT, ACT],
+  //  state                                 takeIn interested noThanks accept decline won  lost edit addContact handOver
+  ['inbox   none', NEW, NF, NF, NF, NF, NF, NF, NF, NF, NF],
+  ['inbox   New/Pending', DUP, ILL, ILL, ACT, DEC, ILL, ILL, ILL, ILL, ILL],
+  ['inbox   Active/Accepted', DUP, ILL, ILL, ILL, ILL, WON, LST, ACT, ACT, ACT],
   ['inbox   Closed/Declined', ...CLOSED_ROW],
   ['inbox   Closed/Won', ...CLOSED_ROW],
   ['inbox   Closed/Lost', ...CLOSED_ROW],
   ['inbox   Closed/Expired', ...CLOSED_ROW],
-  ['classic none', NEW, NF, NF, NF, NF, NF, NF, NF, NF],
-  ['classic New/Pending', DUP, RCV, SKP, ILL, ILL, ILL, ILL, ILL, ILL],
-  ['classic New/Received', DUP, ILL, ILL, ACT, DEC, ILL, ILL, ILL, ILL],
-  ['classic Active/Accepted', DUP, ILL, ILL, ILL, ILL, WON, LST, ACT, ACT],
+  ['classic none', NEW, NF, NF, NF, NF, NF, NF, NF, NF, NF],
+  ['classic New/Pending', DUP, RCV, SKP, ILL, ILL, ILL, ILL, ILL, ILL, ILL],
+  ['classic New/Received', DUP, ILL, ILL, ACT, DEC, ILL, ILL, ILL, ILL, ILL],
+  ['classic Active/Accepted', DUP, ILL, ILL, ILL, ILL, WON, LST, ACT, ACT, ACT],
   ['classic Closed/Skipped by noThanks', ...CLOSED_ROW],
   ['classic Closed/Skipped by timer', ...CLOSED_ROW],
   ['classic Closed/Declined', ...CLOSED_ROW],
@@ -217,6 +217,32 @@ describe('lifecycle: who may act on an Active referral', () => {
       }
     }
   }
+
+  // Hand over: the owner or a manager gives the deal to someone else (BOB), who owns it from then on.
+  for (const flow of ['inbox', 'classic'] as const) {
+    for (const [who, actor, asManager, expected] of WHO) {
+      it(`${flow}: handOver to Bob by ${who} → ${expected === 'ok' ? 'Bob owns it' : expected}`, () => {
+        const referral = reach(flow, ACTIVE[flow]);
+        const cmd = command('handOver', actor, asManager);
+        if (expected === 'NotOwner') {
+          expect(refusal(referral, cmd, at(DAY), policyFor(flow))).to.equal('NotOwner');
+          return;
+        }
+        const next = step(referral, cmd, at(DAY), policyFor(flow));
+        expect(stateOf(next)).to.equal(ACT);
+        expect(next.owner).to.deep.equal(BOB);
+        expect(next.history.at(-1)).to.deep.include({ type: 'handedOver', actor, from: ALICE, to: BOB });
+      });
+    }
+  }
+
+  it('after a hand over the previous owner may no longer act; the new one may; handing it to its owner changes nothing', () => {
+    const policy = policyFor('inbox');
+    const handed = step(reach('inbox', [[1, 'accept']]), command('handOver', ALICE), at(DAY), policy);
+    expect(refusal(handed, command('won', ALICE), at(2 * DAY), policy)).to.equal('NotOwner');
+    expect(stateOf(step(handed, command('won', BOB), at(2 * DAY), policy))).to.equal(WON);
+    expect(refusal(handed, command('handOver', BOB), at(2 * DAY), policy)).to.equal('Unchanged');
+  });
 
   it('an illegal command by a stranger is IllegalTransition, not NotOwner (state is checked first)', () => {
     const referral = reach('inbox', [[1, 'accept']]);

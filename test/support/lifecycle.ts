@@ -95,6 +95,8 @@ export function command(type: CommandType, actor: Actor = ALICE, asManager?: boo
       return { type, next: nextAssignee(actor) };
     case 'pass':
       return { type, ...person, next: nextAssignee(BOB) };
+    case 'handOver':
+      return { type, ...person, to: BOB };
     case 'reassign':
       return { type, ...person, asManager: true, next: nextAssignee(BOB) };
     default:
