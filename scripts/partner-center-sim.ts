@@ -12,6 +12,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { demoReferrals } from './demo.js';
 import { FAKE_MANAGER, startFakePartnerCenter } from '../test/support/fake-partner-center/index.js';
+import { requireFreePort, Supervisor } from './supervise.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const PORT = process.env['PORT'] ?? '3978';
@@ -28,6 +29,7 @@ function node(args: string[], env: NodeJS.ProcessEnv, inherit = true): ChildProc
 
 async function main(): Promise<void> {
   if (existsSync(path.join(ROOT, '.env'))) process.loadEnvFile(path.join(ROOT, '.env'));
+  await requireFreePort('partner-center:sim', Number(PORT), 'PORT');
   const pc = await startFakePartnerCenter({ autoApprove: true });
   // A new key each run: the sign-in of an earlier run is thrown away with it.
   await rm(path.join(DATA_DIR, 'partner-center'), { recursive: true, force: true });
@@ -39,21 +41,9 @@ async function main(): Promise<void> {
     PARTNER_CENTER_TOKEN_KEY: randomBytes(32).toString('base64'),
     PARTNER_CENTER_POLL_EVERY: 'PT1M',
   };
-  const children: ChildProcess[] = [];
-  const stop = async () => {
-    for (const child of children) child.kill('SIGTERM');
-    await pc.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
-
-  const bot = node(['bot/main.ts'], env);
-  children.push(bot);
-  bot.once('exit', (code) => {
-    say(`the bot exited (${code}); stopping`);
-    void stop();
-  });
+  // SIGINT / SIGTERM or the bot ending: everything stops, the local Partner Center last.
+  supervisor = new Supervisor('partner-center:sim', () => pc.close());
+  supervisor.add(node(['bot/main.ts'], env), 'the bot');
   const botUrl = `http://127.0.0.1:${PORT}`;
   for (let i = 0; ; i++) {
     if (
@@ -81,7 +71,7 @@ async function main(): Promise<void> {
         stdio: 'inherit',
       },
     );
-    children.push(playground);
+    supervisor.add(playground, 'the playground');
   }
 
   let seen = 0;
@@ -114,7 +104,11 @@ async function main(): Promise<void> {
   createInterface({ input: process.stdin }).on('line', () => void send().catch((error: unknown) => say(`sending failed: ${(error as Error).message}`)));
 }
 
+/** Set once the bot is started: a failure after that must stop it too, not leave it holding the port. */
+let supervisor: Supervisor | undefined;
+
 main().catch((error: unknown) => {
   process.stderr.write(`[partner-center:sim] ${(error as Error).message}\n`);
-  process.exit(1);
+  if (supervisor) void supervisor.stop(1, 'start-up failed');
+  else process.exit(1);
 });
