@@ -71,7 +71,11 @@ describe('npm run scripts end with their terminal (component)', function () {
       const [port, playgroundPort] = [await getFreePort(), await getFreePort()];
       const run = npmRun('playground', [], { PORT: String(port), PLAYGROUND_PORT: String(playgroundPort) });
       runs.push(run);
-      await waitFor('the bot and the playground answering', async () => (await answers(`http://127.0.0.1:${port}/healthz`)) && answers(`http://127.0.0.1:${playgroundPort}/`), 60_000);
+      await waitFor(
+        'the bot and the playground answering',
+        async () => (await answers(`http://127.0.0.1:${port}/healthz`)) && answers(`http://127.0.0.1:${playgroundPort}/`),
+        60_000,
+      );
       process.kill(run.child.pid!, signal);
       await run.exited;
       await waitFor('every process of the script gone', () => !groupAlive(run.child.pid!), 20_000);
