@@ -163,7 +163,7 @@ describe('Referral Desk in the Microsoft 365 Agents Playground (end to end)', fu
     return { thread, card };
   }
 
-  const statusLine = (locale: Locale, status: 'New' | 'Active' | 'Closed', substatus: 'Pending' | 'Accepted' | 'Declined' | 'Expired') =>
+  const statusLine = (locale: Locale, status: 'New' | 'Active' | 'Closed', substatus: 'Pending' | 'Accepted' | 'Declined' | 'Expired' | 'Won') =>
     text(locale, 'status.line', { status: text(locale, `status.${status}`), substatus: text(locale, `substatus.${substatus}`) });
 
   const cardText = async (card: Locator) => normalize(await card.innerText());
@@ -505,6 +505,45 @@ describe('Referral Desk in the Microsoft 365 Agents Playground (end to end)', fu
     });
     const off = await alex.mention(BOT, 'assign off');
     await step('the pool is off', () => off.getByText(text('en', 'assign.removed')).first().waitFor());
+  });
+
+  it('8. Hand over to a colleague, then Won with the final value: the card and the thread say who owns it and what was won', async () => {
+    await inChannel(alex, 'General');
+    const referral = rfi({ customer: 'Litware Inc' });
+    await sendRfi(bot!.url, referral);
+    const { thread, card } = await cardOf(alex, referral, 'en');
+    const input = { engagementName: 'Litware – data platform', dealValue: 48_000, currency: 'EUR', closeDate: daysFromToday(25) };
+    await acceptWith(alex, card, 'en', input);
+    await expectAccepted(thread, 'en', input);
+
+    const lena = 'Lena Vogel';
+    await card.getByRole('button', { name: text('en', 'action.handOver'), exact: true }).click();
+    await alex.choose(field.combo(card, text('en', 'card.handOverTo')), lena);
+    await card.getByRole('button', { name: text('en', 'action.handOver'), exact: true }).click();
+    await step('the thread says who handed it to whom', () =>
+      thread.getByText(text('en', 'reply.handedOver', { actor: ACTOR, to: lena })).first().waitFor(),
+    );
+    await step('the card names the new owner', async () => {
+      await card.getByText(lena, { exact: true }).first().waitFor();
+      expect(await cardText(card)).to.not.match(new RegExp(`${text('en', 'card.owner')}\\s*${ACTOR}`));
+    });
+
+    // Alex, a manager, marks it won with the final value: 61,500 instead of the 48,000 estimate.
+    await card.getByRole('button', { name: text('en', 'action.won'), exact: true }).click();
+    await step('the Won form asks the final value, prefilled with the estimate', async () => {
+      const value = field.number(card, prefix('en', 'field.wonValueIn'));
+      await value.waitFor();
+      expect(Number((await value.inputValue()).replace(/\D/g, ''))).to.equal(48_000);
+      expect(await cardText(card)).to.not.include('Congratulations');
+      await PlaygroundPage.fillNumber(value, 61_500);
+    });
+    await card.getByRole('button', { name: text('en', 'form.won.submit'), exact: true }).click();
+    await step('the card shows Won with the final value, and the thread the value', async () => {
+      await card.getByText(statusLine('en', 'Closed', 'Won')).first().waitFor();
+      const shown = await cardText(card);
+      expect(shown).to.include(text('en', 'card.wonValue')).and.include(money('en', 61_500, 'EUR'));
+      await thread.getByText(new RegExp(`Won by ${ACTOR} — EUR.61,500, closed`)).first().waitFor();
+    });
   });
 
   describe('with timers of a few seconds', function () {
