@@ -45,10 +45,10 @@ export function emailLink(email: string): string {
   return `[${escapeMarkdown(address).replace(/-/g, '\u2011')}](mailto:${encodeURI(address)})`;
 }
 
-/** A phone number as a `tel:` link (digits and a leading + only in the target; hyphens non-breaking), or escaped text. */
+/** A phone number as a `tel:` link (digits and a leading + only in the target), kept on one line (no-break spaces and hyphens), or escaped text. */
 export function phoneLink(phone: string): string {
   const shown = phone.trim();
   const digits = shown.replace(/[^\d+]/g, '');
   if (!PHONE.test(shown) || !/^\+?\d{4,20}$/.test(digits)) return escapeMarkdown(phone);
-  return `[${escapeMarkdown(shown).replace(/-/g, '\u2011')}](tel:${digits})`;
+  return `[${escapeMarkdown(shown).replace(/-/g, '\u2011').replace(/ /g, '\u00a0')}](tel:${digits})`;
 }

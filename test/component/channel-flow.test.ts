@@ -134,7 +134,7 @@ describe('channel experience (component)', function () {
       cardId,
     );
     expect(good.body!.type).to.equal('application/vnd.microsoft.card.adaptive');
-    expect(actions(good.body!.value).map((a) => a.title)).to.deep.equal(['Won', 'Lost', 'Edit engagement', 'Add contact']);
+    expect(actions(good.body!.value).map((a) => a.title)).to.deep.equal(['Won', 'Lost', 'Edit engagement', 'Add contact', 'Hand over']);
 
     const stored = (await getReferral(service.url, 'rfi-inbox-1')).body;
     expect(stored).to.include({ status: 'Active', substatus: 'Accepted', name: 'Fabrikam migration', externalReferenceId: 'CRM-42' });
@@ -142,7 +142,7 @@ describe('channel experience (component)', function () {
     expect(stored.history.at(-1)).to.deep.include({ type: 'accepted', actor: { id: anna!.aadObjectId, name: anna!.name } });
 
     const updated = await fake.waitFor(() => (fake.updates(cardId).length > 0 ? fake.card(cardId) : undefined));
-    expect(actions(updated).map((a) => a.title)).to.deep.equal(['Won', 'Lost', 'Edit engagement', 'Add contact']);
+    expect(actions(updated).map((a) => a.title)).to.deep.equal(['Won', 'Lost', 'Edit engagement', 'Add contact', 'Hand over']);
     const reply = await fake.waitFor(() => fake.threadReplies(cardId)[0]);
     expect(JSON.stringify(reply)).to.include(anna!.name).and.to.include('50,000');
   });
@@ -280,7 +280,7 @@ describe('channel experience (component)', function () {
     expect(actions(interested.body!.value).map((a) => a.title)).to.deep.equal(['Accept', 'Decline']);
     expect(texts(interested.body!.value)).to.include('anna.schmidt@fabrikam.example');
     const accepted = await invoke('submit', { referralId: 'rfi-classic', version: 2, form: 'accept', dealValue: '12000', closeDate: inDays(20) }, cardId);
-    expect(actions(accepted.body!.value).map((a) => a.title)).to.deep.equal(['Won', 'Lost', 'Edit engagement', 'Add contact']);
+    expect(actions(accepted.body!.value).map((a) => a.title)).to.deep.equal(['Won', 'Lost', 'Edit engagement', 'Add contact', 'Hand over']);
     expect((await getReferral(service.url, 'rfi-classic')).body).to.include({ status: 'Active', substatus: 'Accepted' });
 
     const other = await rfiCard('rfi-classic-2');

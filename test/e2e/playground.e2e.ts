@@ -521,7 +521,10 @@ describe('Referral Desk in the Microsoft 365 Agents Playground (end to end)', fu
     await alex.choose(field.combo(card, text('en', 'card.handOverTo')), lena);
     await card.getByRole('button', { name: text('en', 'action.handOver'), exact: true }).click();
     await step('the thread says who handed it to whom', () =>
-      thread.getByText(text('en', 'reply.handedOver', { actor: ACTOR, to: lena })).first().waitFor(),
+      thread
+        .getByText(text('en', 'reply.handedOver', { actor: ACTOR, to: lena }))
+        .first()
+        .waitFor(),
     );
     await step('the card names the new owner', async () => {
       await card.getByText(lena, { exact: true }).first().waitFor();
@@ -539,10 +542,18 @@ describe('Referral Desk in the Microsoft 365 Agents Playground (end to end)', fu
     });
     await card.getByRole('button', { name: text('en', 'form.won.submit'), exact: true }).click();
     await step('the card shows Won with the final value, and the thread the value', async () => {
-      await card.getByText(statusLine('en', 'Closed', 'Won')).first().waitFor();
+      await card
+        .getByText(statusLine('en', 'Closed', 'Won'))
+        .first()
+        .waitFor();
       const shown = await cardText(card);
-      expect(shown).to.include(text('en', 'card.wonValue')).and.include(money('en', 61_500, 'EUR'));
-      await thread.getByText(new RegExp(`Won by ${ACTOR} — EUR.61,500, closed`)).first().waitFor();
+      expect(shown)
+        .to.include(text('en', 'card.wonValue'))
+        .and.include(money('en', 61_500, 'EUR'));
+      await thread
+        .getByText(new RegExp(`Won by ${ACTOR} — EUR.61,500, closed`))
+        .first()
+        .waitFor();
     });
   });
 
