@@ -14,8 +14,12 @@ import type { StoredPool } from '../../storage/bot-state.js';
 import { applyCommand, type CommandDeps, type CommandResult } from './apply-command.js';
 import type { LoadIndex } from './load-index.js';
 
-/** How many picks the state keeps (oldest dropped): far more than moves under way at once. */
-const MAX_PICKS = 2000;
+/**
+ * How many picks the state keeps, newest first. A pick is needed only until its move is written
+ * (a crash, a failover or a racing pass in between): far fewer are ever under way at once, and the
+ * bot state is written whole, so it stays small.
+ */
+const MAX_PICKS = 256;
 
 export interface AssignmentDeps {
   commands: CommandDeps;
