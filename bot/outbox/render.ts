@@ -63,6 +63,8 @@ export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | unde
       // A parked Partner Center write keeps the card refreshing, so its owner and managers see it (and the retry button) even when closed.
       const parked = record.partnerCenter?.writes.some((write) => write.state === 'failed') === true;
       const personalViewer = item.kind === 'personal' && item.target.startsWith('user:') ? item.target.slice('user:'.length) : undefined;
+      // Teams refreshes for the users a card names by their Teams id (29:…), which the personal chat's reference holds.
+      const viewerMri = personalViewer === undefined ? undefined : (state.conversations[item.target]?.reference.user?.id ?? personalViewer);
       return {
         attachments: [
           cardAttachment(
@@ -73,7 +75,7 @@ export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | unde
               display: context.display,
               ...(parked && { refresh: true }),
               // The assignee's own copy: Teams refreshes it whenever they look, with Pass while it is theirs.
-              ...(personalViewer !== undefined && { viewerId: personalViewer, refreshUserIds: [personalViewer] }),
+              ...(personalViewer !== undefined && { viewerId: personalViewer, refreshUserIds: [viewerMri ?? personalViewer] }),
             }),
           ),
         ],

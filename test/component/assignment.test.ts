@@ -117,7 +117,8 @@ describe('assignment pools: one accountable seller per referral (component)', fu
     });
     const buttons = cardButtons(personal!.activity.attachments[0].content).map((button) => button.title);
     expect(buttons).to.include.members([t('en', 'action.accept'), t('en', 'action.decline'), t('en', 'action.pass')]);
-    expect(personal!.activity.attachments[0].content.refresh.userIds).to.deep.equal([anna.aadObjectId]);
+    // Teams names the users it refreshes for by their Teams id.
+    expect(personal!.activity.attachments[0].content.refresh.userIds).to.deep.equal([anna.id]);
   });
 
   it('a silent assignee’s referral moves on in the window, a pass moves it at once, and when nobody is left the managers are @mentioned and told', async () => {
