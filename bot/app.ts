@@ -26,6 +26,7 @@ import { OutboxSender, type SenderTuning } from './outbox/sender.js';
 import { Scheduler } from './timers/scheduler.js';
 import { Assigner } from './timers/assigner.js';
 import { assignCommands } from './teams/assign-commands.js';
+import { exportCommand } from './teams/export-command.js';
 import { moveOn, type AssignmentDeps } from './use-cases/assignment.js';
 import { LoadIndex } from './use-cases/load-index.js';
 import { createPlanner } from './outbox/planner.js';
@@ -151,6 +152,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     extraCommands: {
       ...managerViewCommands(deps),
       ...assignCommands({ assignment }),
+      export: exportCommand({ store, clock }),
       status: statusCommand({ store, clock, retryFailed, timeZone: display.timeZone, ...(partnerCenter && { partnerCenter: () => partnerCenter.status() }) }),
       connect: connectCommand({
         ...(partnerCenter && { connect: (onPrompt: Parameters<PartnerCenterConnection['connect']>[0]) => partnerCenter.connect(onPrompt) }),

@@ -84,6 +84,29 @@ export function parseExportQuery(
   return { ok: true, query: { format: format as ExportFormat, ...bounds } };
 }
 
+/** The export's content for a query: what the API answers, and what `export` in Teams uploads. */
+export async function buildExport(store: Store, query: ExportQuery): Promise<{ count: number; text: string; json?: unknown }> {
+  const { format, from, to } = query;
+  // Received at or after `from` implies updated at or after it: archived history before is not read.
+  const referrals = await store.list(from === undefined ? {} : { updatedSince: new Date(from).toISOString() });
+  const rows = referrals
+    .filter((referral) => {
+      const received = Date.parse(referral.receivedDateTime);
+      return (from === undefined || received >= from) && (to === undefined || received < to);
+    })
+    .sort((a, b) => Date.parse(a.receivedDateTime) - Date.parse(b.receivedDateTime) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map(toExportRow);
+  if (format === 'csv') return { count: rows.length, text: toCsv(EXPORT_COLUMNS, rows) };
+  const json = {
+    from: from === undefined ? null : new Date(from).toISOString(),
+    to: to === undefined ? null : new Date(to).toISOString(),
+    count: rows.length,
+    columns: EXPORT_COLUMNS,
+    items: rows,
+  };
+  return { count: rows.length, text: JSON.stringify(json), json };
+}
+
 export function mountExportRoute(server: Server, store: Store, apiKey: string): void {
   server.get('/api/referrals/export', intakeAuth(apiKey), async (req: Request, res: Response) => {
     const parsed = parseExportQuery((req.query ?? {}) as Record<string, unknown>);
@@ -91,27 +114,12 @@ export function mountExportRoute(server: Server, store: Store, apiKey: string): 
       sendError(res, 400, 'invalid query', { details: parsed.details });
       return;
     }
-    const { format, from, to } = parsed.query;
-    // Received at or after `from` implies updated at or after it: archived history before is not read.
-    const referrals = await store.list(from === undefined ? {} : { updatedSince: new Date(from).toISOString() });
-    const rows = referrals
-      .filter((referral) => {
-        const received = Date.parse(referral.receivedDateTime);
-        return (from === undefined || received >= from) && (to === undefined || received < to);
-      })
-      .sort((a, b) => Date.parse(a.receivedDateTime) - Date.parse(b.receivedDateTime) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .map(toExportRow);
-    if (format === 'json') {
-      res.send(200, {
-        from: from === undefined ? null : new Date(from).toISOString(),
-        to: to === undefined ? null : new Date(to).toISOString(),
-        count: rows.length,
-        columns: EXPORT_COLUMNS,
-        items: rows,
-      });
+    const file = await buildExport(store, parsed.query);
+    if (file.json !== undefined) {
+      res.send(200, file.json);
       return;
     }
-    res.sendRaw(200, toCsv(EXPORT_COLUMNS, rows), {
+    res.sendRaw(200, file.text, {
       'Content-Type': 'text/csv; charset=utf-8; header=present',
       'Content-Disposition': 'attachment; filename="referrals.csv"',
       'Cache-Control': 'no-store',

@@ -9,6 +9,7 @@ import {
   type Activity,
   type ChannelAccount,
   type InvokeResponse,
+  type FileConsentCardResponse,
   type TeamsChannelData,
 } from 'botbuilder';
 import { t, type Locale } from '../../cards/index.js';
@@ -24,6 +25,8 @@ import { passOn, reassign, reassignChoices, type AssignmentDeps } from '../use-c
 import type { Actor } from '../../referrals/model.js';
 import type { ReferralRecord } from '../../storage/store.js';
 import { channelMembers, resolvePeople } from './roster.js';
+import { exportFile, exportRequestOf, FILE_INFO_CARD } from './export-command.js';
+import { UploadError, uploadAccepted } from './file-upload.js';
 import { handOver, handOverChoices } from '../use-cases/hand-over.js';
 
 export interface BotDeps {
@@ -226,6 +229,20 @@ export class ReferralDeskBot extends TeamsActivityHandler {
     for (const reply of replies) await context.sendActivity(toActivity(reply));
   }
 
+  protected override async handleTeamsFileConsentAccept(context: TurnContext, response: FileConsentCardResponse): Promise<void> {
+    const locale = this.localeFor(context.activity);
+    // The consent came from a manager's personal chat; whoever answers it must still be one.
+    if (!this.allowed(context.activity) || !this.isManager(context.activity)) {
+      await context.sendActivity(t(locale, 'export.managersOnly'));
+      return;
+    }
+    await sendAcceptedExport(context, response, this.deps, locale);
+  }
+
+  protected override async handleTeamsFileConsentDecline(context: TurnContext): Promise<void> {
+    await context.sendActivity(t(this.localeFor(context.activity), 'export.declined'));
+  }
+
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
     if (context.activity.name !== 'adaptiveCard/action') return super.onInvokeActivity(context);
     const activity = context.activity;
@@ -276,6 +293,32 @@ export class ReferralDeskBot extends TeamsActivityHandler {
   }
 }
 
+/** The export a manager accepted: made now, uploaded to the URL Teams gave, then posted in the chat. */
+async function sendAcceptedExport(context: TurnContext, response: FileConsentCardResponse, deps: BotDeps, locale: Locale): Promise<void> {
+  const request = exportRequestOf(response.context);
+  const upload = response.uploadInfo;
+  if (!request || !upload) {
+    await context.sendActivity(t(locale, 'export.usage'));
+    return;
+  }
+  const file = await exportFile({ store: deps.commands.store, clock: deps.commands.clock }, request);
+  try {
+    await uploadAccepted(upload.uploadUrl, file.body, deps.config.localMode);
+  } catch (error) {
+    deps.log.warn('export: the upload failed', { error });
+    await context.sendActivity(t(locale, 'export.failed', { reason: error instanceof UploadError ? error.message : 'network' }));
+    return;
+  }
+  await context.sendActivity({
+    text: t(locale, 'export.sent', { count: file.count }),
+    attachments: [
+      { contentType: FILE_INFO_CARD, contentUrl: upload.contentUrl, name: upload.name, content: { uniqueId: upload.uniqueId, fileType: upload.fileType } },
+    ],
+  });
+}
+
 function toActivity(reply: Reply): Partial<Activity> {
-  return 'text' in reply ? MessageFactory.text(reply.text) : MessageFactory.attachment(CardFactory.adaptiveCard(reply.card));
+  if ('text' in reply) return MessageFactory.text(reply.text);
+  if ('attachment' in reply) return MessageFactory.attachment(reply.attachment);
+  return MessageFactory.attachment(CardFactory.adaptiveCard(reply.card));
 }

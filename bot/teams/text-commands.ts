@@ -24,7 +24,8 @@ import { mayViewRecord } from './manager-commands.js';
 import { addNotified, changeSettings, postUnrouted, removeNotified, subscribe, unsubscribe } from '../use-cases/subscriptions.js';
 import type { CommandDeps } from '../use-cases/apply-command.js';
 
-export type Reply = { text: string } | { card: AdaptiveCardJson };
+/** A text, an Adaptive Card, or another attachment (the file consent card of `export`). */
+export type Reply = { text: string } | { card: AdaptiveCardJson } | { attachment: { contentType: string; name?: string; content: unknown } };
 
 export interface TextCommandContext {
   /** Where the message came from: a channel (routes belong there) or a personal / group chat. */

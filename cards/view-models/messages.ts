@@ -34,6 +34,7 @@ export const HELP_COMMANDS = [
   'list',
   'stats',
   'my',
+  'export',
   'status',
   'connect',
 ] as const;
