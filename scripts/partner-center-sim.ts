@@ -56,6 +56,8 @@ async function main(): Promise<void> {
     if (i > 200) throw new Error(`the bot did not answer on ${botUrl}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  // The local authority answers with Microsoft's own device-code text, page and all: say it needs no visit.
+  say('Signing the bot in to the local Partner Center. It approves the code by itself: there is no page to open, whatever the next line says.');
   const login = node(['scripts/partner-center.ts', 'login'], env);
   const loggedIn = await new Promise<number | null>((resolve) => login.once('exit', resolve));
   if (loggedIn !== 0) throw new Error('the sign-in to the local Partner Center failed');
