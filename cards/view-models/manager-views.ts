@@ -240,6 +240,18 @@ export function statsCardData(locale: Locale, stats: Stats, options: StatsCardOp
   const decided = stats.acceptance.accepted + stats.acceptance.declined + stats.acceptance.expired + stats.acceptance.skipped;
   const shown = stats.sellers.slice(0, STATS_SELLER_LIMIT);
   const pooled = stats.sellers.some((seller) => seller.assigned > 0);
+  const sellerColumns = [
+    { sign: STATUS_ICON.Accepted, name: t(locale, 'stats.accepted'), width: 2 },
+    { sign: STATUS_ICON.Won, name: t(locale, 'stats.won'), width: 2 },
+    { sign: STATUS_ICON.Lost, name: t(locale, 'stats.lost'), width: 2 },
+    { sign: '⏱️', name: t(locale, 'stats.medianResponse'), width: 3 },
+    ...(pooled
+      ? [
+          { sign: '👉', name: t(locale, 'stats.assigned'), width: 2 },
+          { sign: '✅', name: t(locale, 'stats.answeredInTime'), width: 2 },
+        ]
+      : []),
+  ];
   return {
     title: t(locale, 'stats.title', { period: t(locale, `stats.period.${options.period}`) }),
     scope: options.scope,
@@ -293,16 +305,12 @@ export function statsCardData(locale: Locale, stats: Stats, options: StatsCardOp
       heading: t(locale, 'stats.sellersHeading'),
       empty: shown.length === 0,
       emptyText: t(locale, 'stats.sellersNone'),
-      header: [
-        t(locale, 'stats.seller'),
-        t(locale, 'stats.accepted'),
-        t(locale, 'stats.won'),
-        t(locale, 'stats.lost'),
-        t(locale, 'stats.medianResponse'),
-        ...(pooled ? [t(locale, 'stats.assigned'), t(locale, 'stats.answeredInTime')] : []),
-      ],
+      // Figures are headed by a sign, explained in the legend under the table: a word would have to
+      // break mid-word in a column this narrow ("Реализов|ано"); the seller's column is the wide one.
+      header: [t(locale, 'stats.seller'), ...sellerColumns.map((column) => column.sign)],
+      legend: sellerColumns.map((column) => `${column.sign} ${column.name}`).join(' · '),
       // One column per header cell: the two assignment columns only where a pool assigned anyone.
-      columns: Array.from({ length: pooled ? 7 : 5 }, () => ({ width: 3 })),
+      columns: [{ width: 4 }, ...sellerColumns.map((column) => ({ width: column.width }))],
       rows: shown.map((seller) => ({
         cells: [
           escapeMarkdown(seller.name),

@@ -25,6 +25,7 @@ const SAME_IN_BOTH = new Set([
   'help.cmd.status',
   'help.cmd.my',
   'help.cmd.connect',
+  'help.cmd.export',
   // A product's name.
   'partnerCenter.title',
 ]);

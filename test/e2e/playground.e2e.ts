@@ -455,6 +455,34 @@ describe('Referral Desk in the Microsoft 365 Agents Playground (end to end)', fu
     await sendRfi(bot!.url, declined);
     const second = await cardOf(alex, declined, 'ru');
     await declineWith(alex, declined, second.thread, 'ru', 'Повторный запрос');
+
+    // The figures in Russian: no word of the card is wider than its place (it would break mid-word:
+    // the per-seller table's headers, the stage labels). Words are what a line may break between.
+    const stats = await alex.mention(BOT, 'stats');
+    const statsCard = PlaygroundPage.card(stats);
+    await step('the stats card shows', () => statsCard.getByText(text('ru', 'stats.sellersHeading')).first().waitFor());
+    const broken = await statsCard.evaluate((card: any) => {
+      const doc = (globalThis as any).document;
+      const found: string[] = [];
+      const probe = doc.createElement('span');
+      probe.style.cssText = 'position:absolute;visibility:hidden;white-space:nowrap';
+      doc.body.append(probe);
+      for (const block of Array.from(card.querySelectorAll('.ac-textBlock')) as any[]) {
+        const style = (globalThis as any).getComputedStyle(block);
+        probe.style.font = style.font;
+        probe.style.letterSpacing = style.letterSpacing;
+        const width = block.getBoundingClientRect().width;
+        for (const word of String(block.innerText ?? '')
+          .split(/[ \t\n]+/)
+          .filter(Boolean)) {
+          probe.textContent = word;
+          if (probe.getBoundingClientRect().width > width + 0.5) found.push(word);
+        }
+      }
+      probe.remove();
+      return found;
+    });
+    expect(broken, 'words wider than their place on the stats card (they break mid-word)').to.deep.equal([]);
   });
 
   it('7. an assignment pool: the card says who has it, the assignee gets it in the personal chat with Pass, and Pass hands it to the next person', async () => {
