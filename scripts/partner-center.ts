@@ -26,6 +26,23 @@ function partnerCenterOf(config: Config) {
   return config.partnerCenter;
 }
 
+/**
+ * `status` with no connection in this config: a bot on this machine may still have one (the
+ * simulator gives its bot settings of its own). Its /healthz says, to a local caller in local mode.
+ * Exits when that bot has a connection; returns when there is none to report.
+ */
+async function statusOfRunningBot(port: number): Promise<void> {
+  const link = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(3_000) })
+    .then((response) => response.json() as Promise<{ partnerCenter?: { enabled?: boolean; signedInAs?: string; needsSignIn?: string } }>)
+    .then((health) => health.partnerCenter)
+    .catch(() => undefined);
+  if (!link?.enabled) return;
+  out(`PARTNER_CENTER_CLIENT_ID is empty here, but the bot on port ${port} (the simulator's?) has a Partner Center connection of its own.`);
+  if (!link.signedInAs) fail(`That bot is not signed in: ${link.needsSignIn ?? 'nobody has signed in'}.`);
+  out(`That bot is signed in as ${link.signedInAs}${link.needsSignIn ? `, but ${link.needsSignIn}` : ''}.`);
+  process.exit(link.needsSignIn ? 1 : 0);
+}
+
 /** The events URL for a public base URL (or the full events URL as given). */
 function eventsUrl(raw: string): string {
   let url: URL;
@@ -49,6 +66,7 @@ async function main(): Promise<void> {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
+  if (command === 'status' && !config.partnerCenter) await statusOfRunningBot(config.port);
   const settings = partnerCenterOf(config);
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   // The same shared sign-in as the running service: in the database with DATABASE_URL, else in DATA_DIR.

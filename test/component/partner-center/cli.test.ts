@@ -3,7 +3,7 @@
 // bot, a registration that never silently replaces another one, and a test event.
 
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { ROOT } from '../../support/start-service.js';
@@ -96,6 +96,15 @@ describe('npm run partner-center:sim (component)', function () {
       sim.stdin.write('\n');
       const id = await waitFor('a referral sent', () => /sent referral-created for (\S+) .*answered 200/.exec(output)?.[1]);
       await waitFor('taken in by the bot', async () => (await fetch(`http://127.0.0.1:${port}/api/referrals/${id}`)).status === 200);
+      // The CLI, with no connection of its own in its config, reports the simulator's bot.
+      const status = spawnSync(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'scripts/partner-center.ts', 'status'], {
+        cwd: ROOT,
+        env: childEnv({ PORT: String(port) }),
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(status.status, status.stderr).to.equal(0);
+      expect(status.stdout).to.include(`the bot on port ${port}`).and.include('signed in as maria@partner.example');
     } finally {
       sim.kill('SIGTERM');
       await new Promise((resolve) => sim.once('exit', resolve));
