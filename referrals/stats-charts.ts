@@ -8,11 +8,13 @@
 //                               createdDateTime) is at most respondWithinMs
 //             Weeks before the week of the first referral ever received (of those passed in)
 //             are left out: a team that started last week is not shown seven empty weeks.
+//   reasons   for each of Partner Center's reasons (CLOSE_REASONS), the referrals closed in W as
+//             Declined and as Lost with it (statusReason); reasons nobody gave are left out.
 //   stages    the open pipeline NOW, not windowed: how many referrals are New/Pending,
 //             New/Received (classic, evaluating: only when a classic-flow referral is among them
 //             or one is evaluating) and Active/Accepted.
 
-import type { Referral, Substatus } from './model.js';
+import { CLOSE_REASONS, type CloseReason, type Referral, type Substatus } from './model.js';
 import { DEFAULT_POLICY } from './policy.js';
 import { responseTimeMs, type StatsWindow } from './stats.js';
 
@@ -30,9 +32,17 @@ export interface WeekFigures {
 export const PIPELINE_STAGES = ['Pending', 'Received', 'Accepted'] as const satisfies readonly Substatus[];
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 
+export interface ReasonFigures {
+  reason: CloseReason;
+  declined: number;
+  lost: number;
+}
+
 export interface ChartFigures {
   weekly: WeekFigures[];
   stages: Partial<Record<PipelineStage, number>>;
+  /** In CLOSE_REASONS order, only the reasons given in the window. */
+  reasons: ReasonFigures[];
 }
 
 /** Monday 00:00 UTC of the week that holds `ms`. */
@@ -54,7 +64,14 @@ export function chartFigures(referrals: readonly Referral[], window: StatsWindow
   }
   const weekly = new Map(weeks.map((start) => [start, { weekStart: new Date(start).toISOString(), received: 0, answeredWithin: 0 }]));
   const stages: Record<PipelineStage, number> = { Pending: 0, Received: 0, Accepted: 0 };
+  const reasons = new Map<CloseReason, ReasonFigures>(CLOSE_REASONS.map((reason) => [reason, { reason, declined: 0, lost: 0 }]));
   for (const referral of referrals) {
+    const closed = referral.closedDateTime === undefined ? Number.NaN : Date.parse(referral.closedDateTime);
+    if (referral.statusReason && closed >= from && closed <= to) {
+      const row = reasons.get(referral.statusReason);
+      if (row && referral.substatus === 'Declined') row.declined++;
+      if (row && referral.substatus === 'Lost') row.lost++;
+    }
     const received = Date.parse(referral.receivedDateTime);
     const week = weekly.get(weekStartOf(received));
     if (week && received >= from && received <= to) {
@@ -72,5 +89,6 @@ export function chartFigures(referrals: readonly Referral[], window: StatsWindow
   return {
     weekly: [...weekly.values()].filter((week) => Date.parse(week.weekStart) >= firstWeek),
     stages: evaluates ? { ...inboxStages, Received } : inboxStages,
+    reasons: [...reasons.values()].filter((row) => row.declined + row.lost > 0),
   };
 }

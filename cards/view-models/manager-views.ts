@@ -134,7 +134,7 @@ export interface StatsCardOptions {
 interface BarSegment {
   /** A column weight: the bars of one chart share one scale, the longest is BAR_SCALE. */
   width: number;
-  style: 'good' | 'accent' | 'warning' | 'default';
+  style: 'good' | 'accent' | 'warning' | 'attention' | 'default';
 }
 
 interface BarRow {
@@ -167,6 +167,8 @@ function chartsData(locale: Locale, charts: ChartFigures | undefined, respondWit
   const stages = PIPELINE_STAGES.filter((stage) => charts?.stages[stage] !== undefined);
   const stageMax = charts ? Math.max(0, ...stages.map((stage) => charts.stages[stage] ?? 0)) : 0;
   const duration = formatDuration(locale, respondWithinMs);
+  const reasons = charts?.reasons ?? [];
+  const reasonMax = Math.max(0, ...reasons.map((row) => row.declined + row.lost));
   return {
     weekly: {
       show: weekMax > 0,
@@ -181,6 +183,22 @@ function chartsData(locale: Locale, charts: ChartFigures | undefined, respondWit
           ],
           weekMax || 1,
           t(locale, 'stats.chart.weekValue', { received: n(week.received), answered: n(week.answeredWithin) }),
+        ),
+      ),
+    },
+    reasons: {
+      show: reasonMax > 0,
+      heading: t(locale, 'stats.chart.reasons'),
+      legend: t(locale, 'stats.chart.reasonsLegend'),
+      rows: reasons.map((row) =>
+        bar(
+          t(locale, `reason.${row.reason}`),
+          [
+            { value: row.declined, style: 'attention' },
+            { value: row.lost, style: 'warning' },
+          ],
+          reasonMax || 1,
+          t(locale, 'stats.chart.reasonValue', { declined: n(row.declined), lost: n(row.lost) }),
         ),
       ),
     },

@@ -26,6 +26,7 @@ const SAME_IN_BOTH = new Set([
   'help.cmd.my',
   'help.cmd.connect',
   'help.cmd.export',
+  'stats.chart.reasonValue',
   // A product's name.
   'partnerCenter.title',
 ]);

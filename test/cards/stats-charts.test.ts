@@ -8,7 +8,7 @@ import { renderStats } from '../../cards/render.js';
 import { chartFigures, CHART_WEEKS, weekStartOf } from '../../referrals/stats-charts.js';
 import type { Command } from '../../referrals/commands.js';
 import { stats } from '../../referrals/stats.js';
-import { ACCEPT, BOB, cardProblems, elementsOf, HOUR, cardRfi, run, T0 } from '../support/cards.js';
+import { ACCEPT, ALICE, BOB, cardProblems, elementsOf, HOUR, cardRfi, run, T0 } from '../support/cards.js';
 
 const DAY = 24 * HOUR;
 // T0 is Monday 2 March 2026, 09:00 UTC.
@@ -105,4 +105,56 @@ describe('stats card: the pipeline in USD', () => {
     const withoutRates = renderStats('en', stats([eur, chf], { now }), { period: 'all', scope: 's' });
     expect(JSON.stringify(withoutRates)).not.to.include(t('en', 'stats.pipelineTotal'));
   });
+});
+
+describe('stats card: why referrals were declined or lost', () => {
+  const closedWith = (id: string, kind: 'decline' | 'lost', reason: 'NotACustomer' | 'TimelineTooShort' | 'BudgetNotAdequate') => {
+    const steps: [number, Command][] =
+      kind === 'decline'
+        ? [[2, { type: 'decline', actor: BOB, reason }]]
+        : [
+            [1, ACCEPT],
+            [3, { type: 'lost', actor: ALICE, reason }],
+          ];
+    return { ...run('inbox', steps, cardRfi({ id })), id };
+  };
+  // Counted by hand: Not a customer declined twice, a timeline too short once; a budget lost once.
+  const referrals = [
+    closedWith('d1', 'decline', 'NotACustomer'),
+    closedWith('d2', 'decline', 'NotACustomer'),
+    closedWith('d3', 'decline', 'TimelineTooShort'),
+    closedWith('l1', 'lost', 'BudgetNotAdequate'),
+  ];
+  const window = { now: new Date(T0 + 10 * DAY) };
+
+  it('counts each reason given, declined and lost apart, in Partner Center’s order; a window before the closes counts none', () => {
+    expect(chartFigures(referrals, window).reasons).to.deep.equal([
+      { reason: 'BudgetNotAdequate', declined: 0, lost: 1 },
+      { reason: 'NotACustomer', declined: 2, lost: 0 },
+      { reason: 'TimelineTooShort', declined: 1, lost: 0 },
+    ]);
+    expect(chartFigures(referrals, { now: new Date(T0 + HOUR) }).reasons).to.deep.equal([]);
+  });
+
+  for (const locale of LOCALES) {
+    it(`(${locale}) a bar per reason, as long as its count, in red (declined) and yellow (lost); the card parses at 1.5`, () => {
+      const card = renderStats(locale, stats(referrals, window), { period: 'all', scope: 's', charts: chartFigures(referrals, window) });
+      expect(cardProblems(card)).to.deep.equal([]);
+      const chart = elementsOf(card).find((e) => e['id'] === 'stats-reasons')!;
+      expect(JSON.stringify(chart)).to.include(t(locale, 'stats.chart.reasons')).and.include(t(locale, 'reason.NotACustomer'));
+      const bars = (chart['items'] as Record<string, any>[]).filter((item) => item['type'] === 'ColumnSet');
+      const segments = (row: Record<string, any>) => row['columns'][1].items[0].columns as { width: number; style: string }[];
+      expect(bars.map((row) => segments(row).map((s) => [s.style, s.width]))).to.deep.equal([
+        [
+          ['warning', 50],
+          ['default', 50],
+        ],
+        [['attention', 100]],
+        [
+          ['attention', 50],
+          ['default', 50],
+        ],
+      ]);
+    });
+  }
 });
