@@ -39,13 +39,14 @@ describe('retry: backoff', () => {
 
 describe('retry: an item after a failure', () => {
   const policy = { baseMs: 1_000, maxMs: 60_000, maxAttempts: 3 };
-  const now = Date.parse('2026-12-07T10:00:00.000Z');
+  // Pure functions of `now`: any moment does.
+  const now = Date.now();
   const fresh: Retried = { attempts: 0, state: 'pending' };
 
   it('is due again after the backoff, counting the attempt and keeping the error; parked once out of attempts', () => {
     const first = afterFailure(fresh, { error: '503: busy' }, now, policy, () => 1);
     expect(first).to.deep.equal({
-      item: { attempts: 1, state: 'pending', lastError: '503: busy', notBefore: '2026-12-07T10:00:01.000Z' },
+      item: { attempts: 1, state: 'pending', lastError: '503: busy', notBefore: new Date(now + 1000).toISOString() },
       parked: false,
       delayMs: 1000,
     });

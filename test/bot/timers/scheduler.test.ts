@@ -331,11 +331,12 @@ describe('scheduler: working hours', () => {
     await r.time.advanceTo(T0 + HOUR, r.scheduler);
     // Close date Saturday 16 March 10:00Z: the reminder comes Monday 18 March 09:00 Berlin (08:00Z).
     await act(r, 'wh-3', accept('2024-03-16T10:00:00.000Z'));
-    await r.time.advanceTo(Date.parse('2024-03-19T00:00:00Z'), r.scheduler);
+    const afterFirst = Date.parse('2024-03-19T00:00:00Z');
+    await r.time.advanceTo(afterFirst, r.scheduler);
     const record = (await r.store.get('wh-3'))!;
     expect(record.referral.history.map((event) => [event.type, event.at]).slice(2)).to.deep.equal([['closeDatePassed', '2024-03-18T08:00:00.000Z']]);
     // The next repeat counts from when it fired: Monday + 7 d, inside working hours again.
-    await r.time.advanceTo(Date.parse('2024-03-26T00:00:00Z'), r.scheduler);
+    await r.time.advanceTo(afterFirst + 7 * DAY, r.scheduler);
     expect((await r.store.get('wh-3'))!.referral.history.filter((event) => event.type === 'closeDatePassed').map((event) => event.at)).to.deep.equal([
       '2024-03-18T08:00:00.000Z',
       '2024-03-25T08:00:00.000Z',
