@@ -2,7 +2,9 @@
 // requirement lists, money, status. Shared by every card and message view model. Everything
 // here is card text, so outside text comes back markdown-escaped (cards/markdown.ts).
 
-import type { Contact, Referral } from '../referrals/model.js';
+import type { Contact, Referral, RequirementList } from '../referrals/model.js';
+import { requirementTags, tagWords } from '../referrals/tags.js';
+import { CARD_LIMITS, clip, firstOf } from './card-budget.js';
 import { countryName, formatMoney, hasMessage, t, type Locale } from './i18n.js';
 import { emailLink, escapeMarkdown, phoneLink } from './markdown.js';
 
@@ -11,7 +13,12 @@ function present(part: unknown): part is string {
 }
 
 export function contactName(contact: Contact): string {
-  return escapeMarkdown([contact.firstName, contact.lastName].filter(present).join(' '));
+  return escapeMarkdown(
+    [contact.firstName, contact.lastName]
+      .filter(present)
+      .map((name) => clip(name, CARD_LIMITS.name))
+      .join(' '),
+  );
 }
 
 /** "Chris Customer · chris@contoso.example · +49 30 123456" (only the parts present; e-mail and phone as mailto: / tel: links). */
@@ -27,6 +34,13 @@ export function contactLine(locale: Locale, contact: Contact): string {
     parts.push(t(locale, 'card.contactPreference', { preference }));
   }
   return parts.join(' · ');
+}
+
+/** A contact list's lines: the first few (CARD_LIMITS), and "+N more" when there are more. */
+export function peopleLines(locale: Locale, contacts: readonly Contact[]): string[] {
+  const lines = contacts.map((contact) => contactLine(locale, contact)).filter((line) => line !== '');
+  const { shown, more } = firstOf(lines, CARD_LIMITS.people);
+  return more > 0 ? [...shown, t(locale, 'card.andMore', { count: more })] : shown;
 }
 
 /** Partner Center company sizes look like `Size10to50employees` / `Size10000orMoreEmployees`. */
@@ -47,19 +61,14 @@ export function location(locale: Locale, referral: Referral): string | undefined
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
-/** Requirement items arrive as names or as {id, name} objects. */
-export function requirementNames(items: unknown): string[] {
-  if (!Array.isArray(items)) return [];
-  return items
-    .map((item) =>
-      typeof item === 'string'
-        ? item
-        : item && typeof item === 'object' && typeof (item as { name?: unknown }).name === 'string'
-          ? (item as { name: string }).name
-          : undefined,
-    )
-    .filter(present)
-    .map(escapeMarkdown);
+/**
+ * A requirement list in words, markdown-escaped: Partner Center's names, else its ids in words; the
+ * first few (CARD_LIMITS), and "+N more" when there are more.
+ */
+export function requirementNames(locale: Locale, referral: Pick<Referral, 'details'>, list: RequirementList): string[] {
+  const { shown, more } = firstOf(requirementTags(referral, list), CARD_LIMITS.listItems);
+  const names = shown.map((tag) => escapeMarkdown(clip(tagWords(tag), CARD_LIMITS.listItem)));
+  return more > 0 ? [...names, t(locale, 'card.andMore', { count: more })] : names;
 }
 
 export function money(locale: Locale, referral: Pick<Referral, 'details'>): string | undefined {

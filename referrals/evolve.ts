@@ -3,7 +3,7 @@
 
 import type { Assignment } from './assignment.js';
 import type { ReferralEvent } from './events.js';
-import { CLOSE_REASONS, type EngagementFields, type Referral, type Rfi } from './model.js';
+import { CLOSE_REASONS, type Contact, type EngagementFields, type Referral, type Rfi } from './model.js';
 
 /** Fields of the RFI that the model names; everything else goes to `extra`. */
 const KNOWN_RFI_FIELDS = new Set([
@@ -49,7 +49,8 @@ function fromRfi(event: Extract<ReferralEvent, { type: 'received' }>): Referral 
     ...(rfi.consent !== undefined && { consent: rfi.consent }),
     details: rfi.details ?? {},
     ...(rfi.externalReferenceId !== undefined && { externalReferenceId: rfi.externalReferenceId }),
-    team: Array.isArray(rfi['team']) ? (rfi['team'] as Referral['team']) : [],
+    team: [],
+    engagementTeam: Array.isArray(rfi['team']) ? (rfi['team'] as Contact[]) : [],
     urgent: event.urgent,
     createdDateTime: rfi.createdDateTime ?? event.at,
     receivedDateTime: event.at,

@@ -2,7 +2,8 @@
 // its current state, owner, deal fields, response time and closing reason, for a spreadsheet or a
 // CRM import. Pure. The column order is EXPORT_COLUMNS; absent values are null (JSON) or empty (CSV).
 
-import type { Referral } from './model.js';
+import type { Referral, RequirementList } from './model.js';
+import { requirementIds } from './tags.js';
 import { responseTimeMs } from './stats.js';
 
 export const EXPORT_COLUMNS = [
@@ -34,9 +35,17 @@ export const EXPORT_COLUMNS = [
   'assignee',
   'assignedAt',
   'assignmentRounds',
+  'products',
+  'services',
+  'solutions',
 ] as const;
 export type ExportColumn = (typeof EXPORT_COLUMNS)[number];
 export type ExportRow = Record<ExportColumn, string | number | boolean | null>;
+
+function idList(referral: Referral, list: RequirementList): string | null {
+  const ids = requirementIds(referral, list);
+  return ids.length > 0 ? ids.join(';') : null;
+}
 
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
 
@@ -45,7 +54,9 @@ const orNull = <T>(value: T | undefined): T | null => (value === undefined ? nul
  * rounded to whole seconds (null while nobody responded). `closingDate`: the estimated close date
  * (YYYY-MM-DD). `closingReason`: Partner Center's decline / lost reason code (statusReason).
  * `assignee` / `assignedAt`: the last person its channel's pool gave it to, and when (null when
- * no pool took it); `assignmentRounds`: how many times it was assigned.
+ * no pool took it); `assignmentRounds`: how many times it was assigned. `products`, `services`,
+ * `solutions`: Partner Center's ids, separated by ";" (null when it sent none: a referral from the
+ * intake API that named them in words, or one stored before ids were kept).
  */
 export function toExportRow(referral: Referral): ExportRow {
   const response = responseTimeMs(referral);
@@ -81,5 +92,8 @@ export function toExportRow(referral: Referral): ExportRow {
     assignee: lastAssigned?.type === 'assigned' ? lastAssigned.assignee.name : null,
     assignedAt: orNull(lastAssigned?.at),
     assignmentRounds: referral.assignment ? referral.assignment.round : null,
+    products: idList(referral, 'products'),
+    services: idList(referral, 'services'),
+    solutions: idList(referral, 'solutions'),
   };
 }

@@ -67,11 +67,26 @@ export interface CustomerProfile {
   [extra: string]: unknown;
 }
 
+/**
+ * One item of a referral's requirements as Partner Center sends it: its id (`Dynamics365Enterprise`,
+ * `SOL-Microsoft365`), a name, for solutions a type; other fields as they came. Referrals taken in
+ * through the intake API as plain words keep them as the name.
+ */
+export interface Tag {
+  id?: string;
+  name?: string;
+  type?: string;
+  [extra: string]: unknown;
+}
+
+export const REQUIREMENT_LISTS = ['products', 'solutions', 'services', 'industries'] as const;
+export type RequirementList = (typeof REQUIREMENT_LISTS)[number];
+
 export interface Requirements {
-  industries?: string[];
-  products?: string[];
-  services?: string[];
-  solutions?: string[];
+  industries?: Tag[];
+  products?: Tag[];
+  services?: Tag[];
+  solutions?: Tag[];
   [extra: string]: unknown;
 }
 
@@ -86,6 +101,16 @@ export interface Details {
 
 export interface Consent {
   consentToContact?: boolean;
+  consentToToShareInfoWithOthers?: boolean;
+  /** false: a private deal; true: shared with Microsoft's sellers (referrals/co-sell.ts). */
+  consentToShareReferralWithMicrosoftSellers?: boolean;
+  [extra: string]: unknown;
+}
+
+/** Who invited the partner into the engagement: `organizationId` "msft" is Microsoft. */
+export interface InviteContext {
+  notes?: string;
+  invitedBy?: { organizationId?: string; organizationName?: string; [extra: string]: unknown };
   [extra: string]: unknown;
 }
 
@@ -152,6 +177,12 @@ export interface Referral {
   statusReasonNotes?: string;
   /** The partner's own contacts on this engagement (added on Accept or Add contact). */
   team: Contact[];
+  /**
+   * The people Partner Center listed on the referral when it arrived: the inviter's (a Microsoft
+   * seller on a co-sell referral). Absent on referrals stored before it was kept apart: their
+   * `team` holds them.
+   */
+  engagementTeam?: Contact[];
   /** Who accepted the referral; may act on it afterwards. */
   owner?: Actor;
   /** Who in the channel's pool must answer it (referrals/assignment.ts); absent: no pool took it. */

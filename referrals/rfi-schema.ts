@@ -6,7 +6,7 @@
 import countries from 'i18n-iso-countries';
 import { z } from 'zod';
 import { isDateOnly } from './calendar.js';
-import type { Rfi } from './model.js';
+import type { Rfi, Tag } from './model.js';
 import { isCleanText } from './clean-text.js';
 import { referralIdProblem } from './referral-id.js';
 import { unknownFieldsSize, valueDepth } from './unknown-fields.js';
@@ -20,6 +20,8 @@ export interface FieldProblem {
 export const RFI_MAX_DEPTH = 16;
 /** Room for fields Partner Center adds later, as characters of compact JSON, summed over the whole RFI. */
 export const UNKNOWN_FIELDS_MAX = 32 * 1024;
+/** The inviter's notes: a few lines in Partner Center's invite dialog; longer would crowd the card. */
+export const INVITE_NOTES_MAX = 2_000;
 
 export type RfiValidation = { ok: true; rfi: Rfi } | { ok: false; problems: FieldProblem[] };
 
@@ -52,6 +54,11 @@ const requiredText = (max: number) =>
     .max(max, { error: `must be at most ${max} characters`, abort: true })
     .refine(isCleanText, CLEAN);
 
+/** Partner Center writes `null` for a field it has no value for (`"externalReferenceId": null`): the same as absent. */
+function nullable<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === null ? undefined : value), schema.optional());
+}
+
 const isoDate = z
   .string({ error: typeError('an ISO 8601 date-time string') })
   .refine((value) => ISO_DATE.test(value) && isDateOnly(value.slice(0, 10)) && !Number.isNaN(Date.parse(value)), {
@@ -75,27 +82,21 @@ const currency = z
   })
   .transform((value) => value.toUpperCase());
 
-const SMALL_WORDS = new Set(['and', 'or', 'for', 'of', 'the', 'in', 'to', 'on', 'with']);
-
-/** An id such as "Microsoft365" or "DeploymentOrMigration" in words: "Microsoft 365", "Deployment or Migration". */
-export function readableId(id: string): string {
-  const words = id
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .replace(/([A-Za-z])(\d)/g, '$1 $2')
-    .replace(/(\d)([A-Za-z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .split(/\s+/);
-  return words.map((word, index) => (index > 0 && SMALL_WORDS.has(word.toLowerCase()) ? word.toLowerCase() : word)).join(' ');
-}
-
-/** Partner Center sends requirement items as names, or as {id, name?} objects (its documented example has ids only); the bot shows the name, else the id in words. */
+/**
+ * Partner Center sends requirement items as {id, name?, type?} objects (its documented examples have
+ * ids only); the intake API may send plain words. Both are kept as tags: the id and every other
+ * field as sent, words as the name. Cards show the name, else the id in words (referrals/tags.ts).
+ */
 const requirementItem = z
-  .looseObject({ id: text(200).optional(), name: text(200).optional() }, { error: typeError('a string or an object with an id or a name') })
+  .looseObject(
+    { id: nullable(text(200)), name: nullable(text(200)), type: nullable(text(100)) },
+    { error: typeError('a string or an object with an id or a name') },
+  )
   .refine((item) => item.name !== undefined || item.id !== undefined, { message: 'must have an id or a name' });
 const requirementList = z
   .array(z.union([text(200), requirementItem]), { error: typeError('an array') })
   .max(100, 'must have at most 100 items')
-  .transform((items) => items.map((item) => (typeof item === 'string' ? item : (item.name ?? readableId(item.id!)))));
+  .transform((items): Tag[] => items.map((item) => (typeof item === 'string' ? { name: item } : (item as Tag))));
 
 /** A string in older referrals; Partner Center's documented resource has {locale, disableNotifications}. */
 const contactPreference = z.union([
@@ -104,12 +105,21 @@ const contactPreference = z.union([
 ]);
 
 const contact = z.looseObject({
-  firstName: text(100).optional(),
-  lastName: text(100).optional(),
-  email: email.optional(),
-  phoneNumber: text(50).optional(),
-  contactPreference: contactPreference.optional(),
+  firstName: nullable(text(100)),
+  lastName: nullable(text(100)),
+  email: nullable(email),
+  phoneNumber: nullable(text(50)),
+  contactPreference: nullable(contactPreference),
 });
+
+const contactList = z
+  .array(contact, { error: typeError('an array') })
+  .max(50, 'must have at most 50 contacts');
+
+const flag = nullable(z.boolean({ error: typeError('true or false') }));
+
+/** A value of one of Partner Center's lists (solution area, play, partner role…): kept as sent, shown in words. */
+const listValue = nullable(text(200));
 
 const rfiSchema = z.looseObject({
   // Leading and trailing spaces are a sender's slip and dropped; everything else wrong is refused with one reason.
@@ -120,71 +130,88 @@ const rfiSchema = z.looseObject({
       const problem = referralIdProblem(value);
       if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
     }),
-  engagementId: text(200).optional(),
-  name: text(500).optional(),
-  type: text(50).optional(),
-  qualification: text(50).optional(),
-  createdDateTime: isoDate.optional(),
-  updatedDateTime: isoDate.optional(),
-  expirationDateTime: isoDate.optional(),
+  engagementId: nullable(text(200)),
+  name: nullable(text(500)),
+  type: nullable(text(50)),
+  qualification: nullable(text(50)),
+  createdDateTime: nullable(isoDate),
+  updatedDateTime: nullable(isoDate),
+  expirationDateTime: nullable(isoDate),
+  acceptedDateTime: nullable(isoDate),
   customerProfile: z.looseObject(
     {
       name: requiredText(500),
-      size: text(100).optional(),
-      address: z
-        .looseObject(
+      size: nullable(text(100)),
+      address: nullable(
+        z.looseObject(
           {
-            addressLine1: text(500).optional(),
-            city: text(200).optional(),
-            state: text(200).optional(),
-            postalCode: text(50).optional(),
-            country: country.optional(),
-            region: text(100).optional(),
+            addressLine1: nullable(text(500)),
+            city: nullable(text(200)),
+            state: nullable(text(200)),
+            postalCode: nullable(text(50)),
+            country: nullable(country),
+            region: nullable(text(100)),
           },
           { error: typeError('an object') },
-        )
-        .optional(),
-      team: z
-        .array(contact, { error: typeError('an array') })
-        .max(50, 'must have at most 50 contacts')
-        .optional(),
+        ),
+      ),
+      team: nullable(contactList),
     },
     { error: typeError('an object') },
   ),
-  consent: z.looseObject({ consentToContact: z.boolean({ error: typeError('true or false') }).optional() }, { error: typeError('an object') }).optional(),
-  details: z
-    .looseObject(
+  consent: nullable(
+    z.looseObject(
+      { consentToContact: flag, consentToToShareInfoWithOthers: flag, consentToShareReferralWithMicrosoftSellers: flag },
+      { error: typeError('an object') },
+    ),
+  ),
+  details: nullable(
+    z.looseObject(
       {
-        notes: text(10_000).optional(),
-        dealValue: z
-          .number({ error: typeError('a number') })
-          .min(0, 'must be a number ≥ 0')
-          .finite()
-          .optional(),
-        currency: currency.optional(),
-        closingDateTime: isoDate.optional(),
-        requirements: z
-          .looseObject(
+        notes: nullable(text(10_000)),
+        dealValue: nullable(
+          z
+            .number({ error: typeError('a number') })
+            .min(0, 'must be a number ≥ 0')
+            .finite(),
+        ),
+        currency: nullable(currency),
+        closingDateTime: nullable(isoDate),
+        requirements: nullable(
+          z.looseObject(
             {
-              industries: requirementList.optional(),
-              products: requirementList.optional(),
-              services: requirementList.optional(),
-              solutions: requirementList.optional(),
+              industries: nullable(requirementList),
+              products: nullable(requirementList),
+              services: nullable(requirementList),
+              solutions: nullable(requirementList),
             },
             { error: typeError('an object') },
-          )
-          .optional(),
+          ),
+        ),
       },
       { error: typeError('an object') },
-    )
-    .optional(),
-  externalReferenceId: text(100).optional(),
-  callToAction: text(100).optional(),
-  contactRequested: z.boolean({ error: typeError('true or false') }).optional(),
-  team: z
-    .array(contact, { error: typeError('an array') })
-    .max(50, 'must have at most 50 contacts')
-    .optional(),
+    ),
+  ),
+  externalReferenceId: nullable(text(100)),
+  callToAction: nullable(text(100)),
+  contactRequested: flag,
+  team: nullable(contactList),
+  inviteContext: nullable(
+    z.looseObject(
+      {
+        notes: nullable(text(INVITE_NOTES_MAX)),
+        invitedBy: nullable(
+          z.looseObject({ organizationId: nullable(text(200)), organizationName: nullable(text(200)) }, { error: typeError('an object') }),
+        ),
+      },
+      { error: typeError('an object') },
+    ),
+  ),
+  partnerRole: listValue,
+  solutionArea: listValue,
+  solutionPlay: listValue,
+  referralSource: listValue,
+  customerMarketplaceIntent: nullable(z.union([text(200), z.boolean()], { error: typeError('a string or true or false') })),
 });
 
 function pathOf(segments: readonly PropertyKey[]): string {

@@ -2,7 +2,8 @@
 // filters (country, region, company size, keyword); the most specific matching route wins, ties go
 // to the oldest; with no match, the first subscribed channel takes it.
 
-import type { Referral } from './model.js';
+import { REQUIREMENT_LISTS, type Referral } from './model.js';
+import { requirementTags, tagWords } from './tags.js';
 
 export const ROUTE_FILTERS = ['country', 'region', 'size', 'keyword'] as const;
 export type RouteFilter = (typeof ROUTE_FILTERS)[number];
@@ -40,9 +41,9 @@ function norm(value: string): string {
 }
 
 function keywordText(referral: Referral): string {
-  const requirements = referral.details.requirements ?? {};
-  const lists = [requirements.products, requirements.solutions, requirements.services, requirements.industries];
-  return [referral.details.notes ?? '', ...lists.flatMap((list) => list ?? [])].join('\n').toLowerCase();
+  // A rule's keyword may name a requirement by its words ("Azure SQL") or by Partner Center's id ("AzureSQLDatabase").
+  const words = REQUIREMENT_LISTS.flatMap((list) => requirementTags(referral, list)).flatMap((tag) => [tagWords(tag), tag.id ?? '']);
+  return [referral.details.notes ?? '', ...words].join('\n').toLowerCase();
 }
 
 function matches(route: Route, referral: Referral): boolean {

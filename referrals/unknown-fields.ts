@@ -7,7 +7,8 @@ import { z } from 'zod';
 /** Characters (as compact JSON) of every key in `value` that `schema` does not name, at any depth. */
 export function unknownFieldsSize(schema: z.ZodType, value: unknown): number {
   if (schema instanceof z.ZodOptional) return unknownFieldsSize(schema.unwrap() as z.ZodType, value);
-  if (schema instanceof z.ZodPipe) return unknownFieldsSize(schema.in as z.ZodType, value);
+  // A preprocess (null read as absent) is a pipe from a transform into the schema that names the fields.
+  if (schema instanceof z.ZodPipe) return unknownFieldsSize((schema.in instanceof z.ZodTransform ? schema.out : schema.in) as z.ZodType, value);
   if (schema instanceof z.ZodArray && Array.isArray(value)) {
     return value.reduce<number>((sum, item) => sum + unknownFieldsSize(schema.element as z.ZodType, item), 0);
   }

@@ -4,14 +4,16 @@
 
 import { isCloseDatePassed, respondByOf } from '../../referrals/deadlines.js';
 import type { ReferralEvent } from '../../referrals/events.js';
-import type { Actor, Referral } from '../../referrals/model.js';
+import type { Actor, Referral, RequirementList } from '../../referrals/model.js';
 import { awaitsFirstAnswer, currentAssignee } from '../../referrals/assignment.js';
 import type { Policy } from '../../referrals/policy.js';
 import { responseTimeMs } from '../../referrals/stats.js';
 import { showsCustomerContacts, showsUrgentMarker } from '../../referrals/visibility.js';
 import { cardRef, REASSIGN_INPUT, reassignAction, referralButtons, refreshAction, retryAction, type ExecuteAction, type RefreshData } from '../actions.js';
-import { companySize, contactLine, location, money, requirementNames, STATUS_ICON, statusText } from '../formatters.js';
+import { companySize, contactLine, location, money, peopleLines, requirementNames, STATUS_ICON, statusText } from '../formatters.js';
 import { escapeMarkdown, escapeOptional } from '../markdown.js';
+import { CARD_LIMITS, clip } from '../card-budget.js';
+import { coSellSection, type CoSellSection } from './co-sell.js';
 import { formatDateTime, formatDate, formatDuration, t, type Locale, type MessageKey } from '../i18n.js';
 import { referralLink, UTC_DISPLAY, type Display } from '../display.js';
 
@@ -70,6 +72,7 @@ export interface ReferralCardData {
   hint: { show: boolean; text: string };
   customer: { heading: string; facts: Fact[] };
   needs: { show: boolean; heading: string; notes: string; showNotes: boolean; facts: Fact[] };
+  coSell: CoSellSection;
   times: Line[];
   contacts: { show: boolean; heading: string; lines: Line[]; note: string; showNote: boolean };
   deal: { show: boolean; heading: string; facts: Fact[] };
@@ -173,9 +176,8 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
     fact(t(locale, 'card.companySize'), companySize(locale, referral.customerProfile.size)),
     fact(t(locale, 'card.location'), location(locale, referral)),
   );
-  const requirements = referral.details.requirements ?? {};
-  const listOf = (items: unknown) => {
-    const names = requirementNames(items);
+  const listOf = (list: RequirementList) => {
+    const names = requirementNames(locale, referral, list);
     return names.length > 0 ? names.join(', ') : undefined;
   };
   // The customer's own estimate, shown while nobody has accepted: after that the deal section has the seller's figures.
@@ -184,12 +186,12 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
   const needFacts = facts(
     estimate ? fact(t(locale, 'card.dealValue'), money(locale, referral)) : undefined,
     estimate && estimatedClose !== undefined ? fact(t(locale, 'card.closeDate'), formatDate(locale, estimatedClose)) : undefined,
-    fact(t(locale, 'card.products'), listOf(requirements.products)),
-    fact(t(locale, 'card.solutions'), listOf(requirements.solutions)),
-    fact(t(locale, 'card.services'), listOf(requirements.services)),
-    fact(t(locale, 'card.industries'), listOf(requirements.industries)),
+    fact(t(locale, 'card.products'), listOf('products')),
+    fact(t(locale, 'card.solutions'), listOf('solutions')),
+    fact(t(locale, 'card.services'), listOf('services')),
+    fact(t(locale, 'card.industries'), listOf('industries')),
   );
-  const notes = typeof referral.details.notes === 'string' ? escapeMarkdown(referral.details.notes.trim()) : '';
+  const notes = typeof referral.details.notes === 'string' ? escapeMarkdown(clip(referral.details.notes.trim(), CARD_LIMITS.notes)) : '';
 
   // Times
   const times: Line[] = [timeLine(locale, timeZone, 'card.received', referral.createdDateTime)];
@@ -213,12 +215,7 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
   // Customer contacts
   const contactsShown = showsCustomerContacts(referral);
   const customerTeam = Array.isArray(referral.customerProfile.team) ? referral.customerProfile.team : [];
-  const contactLines: Line[] = contactsShown
-    ? customerTeam
-        .map((contact) => contactLine(locale, contact))
-        .filter((text) => text !== '')
-        .map((text) => ({ text, color: 'default' as TextColor }))
-    : [];
+  const contactLines: Line[] = contactsShown ? peopleLines(locale, customerTeam).map((text) => ({ text, color: 'default' as TextColor })) : [];
   let contactNote = '';
   if (!contactsShown) contactNote = referral.status === 'Closed' ? t(locale, 'card.contactsHidden') : t(locale, 'card.contactsAfterInterest');
   else if (contactLines.length === 0) contactNote = t(locale, 'card.contactsNone');
@@ -322,6 +319,7 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
     status: { text: `${STATUS_ICON[referral.substatus]} ${statusText(locale, referral)}`, color: STATUS_COLOR[referral.substatus] },
     hint: { show: hint !== '', text: hint },
     customer: { heading: t(locale, 'card.customer'), facts: customerFacts },
+    coSell: coSellSection(referral, locale),
     needs: { show: notes !== '' || needFacts.length > 0, heading: t(locale, 'card.needs'), notes, showNotes: notes !== '', facts: needFacts },
     times,
     contacts: {

@@ -31,7 +31,7 @@ export function benchRfi(id: string, i: number): Rfi {
       notes: 'Looking for a partner to migrate file servers and mail, then modernise line-of-business apps.',
       dealValue: 10_000 + (i % 50) * 1000,
       currency: 'EUR',
-      requirements: { products: ['Microsoft 365'], solutions: ['Modern Work'], industries: ['Retail'] },
+      requirements: { products: [{ id: 'Microsoft365' }], solutions: [{ id: 'SOL-ModernWork', name: 'Modern Work' }], industries: [{ id: 'Retail' }] },
     },
   };
 }

@@ -11,6 +11,7 @@ const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)
 /** Keys whose Russian text is legitimately the same as the English one. */
 const SAME_IN_BOTH = new Set([
   'app.name',
+  'card.coSell.microsoft',
   'contactPreference.teams',
   'status.line',
   'form.subtitle',

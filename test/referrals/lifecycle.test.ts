@@ -413,7 +413,7 @@ describe('lifecycle: what each command writes', () => {
         dealValue: 50_000,
         currency: 'EUR',
         closingDateTime: CLOSE_DATE,
-        requirements: { products: ['Microsoft 365'] },
+        requirements: { products: [{ id: 'Microsoft365' }] },
       });
       expect(referral.externalReferenceId).to.equal('CRM-42');
       expect(referral.team).to.deep.equal([{ firstName: 'Carol', lastName: 'Partner', email: 'carol@partner.example' }]);
@@ -424,7 +424,7 @@ describe('lifecycle: what each command writes', () => {
     });
   }
 
-  it('accept with partial fields keeps what the RFI had; contacts append to the RFI team', () => {
+  it("accept with partial fields keeps what the RFI had; our contacts are kept apart from Partner Center's team (the inviter's people)", () => {
     const rfi = lifecycleRfi({ name: 'RFI name', externalReferenceId: 'PC-1', team: [{ firstName: 'Pat', email: 'pat@partner.example' }] });
     const before = reach('inbox', [], rfi);
     expect(before.name).to.equal('RFI name');
@@ -432,7 +432,8 @@ describe('lifecycle: what each command writes', () => {
     expect(referral.name).to.equal('RFI name');
     expect(referral.externalReferenceId).to.equal('PC-1');
     expect(referral.details).to.include({ notes: 'Wants a Teams rollout', dealValue: 10 });
-    expect(referral.team.map((c) => c.firstName)).to.deep.equal(['Pat', 'Q']);
+    expect(referral.team.map((c) => c.firstName)).to.deep.equal(['Q']);
+    expect(referral.engagementTeam?.map((c) => c.firstName)).to.deep.equal(['Pat']);
   });
 
   it('the name defaults to the customer name', () => {

@@ -32,7 +32,7 @@ export function lifecycleRfi(overrides: Partial<Rfi> = {}): Rfi {
       team: [{ firstName: 'Chris', lastName: 'Customer', email: 'chris@contoso.example' }],
     },
     consent: { consentToContact: true },
-    details: { notes: 'Wants a Teams rollout', requirements: { products: ['Microsoft 365'] } },
+    details: { notes: 'Wants a Teams rollout', requirements: { products: [{ id: 'Microsoft365' }] } },
     ...overrides,
   };
 }
