@@ -4,7 +4,7 @@
 
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { RFI_MAX_DEPTH, UNKNOWN_FIELDS_MAX, validateRfi } from '../../referrals/rfi-schema.js';
+import { INVITE_NOTES_MAX, RFI_MAX_DEPTH, UNKNOWN_FIELDS_MAX, validateRfi } from '../../referrals/rfi-schema.js';
 
 type Json = Record<string, any>;
 const fixture = (name: string): Json => JSON.parse(readFileSync(new URL(`../fixtures/partner-center/${name}`, import.meta.url), 'utf8')) as Json;
@@ -17,6 +17,37 @@ describe('RFI schema', () => {
     expect(result.rfi.details?.requirements).to.deep.equal(documented()['details'].requirements);
     expect(result.rfi.customerProfile.team?.[0]?.contactPreference).to.deep.equal({ locale: 'en-us', disableNotifications: false });
     expect(result.rfi['inviteContext']).to.deep.equal(documented()['inviteContext']);
+  });
+
+  const examples: Array<[string, () => Json]> = [
+    ['create a referral (response)', () => documented()],
+    ['create a referral (co-sell request body, given an id)', () => ({ ...fixture('create-referral-co-sell.json'), id: 'co-sell-1' })],
+    ['get a referral by id', () => fixture('referral-by-id.json')],
+    ['get a list of referrals, item 1', () => fixture('referral-list.json')['value'][0]],
+    ['get a list of referrals, item 2', () => fixture('referral-list.json')['value'][1]],
+  ];
+  for (const [name, example] of examples) {
+    it(`"${name}": taken in with its requirement ids, team and invite context as the docs give them`, () => {
+      const doc = example();
+      const result = validateRfi(doc);
+      if (!result.ok) throw new Error(JSON.stringify(result.problems));
+      expect(result.rfi.details?.requirements).to.deep.equal(doc['details'].requirements);
+      expect(result.rfi['team']).to.deep.equal(doc['team']);
+      expect(result.rfi['inviteContext']).to.deep.equal(doc['inviteContext']);
+    });
+  }
+
+  it('a null where Partner Center has no value reads as absent; a wrong type is still refused', () => {
+    const created = fixture('referral-list.json')['value'][0];
+    const result = validateRfi({ ...created, externalReferenceId: null, expirationDateTime: null, details: { ...created['details'], dealValue: null } });
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(result.rfi.externalReferenceId).to.equal(undefined);
+    expect(result.rfi.expirationDateTime).to.equal(undefined);
+    const wrong = validateRfi({ ...created, partnerRole: 7, inviteContext: { notes: 'x'.repeat(INVITE_NOTES_MAX + 1) }, consent: { consentToShareReferralWithMicrosoftSellers: 'yes' } });
+    expect(wrong.ok).to.equal(false);
+    if (!wrong.ok) {
+      expect(wrong.problems.map((problem) => problem.path).sort()).to.deep.equal(['consent.consentToShareReferralWithMicrosoftSellers', 'inviteContext.notes', 'partnerRole']);
+    }
   });
 
   it('takes in the "Get a referral by ID" example: @odata.context, 7-digit fractions, null statusReason, ids as a list', () => {

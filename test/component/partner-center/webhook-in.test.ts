@@ -5,7 +5,7 @@
 import { createPrivateKey, sign } from 'node:crypto';
 import { expect } from 'chai';
 import type { SignedEvent } from '../../support/fake-partner-center/index.js';
-import { getReferral } from '../../support/intake-client.js';
+import { getReferral, request } from '../../support/intake-client.js';
 import { documentedReferral, EMEA, firstPoll, health, login, startBot, startRig, stopRig, subscribeEmea, waitFor, type Rig } from './harness.js';
 
 describe('Partner Center webhook in (component)', function () {
@@ -16,7 +16,7 @@ describe('Partner Center webhook in (component)', function () {
     rig = undefined;
   });
 
-  it('a signed referral-created → fetched by id → the card in the channel, with the docs’ example shown in words', async () => {
+  it('a signed referral-created → fetched by id → the card in the channel: the docs’ co-sell example in words, its ids kept in the API and the export', async () => {
     rig = await startRig();
     await startBot(rig);
     await login(rig);
@@ -33,12 +33,24 @@ describe('Partner Center webhook in (component)', function () {
     const card = JSON.stringify(post.body);
     expect(card).to.include('Contoso Customer Inc').and.include('Dynamics 365 Enterprise').and.include('Deployment or Migration');
     expect(card).to.include('Dynamics 365 for Field Service');
+    // The docs' example comes from Microsoft: the Microsoft line, John's note, John himself.
+    expect(card).to.include('Microsoft invited you to this deal').and.include('Hi ABC Partner, Can you help this customer?');
+    expect(card).to.include('John Doe').and.include('john.doe@microsoft.com');
     const fetched = rig.pc.api.requests.filter((request) => request.method === 'GET' && request.path.endsWith('/61c65491-2f2c-461a-84b4-3654499bc1d9'));
     expect(fetched).to.have.length(1);
     expect(fetched[0]!.headers.authorization).to.match(/^Bearer fake-at-/);
 
     const stored = await getReferral(rig.bot!.url, '61c65491-2f2c-461a-84b4-3654499bc1d9');
     expect(stored.body.status).to.equal('New');
+    expect(stored.body.details.requirements).to.deep.equal({
+      industries: [{ id: 'Manufacturing', name: 'Manufacturing' }],
+      products: [{ id: 'Dynamics365Enterprise', name: 'Dynamics 365 Enterprise' }],
+      services: [{ id: 'DeploymentOrMigration', name: 'Deployment or Migration' }],
+      solutions: [{ id: 'Dynamics365forFieldService', name: 'Dynamics 365 for Field Service', type: 'Category' }],
+    });
+    expect(stored.body.inviteContext).to.deep.equal(documentedReferral('x')['inviteContext']);
+    const exported = await request(`${rig.bot!.url}/api/referrals/export?format=json`);
+    expect(exported.body.items[0]).to.include({ products: 'Dynamics365Enterprise', services: 'DeploymentOrMigration', solutions: 'Dynamics365forFieldService' });
     const status = await health(rig);
     expect(status.partnerCenter).to.include({ enabled: true, signedInAs: 'maria@partner.example', eventsWaiting: 0 });
     expect(status.partnerCenter.lastWebhookAt).to.be.a('string');
