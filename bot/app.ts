@@ -29,7 +29,7 @@ import { assignCommands } from './teams/assign-commands.js';
 import { exportCommand } from './teams/export-command.js';
 import { moveOn, type AssignmentDeps } from './use-cases/assignment.js';
 import { LoadIndex } from './use-cases/load-index.js';
-import { createPlanner } from './outbox/planner.js';
+import { createPlanner, outboxItem } from './outbox/planner.js';
 import { statusCommand } from './teams/status-command.js';
 import { ReferralDeskBot } from './teams/activity-handler.js';
 import { TeamsMessenger } from './teams/messenger.js';
@@ -156,8 +156,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       status: statusCommand({ store, clock, retryFailed, timeZone: display.timeZone, ...(partnerCenter && { partnerCenter: () => partnerCenter.status() }) }),
       connect: connectCommand({
         ...(partnerCenter && { connect: (onPrompt: Parameters<PartnerCenterConnection['connect']>[0]) => partnerCenter.connect(onPrompt) }),
-        onFailed: async (reason) => {
-          log.warn('partner center: sign-in did not finish', { reason });
+        onFailed: async (reason, targetKey) => {
+          const notice = outboxItem('personal', targetKey, { key: 'notice.partnerCenter', params: { kind: 'signInFailed', reason } }, clock());
+          await store.updateState((state) => ({ state: { ...state, outbox: [...state.outbox, notice] }, result: undefined }));
+          sender.wake();
         },
         log,
       }),

@@ -5,7 +5,8 @@
 
 import { ConfigError, loadConfig, type Config } from '../bot/config.js';
 import { createLogger } from '../bot/logger.js';
-import { PartnerCenterSignIn, SignInNeededError, TOKEN_CACHE_NAME } from '../bot/partner-center/sign-in.js';
+import { MfaMissingError, PartnerCenterSignIn, SignInNeededError, TOKEN_CACHE_NAME } from '../bot/partner-center/sign-in.js';
+import { MFA_MISSING } from '../bot/partner-center/token-mfa.js';
 import { openSharedValue } from '../storage/shared-value.js';
 import { WebhookRegistrationApi } from '../bot/partner-center/webhook-registration.js';
 import { EVENTS_PATH } from '../bot/http/partner-center-events-route.js';
@@ -33,13 +34,13 @@ function partnerCenterOf(config: Config) {
  */
 async function statusOfRunningBot(port: number): Promise<void> {
   const link = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(3_000) })
-    .then((response) => response.json() as Promise<{ partnerCenter?: { enabled?: boolean; signedInAs?: string; needsSignIn?: string } }>)
+    .then((response) => response.json() as Promise<{ partnerCenter?: { enabled?: boolean; signedInAs?: string; mfa?: boolean; needsSignIn?: string } }>)
     .then((health) => health.partnerCenter)
     .catch(() => undefined);
   if (!link?.enabled) return;
   out(`PARTNER_CENTER_CLIENT_ID is empty here, but the bot on port ${port} (the simulator's?) has a Partner Center connection of its own.`);
   if (!link.signedInAs) fail(`That bot is not signed in: ${link.needsSignIn ?? 'nobody has signed in'}.`);
-  out(`That bot is signed in as ${link.signedInAs}${link.needsSignIn ? `, but ${link.needsSignIn}` : ''}.`);
+  out(`That bot is signed in as ${link.signedInAs}${link.mfa === true ? ' (MFA: yes)' : ''}${link.needsSignIn ? `, but ${link.needsSignIn}` : ''}.`);
   process.exit(link.needsSignIn ? 1 : 0);
 }
 
@@ -79,8 +80,14 @@ async function main(): Promise<void> {
 
   switch (command) {
     case 'login': {
-      const account = await signIn.signIn((prompt) => out(prompt.message));
-      out(`Signed in to Partner Center as ${account}. The bot uses this sign-in from now on (no restart needed).`);
+      let account: string;
+      try {
+        account = await signIn.signIn((prompt) => out(prompt.message));
+      } catch (error) {
+        if (error instanceof MfaMissingError) fail(`Sign-in refused for ${error.account}: ${MFA_MISSING}.`);
+        throw error;
+      }
+      out(`Signed in to Partner Center as ${account} (MFA: yes). The bot uses this sign-in from now on (no restart needed).`);
       return;
     }
     case 'status': {
@@ -92,7 +99,7 @@ async function main(): Promise<void> {
         if (error instanceof SignInNeededError) fail(`Signed in as ${state.account}, but ${error.reason}. Run: npm run partner-center -- login`);
         throw error;
       }
-      out(`Signed in as ${state.account}; the sign-in works.`);
+      out(`Signed in as ${state.account} (MFA: yes); the sign-in works.`);
       const registration = await new WebhookRegistrationApi(settings.webhooksApiUrl, signIn).current();
       out(registration ? `Webhook: ${registration.webhookUrl} (${registration.events.join(', ')})` : 'Webhook: none registered (run register-webhook <URL>).');
       return;

@@ -6,6 +6,9 @@ import type { Route } from '../referrals/routing.js';
 import type { BotState } from './bot-state.js';
 
 /** What a route-change notice says: who, which channel (its name then), which filters, and the effect on open referrals. */
+/** The reason a `notice.partnerCenter` signInFailed carries when the sign-in lacked MFA: each reader's locale words it. */
+export const MFA_REQUIRED = 'mfa_required';
+
 export type RouteChangeNotice =
   | { change: 'subscribed'; by: string; channel: string; filters: Route['filters']; waiting: number }
   | { change: 'unsubscribed'; by: string; channel: string; routes: number; cardsHere: number; anyRouteLeft: boolean };
@@ -30,7 +33,7 @@ export type OutboxMessage =
   /** A channel's digest for one slot. */
   | { key: 'digest'; params: DigestParams }
   /** Managers' notice about the Partner Center connection: a sign-in is needed again, or someone signed in. */
-  | { key: 'notice.partnerCenter'; params: { kind: 'signInNeeded' | 'signedIn'; reason?: string; account?: string } }
+  | { key: 'notice.partnerCenter'; params: { kind: 'signInNeeded' | 'signedIn' | 'signInFailed'; reason?: string; account?: string } }
   /** Managers' notice that someone changed a channel's routes (bot/use-cases/route-notices.ts). */
   | { key: 'notice.routeChanged'; params: RouteChangeNotice }
   /** Managers' notice that the bot lost a channel; `reason` is a code, put in words when rendered. */

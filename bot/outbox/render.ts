@@ -15,7 +15,7 @@ import {
   type Locale,
 } from '../../cards/index.js';
 import type { Policy } from '../../referrals/policy.js';
-import type { OutboxItem, ReferralRecord, BotState } from '../../storage/store.js';
+import { MFA_REQUIRED, type OutboxItem, type ReferralRecord, type BotState } from '../../storage/store.js';
 import { localeOf, notifiedOf, type Person } from '../../storage/bot-state-reads.js';
 import { parseDigestParams } from './digest-message.js';
 import type { Display } from '../../cards/display.js';
@@ -106,10 +106,13 @@ export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | unde
     }
     case 'notice.partnerCenter': {
       const { params } = message;
+      const reason = escapeMarkdown(String(params.reason ?? ''));
       const text =
         params.kind === 'signedIn'
           ? t(locale, 'partnerCenter.signedIn', { account: escapeMarkdown(String(params.account ?? '')) })
-          : t(locale, 'partnerCenter.signInNeeded', { reason: escapeMarkdown(String(params.reason ?? '')) });
+          : params.kind === 'signInFailed'
+            ? t(locale, 'partnerCenter.signInFailed', { reason: params.reason === MFA_REQUIRED ? t(locale, 'partnerCenter.mfaMissing') : reason })
+            : t(locale, 'partnerCenter.signInNeeded', { reason });
       return { attachments: [cardAttachment(renderNotice(locale, { title: t(locale, 'partnerCenter.title'), text }))] };
     }
     case 'notice.routeChanged': {

@@ -38,6 +38,8 @@ export interface ConnectionDeps {
 
 export interface ConnectionStatus {
   signedInAs?: string;
+  /** The sign-in's last token showed MFA (sign-ins without it are refused). */
+  mfa?: boolean;
   needsSignIn?: string;
   lastWebhookAt?: string;
   lastPollAt?: string;
@@ -177,6 +179,7 @@ export class PartnerCenterConnection {
     }
     return {
       ...(signIn.account && { signedInAs: signIn.account }),
+      ...(signIn.mfa === true && !signIn.needsSignIn && { mfa: true }),
       ...(signIn.needsSignIn && { needsSignIn: signIn.needsSignIn }),
       ...(link.lastWebhookAt && { lastWebhookAt: link.lastWebhookAt }),
       ...(link.lastPollAt && { lastPollAt: link.lastPollAt }),

@@ -7,10 +7,21 @@ import { InteractionRequiredAuthError, LogLevel, PublicClientApplication, type A
 import type { Logger } from '../logger.js';
 import type { PartnerCenterConfig } from './config.js';
 import type { SharedValue } from '../../storage/shared-value.js';
+import { MFA_REQUIRED } from '../../storage/store.js';
 import { EncryptedTokenCache } from './token-cache.js';
+import { MFA_MISSING, usedMfa } from './token-mfa.js';
 
 export const REFERRALS_SCOPE = 'https://api.partner.microsoft.com/user_impersonation';
 export const WEBHOOKS_SCOPE = 'https://api.partnercenter.microsoft.com/user_impersonation';
+
+/** A sign-in that did not use MFA: refused, and not kept (MSAL's `errorCode` shape, for the callers that read it). */
+export class MfaMissingError extends Error {
+  readonly errorCode = MFA_REQUIRED;
+  constructor(readonly account: string) {
+    super(`Partner Center sign-in refused: ${MFA_MISSING}`);
+    this.name = 'MfaMissingError';
+  }
+}
 
 /** There is no usable sign-in: a person must sign in (again). `reason` is safe to show and log. */
 export class SignInNeededError extends Error {
@@ -33,6 +44,8 @@ export interface SignInState {
   account?: string;
   /** Why calls wait for a new sign-in, when they do. */
   needsSignIn?: string;
+  /** The last token showed a sign-in with MFA (its `amr` claim). */
+  mfa?: boolean;
 }
 
 export interface TokenSource {
@@ -42,6 +55,7 @@ export interface TokenSource {
 
 /** AADSTS codes and MSAL errors that only a new interactive sign-in cures, in words for the managers. */
 function signInReason(error: unknown): string | undefined {
+  if (error instanceof MfaMissingError) return MFA_MISSING;
   if (error instanceof InteractionRequiredAuthError) {
     const text = `${error.errorCode} ${error.errorMessage}`;
     if (/AADSTS700082/.test(text)) return 'the sign-in expired after 90 days without use';
@@ -148,12 +162,18 @@ export class PartnerCenterSignIn implements TokenSource {
     });
     const username = result?.account?.username;
     if (!result || !username) throw new Error('the sign-in finished without an account');
+    if (!usedMfa(result.accessToken)) {
+      // Not kept: the calls it would make fail, and a kept sign-in (if any) stays in use.
+      await this.#app.getTokenCache().removeAccount(result.account!);
+      this.#log.warn('partner center: sign-in refused', { account: username, reason: 'no multi-factor authentication (amr)' });
+      throw new MfaMissingError(username);
+    }
     // Keep one account: a second manager's sign-in replaces the first.
     for (const other of await this.#app.getAllAccounts()) {
       if (other.homeAccountId !== result.account!.homeAccountId) await this.#app.getTokenCache().removeAccount(other);
     }
     this.#generation += 1;
-    this.#state = { account: username };
+    this.#state = { account: username, mfa: true };
     this.#log.info('partner center: signed in', { account: username });
     return username;
   }
@@ -171,7 +191,10 @@ export class PartnerCenterSignIn implements TokenSource {
       // only a token the authority issues anew (a new sign-in, here or in another process) clears it.
       const forceRefresh = options.forceRefresh === true || this.#state.needsSignIn !== undefined;
       const result = await this.#app.acquireTokenSilent({ account, scopes: [scope], forceRefresh });
+      // A sign-in kept from before the check (or by an older version) may lack MFA: held like an expired one.
+      if (!usedMfa(result.accessToken)) throw new MfaMissingError(account.username);
       if (this.#state.account !== account.username || (this.#state.needsSignIn && !result.fromCache)) this.#state = { account: account.username };
+      this.#state.mfa = true;
       return result.accessToken;
     } catch (error) {
       const reason = signInReason(error);

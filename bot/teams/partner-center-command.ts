@@ -5,13 +5,14 @@
 import { escapeMarkdown, t } from '../../cards/index.js';
 import type { Logger } from '../logger.js';
 import type { DeviceCodePrompt } from '../partner-center/sign-in.js';
+import { MFA_REQUIRED } from '../../storage/store.js';
 import type { ExtraCommand, Reply } from './text-commands.js';
 
 export interface ConnectCommandDeps {
   /** The connection's sign-in, or undefined when PARTNER_CENTER_CLIENT_ID is empty. */
   connect?: (onPrompt: (prompt: DeviceCodePrompt) => void) => Promise<string>;
-  /** Tells the person the sign-in did not finish (queued as a personal message). */
-  onFailed: (reason: string) => Promise<void>;
+  /** Tells the person the sign-in did not finish: a personal message to `targetKey`, their chat. `reason`: MSAL's error code. */
+  onFailed: (reason: string, targetKey: string) => Promise<void>;
   log: Logger;
 }
 
@@ -31,13 +32,13 @@ export function connectCommand(deps: ConnectCommandDeps): ExtraCommand {
       }).catch((error: unknown) => {
         // MSAL's error code only: its message can quote the authority's answer.
         const reason = (error as { errorCode?: unknown })?.errorCode;
-        const words = typeof reason === 'string' && reason !== '' ? reason : 'the code expired or was declined';
-        deps.log.warn('partner center: sign-in from chat did not finish', { reason: words });
-        if (prompted) void deps.onFailed(words);
-        else resolve(words);
+        const code = typeof reason === 'string' && reason !== '' ? reason : 'the code expired or was declined';
+        deps.log.warn('partner center: sign-in from chat did not finish', { reason: code });
+        if (prompted) void deps.onFailed(code, context.targetKey);
+        else resolve(code === MFA_REQUIRED ? t(locale, 'partnerCenter.mfaMissing') : escapeMarkdown(code));
       });
     });
-    if (typeof prompt === 'string') return [{ text: t(locale, 'partnerCenter.signInFailed', { reason: escapeMarkdown(prompt) }) }];
+    if (typeof prompt === 'string') return [{ text: t(locale, 'partnerCenter.signInFailed', { reason: prompt }) }];
     return [
       {
         text: t(locale, 'partnerCenter.deviceCode', {

@@ -25,8 +25,26 @@ describe('npm run partner-center (component)', function () {
     expect(run.stderr).to.include('Not signed in').and.include('npm run partner-center -- login');
   });
 
-  it('login shows the authority’s device code message, then who signed in; the kept sign-in is sealed', async () => {
+  it('login without MFA is refused with what to do, and nothing is kept: status still says nobody signed in', async () => {
+    rig.pc.authority.signInWithoutMfa();
+    try {
+      const run = await runCli(rig, ['login'], (text) => {
+        if (/enter the code/.test(text)) rig.pc.authority.approve();
+      });
+      expect(run.code).to.equal(1);
+      expect(run.stderr).to.include('Sign-in refused for maria@partner.example').and.include('without multi-factor authentication (MFA)');
+      expect(run.stderr).to.include('turn on MFA for this account');
+      const status = await runCli(rig, ['status']);
+      expect(status.code).to.equal(1);
+      expect(status.stderr).to.include('Not signed in');
+    } finally {
+      rig.pc.authority.signInWithoutMfa(false);
+    }
+  });
+
+  it('login shows the authority’s device code message, then who signed in, with MFA; the kept sign-in is sealed', async () => {
     const run = await login(rig);
+    expect(run.stdout).to.include('(MFA: yes)');
     expect(run.stdout).to.match(/To sign in, use a web browser to open the page https:\/\/microsoft\.com\/devicelogin and enter the code \w+/);
     expect(run.stdout).to.include('Signed in to Partner Center as maria@partner.example');
     const file = await readFile(path.join(rig.dataDir, 'partner-center', 'token-cache.json'), 'utf8');

@@ -64,6 +64,34 @@ describe('Partner Center sign-in that heals (component)', function () {
     expect(toMaria('cannot reach Partner Center')).to.have.length(1);
   });
 
+  it('a sign-in from chat without MFA is refused and said so; one with MFA then connects, and status says "MFA: yes"', async () => {
+    rig = await startRig();
+    await startBot(rig);
+    await sendActivity(rig.bot!.url, personalMessage('help', { serviceUrl: rig.teams.url, from: maria }));
+    rig.pc.authority.signInWithoutMfa();
+    const codeIn = async () => {
+      const before = rig!.teams.requests.length;
+      await sendActivity(rig!.bot!.url, personalMessage('connect partner-center', { serviceUrl: rig!.teams.url, from: maria }));
+      const prompt = await waitFor('the code in chat', () =>
+        rig!.teams.requests.slice(before).find((request) => /enter the code/.test(String(request.body?.text ?? ''))),
+      );
+      rig!.pc.authority.approve(/code (\S+) \(/.exec(String(prompt.body.text))![1]!);
+    };
+    await codeIn();
+    await waitFor('refused, in chat', () => toMaria('did not finish').length > 0);
+    expect(JSON.stringify(toMaria('did not finish')[0]!.body)).to.include('without multi-factor authentication (MFA)');
+    expect((await health(rig)).partnerCenter).not.to.have.property('signedInAs');
+    expect(rig.pc.api.requests, 'no call made with the refused token').to.deep.equal([]);
+
+    rig.pc.authority.signInWithoutMfa(false);
+    await codeIn();
+    await waitFor('connected, in chat', () => toMaria('Connected to Partner Center as maria@partner.example (MFA: yes)').length > 0);
+    await waitFor('status says MFA', async () => (await health(rig!)).partnerCenter.mfa === true);
+    const before = rig.teams.requests.length;
+    await sendActivity(rig.bot!.url, personalMessage('status', { serviceUrl: rig.teams.url, from: maria }));
+    await waitFor('status in chat', () => rig!.teams.requests.slice(before).some((request) => JSON.stringify(request.body).includes('connected as maria@partner.example (MFA: yes)')));
+  });
+
   it('20 concurrent token requests during a first sign-in from chat: one "connected", and no "sign in again" after it', async () => {
     rig = await startRig();
     await startBot(rig);

@@ -25,6 +25,7 @@ export interface AuthorityOptions {
   accessTokenSeconds?: number;
 }
 
+
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 async function form(req: IncomingMessage): Promise<URLSearchParams> {
@@ -38,7 +39,9 @@ export class FakeAuthority {
   readonly #server: Server;
   readonly #deviceCodes = new Map<string, { userCode: string; approved: boolean; expiresAt: number }>();
   readonly #refreshTokens = new Set<string>();
-  readonly #accessTokens = new Map<string, number>();
+  readonly #accessTokens = new Map<string, { until: number; mfa: boolean }>();
+  /** Whether the person signs in with MFA (the `amr` claim of the tokens issued from now on). */
+  #mfa = true;
   /** Every grant asked for, in order (device_code, refresh_token). */
   readonly grants: string[] = [];
   url = '';
@@ -76,8 +79,18 @@ export class FakeAuthority {
 
   /** Access tokens issued and still valid: the fake API accepts only these. */
   isValidAccessToken(token: string): boolean {
-    const until = this.#accessTokens.get(token);
-    return until !== undefined && until > Date.now();
+    const issued = this.#accessTokens.get(token);
+    return issued !== undefined && issued.until > Date.now();
+  }
+
+  /** Whether the token was issued to a sign-in with MFA. */
+  usedMfa(token: string): boolean {
+    return this.#accessTokens.get(token)?.mfa === true;
+  }
+
+  /** From now on the person signs in with a password only (no second factor): tokens say amr ["pwd"]. */
+  signInWithoutMfa(without = true): void {
+    this.#mfa = !without;
   }
 
   /** All access tokens stop working at once (the API then answers 401). */
@@ -94,9 +107,26 @@ export class FakeAuthority {
     const { user, clientId } = this.#options;
     const now = Math.floor(Date.now() / 1000);
     const lifetime = this.#options.accessTokenSeconds ?? 3600;
-    const accessToken = `fake-at-${randomUUID()}`;
+    // Shaped as Microsoft's v1 access tokens for Partner Center: claims a client may read (amr), and
+    // a last part that is no signature here (the fake API knows its tokens by heart).
+    const accessToken = [
+      b64url({ typ: 'JWT', alg: 'none' }),
+      b64url({
+        aud: 'https://api.partner.microsoft.com',
+        iss: `https://sts.windows.net/${user.tid}/`,
+        iat: now,
+        nbf: now,
+        exp: now + lifetime,
+        amr: this.#mfa ? ['pwd', 'mfa'] : ['pwd'],
+        oid: user.oid,
+        tid: user.tid,
+        upn: user.username,
+        ver: '1.0',
+      }),
+      `fake-at-${randomUUID()}`,
+    ].join('.');
     const refreshToken = `fake-rt-${randomUUID()}`;
-    this.#accessTokens.set(accessToken, Date.now() + lifetime * 1000);
+    this.#accessTokens.set(accessToken, { until: Date.now() + lifetime * 1000, mfa: this.#mfa });
     this.#refreshTokens.add(refreshToken);
     const idToken = [
       b64url({ alg: 'none', typ: 'JWT' }),

@@ -71,7 +71,10 @@ export async function startFakePartnerCenter(options: FakePartnerCenterOptions =
     user: FAKE_MANAGER,
     ...(options.autoApprove !== undefined && { autoApprove: options.autoApprove }),
   }).listen();
-  const api = await new FakeReferralsApi((token) => authority.isValidAccessToken(token)).listen(options.apiPort);
+  const api = await new FakeReferralsApi(
+    (token) => authority.isValidAccessToken(token),
+    (token) => authority.usedMfa(token),
+  ).listen(options.apiPort);
   // The signer's certificate files: the leaf with its intermediate (PEM), and the others the tests use.
   const files: Record<string, string> = {
     'pcnotifications-dispatch.microsoft.com.cer': pki.signer.pem + pki.intermediate.pem,

@@ -1,7 +1,8 @@
 // A fake Partner Center Referrals API on loopback HTTP: referrals with eTags, GET by id, a list
 // with $filter=updatedDateTime ge … or status eq '…' (documentedQueriesOnly: only the latter), $orderby and @odata.nextLink pages of 100, JSON Patch
 // (replace / add only) with If-Match → 412, and faults queued by the test (429 with Retry-After,
-// 503, 401). Bearer tokens are checked against the fake authority. Every request is recorded.
+// 503, 401). Bearer tokens are checked against the fake authority (and refused without MFA); a
+// decline or loss must name one of Partner Center's reasons. Every request is recorded.
 
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -24,6 +25,18 @@ export interface Fault {
   retryAfter?: string;
   times?: number;
 }
+
+/** The decline and lost reasons Partner Center takes in `statusReason` (its bulk-upload codes 1–8). */
+export const PARTNER_CENTER_CLOSE_REASONS = [
+  'BudgetNotAdequate',
+  'CustomerDidNotRespond',
+  'CustomerChoseAnotherVendor',
+  'RequirementNotMet',
+  'NotACustomer',
+  'TimelineTooShort',
+  'AbuseSpamPhishing',
+  'Other',
+];
 
 type Referral = Record<string, unknown> & { id: string; eTag: string; updatedDateTime: string };
 
@@ -57,7 +70,10 @@ export class FakeReferralsApi {
   /** Answer 400 to query options Partner Center's docs do not list (a $filter other than on status, an $orderby other than createdDateTime). */
   documentedQueriesOnly = false;
 
-  constructor(private readonly validToken: (token: string) => boolean) {
+  constructor(
+    private readonly validToken: (token: string) => boolean,
+    private readonly usedMfa: (token: string) => boolean = () => true,
+  ) {
     this.#server = createServer((req, res) => void this.#handle(req, res));
   }
 
@@ -148,6 +164,8 @@ export class FakeReferralsApi {
   #answer(req: IncomingMessage, res: ServerResponse, url: URL, body: unknown): number {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!token || !this.validToken(token)) return this.#send(res, 401, { code: 'Unauthorized', description: 'The access token is missing or invalid.' });
+    // Since 1 April 2026 Partner Center refuses App+User calls whose sign-in did not use MFA.
+    if (!this.usedMfa(token)) return this.#send(res, 401, { code: 'Unauthorized', description: 'Multi-factor authentication is required: the token has no mfa in its amr claim.' });
     const fault = this.#faults.find(
       (candidate) => (!candidate.method || candidate.method === req.method) && (!candidate.path || url.pathname.includes(candidate.path)),
     );
@@ -186,6 +204,10 @@ export class FakeReferralsApi {
       } else if (!setPath(next, operation.path, operation.op, operation.value)) {
         return this.#send(res, 400, { code: 'BadRequest', description: `cannot apply ${operation.path}` });
       }
+    }
+    const reason = next['statusReason'];
+    if ((next['substatus'] === 'Declined' || next['substatus'] === 'Lost') && reason !== current['statusReason'] && !PARTNER_CENTER_CLOSE_REASONS.includes(String(reason))) {
+      return this.#send(res, 400, { code: 'BadRequest', description: `statusReason must be one of ${PARTNER_CENTER_CLOSE_REASONS.join(', ')}` });
     }
     const allowed: Record<string, string[]> = { New: ['New', 'Active', 'Closed'], Active: ['Active', 'Closed'], Closed: ['Closed'] };
     if (!allowed[String(current['status'])]?.includes(String(next['status']))) {
