@@ -3,7 +3,7 @@
 
 import type { Skip } from './assignment.js';
 import type { Assignee } from './events.js';
-import type { Actor, CloseReason, Contact, DealRegistration, EngagementFields, FinalDeal, ReferralSource, Rfi } from './model.js';
+import type { Actor, CloseReason, Contact, DealRegistration, EngagementFields, FinalDeal, ReferralSource, RelatedReferral, Rfi } from './model.js';
 
 /** A person's command. `asManager` lets a manager act on a referral someone else owns. */
 interface PersonCommand {
@@ -26,7 +26,10 @@ export type TimerCommandType = 'remind' | 'warnExpiry' | 'changeUrgency' | 'expi
 export type TimerType = TimerCommandType | 'assignTimeout';
 
 export type Command =
-  | { type: 'takeIn'; rfi: Rfi; source?: ReferralSource }
+  /** `firstOfEngagement`: the open referral of the same engagement taken in before, found by the caller. */
+  | { type: 'takeIn'; rfi: Rfi; source?: ReferralSource; firstOfEngagement?: RelatedReferral }
+  /** A later referral of this one's engagement arrived: the card names it (linked from the thread it is posted in). */
+  | { type: 'linkRelated'; related: RelatedReferral }
   /** Partner Center's current resource for a referral the bot has (webhook or poll). */
   | { type: 'syncFromPartnerCenter'; resource: Rfi }
   | (PersonCommand & { type: 'interested' })

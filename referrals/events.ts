@@ -2,7 +2,7 @@
 // is the fold of these (see evolve.ts); nothing else sets a status.
 
 import type { Skip } from './assignment.js';
-import type { Actor, CloseReason, Contact, DealRegistration, EngagementFields, FinalDeal, Flow, ReferralSource, Rfi, Status, Substatus } from './model.js';
+import type { Actor, CloseReason, Contact, DealRegistration, EngagementFields, FinalDeal, Flow, ReferralSource, RelatedReferral, Rfi, Status, Substatus } from './model.js';
 
 interface EventBase {
   /** ISO 8601 time of the event. */
@@ -11,7 +11,17 @@ interface EventBase {
 }
 
 export type ReferralEvent =
-  | (EventBase & { type: 'received'; rfi: Rfi; flow: Flow; expirationDateTime: string; urgent: boolean; source?: ReferralSource })
+  | (EventBase & {
+      type: 'received';
+      rfi: Rfi;
+      flow: Flow;
+      expirationDateTime: string;
+      urgent: boolean;
+      source?: ReferralSource;
+      firstOfEngagement?: RelatedReferral;
+    })
+  /** A later referral of the same engagement arrived (posted in this card's thread). */
+  | (EventBase & { type: 'relatedArrived'; related: RelatedReferral })
   | (EventBase & { type: 'interested'; actor: Actor; expirationDateTime: string })
   | (EventBase & { type: 'accepted'; actor: Actor; fields: EngagementFields; contacts: Contact[] })
   | (EventBase & { type: 'declined'; actor: Actor; reason: CloseReason; notes?: string })

@@ -51,6 +51,7 @@ function fromRfi(event: Extract<ReferralEvent, { type: 'received' }>): Referral 
     ...(rfi.externalReferenceId !== undefined && { externalReferenceId: rfi.externalReferenceId }),
     team: [],
     engagementTeam: Array.isArray(rfi['team']) ? (rfi['team'] as Contact[]) : [],
+    ...(event.firstOfEngagement !== undefined && { firstOfEngagement: event.firstOfEngagement }),
     urgent: event.urgent,
     createdDateTime: rfi.createdDateTime ?? event.at,
     receivedDateTime: event.at,
@@ -158,6 +159,8 @@ function applyEvent(referral: Referral | undefined, event: ReferralEvent): Refer
       return { ...referral, team: [...referral.team, event.contact] };
     case 'handedOver':
       return { ...referral, owner: event.to };
+    case 'relatedArrived':
+      return { ...referral, related: [...(referral.related ?? []), event.related] };
     case 'urgencyChanged':
       return { ...referral, urgencyChangedAt: event.at };
     case 'expired':

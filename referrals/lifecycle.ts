@@ -4,7 +4,7 @@
 import { isTimerCommand, type Command, type NextAssignee } from './commands.js';
 import { LifecycleError, type LifecycleErrorCode } from './errors.js';
 import type { ReferralEvent } from './events.js';
-import type { Flow, Referral, ReferralSource, Rfi, Status, Substatus } from './model.js';
+import type { Flow, Referral, ReferralSource, RelatedReferral, Rfi, Status, Substatus } from './model.js';
 import { applyEvents } from './evolve.js';
 import { partnerCenterChange } from './partner-center.js';
 import { addMs, type Policy } from './policy.js';
@@ -83,7 +83,7 @@ export function asksForContact(rfi: Rfi): boolean {
   return typeof cta === 'string' && cta.replace(/[\s_-]/g, '').toLowerCase() === 'contactme';
 }
 
-function takeIn(rfi: Rfi, now: Date, policy: Policy, source: ReferralSource | undefined): ReferralEvent {
+function takeIn(rfi: Rfi, now: Date, policy: Policy, source: ReferralSource | undefined, first: RelatedReferral | undefined): ReferralEvent {
   const at = now.toISOString();
   const created = rfi.createdDateTime ?? at;
   const phaseLength = policy.flow === 'classic' ? policy.skipAfterMs : policy.expireAfterMs;
@@ -94,6 +94,7 @@ function takeIn(rfi: Rfi, now: Date, policy: Policy, source: ReferralSource | un
     flow: policy.flow,
     urgent: asksForContact(rfi),
     ...(source !== undefined && { source }),
+    ...(first !== undefined && first.id !== rfi.id && { firstOfEngagement: first }),
     // Partner Center's own expiry, when it sends one, is the truth; else the policy's.
     expirationDateTime: rfi.expirationDateTime ?? addMs(created, phaseLength),
   };
@@ -161,7 +162,7 @@ export function decide(referral: Referral | undefined, command: Command, now: Da
   const at = now.toISOString();
   if (command.type === 'takeIn') {
     if (referral) return fail('AlreadyExists', command, referral);
-    const received = takeIn(command.rfi, now, policy, command.source);
+    const received = takeIn(command.rfi, now, policy, command.source, command.firstOfEngagement);
     if (command.source !== 'partnerCenter') return { ok: true, events: [received] };
     // Taken in late (accepted or closed in Partner Center already): the card starts where Partner Center is.
     const caughtUp = partnerCenterChange(applyEvents(undefined, [received]), command.rfi, at);
@@ -169,6 +170,11 @@ export function decide(referral: Referral | undefined, command: Command, now: Da
   }
   if (!referral) return fail('NotFound', command);
   if (referral.status === 'Closed') return fail('Closed', command, referral);
+
+  if (command.type === 'linkRelated') {
+    const known = command.related.id === referral.id || referral.related?.some((related) => related.id === command.related.id) === true;
+    return known ? fail('Unchanged', command, referral) : { ok: true, events: [{ type: 'relatedArrived', at, related: command.related }] };
+  }
 
   if (command.type === 'syncFromPartnerCenter') {
     const change = partnerCenterChange(referral, command.resource, at);

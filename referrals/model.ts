@@ -157,6 +157,12 @@ export interface EngagementFields {
   externalReferenceId?: string;
 }
 
+/** Another referral of the same Partner Center engagement (the same engagementId), as a card names it. */
+export interface RelatedReferral {
+  id: string;
+  name: string;
+}
+
 export interface Referral {
   id: string;
   /** 'partnerCenter': taken in from Partner Center, so each decision is written back there. Absent: the intake API. */
@@ -183,6 +189,10 @@ export interface Referral {
    * `team` holds them.
    */
   engagementTeam?: Contact[];
+  /** The open referral of the same engagement this one arrived after: its card's thread is where this one is posted. */
+  firstOfEngagement?: RelatedReferral;
+  /** Referrals of the same engagement that arrived after this one (posted in this card's thread). */
+  related?: RelatedReferral[];
   /** Who accepted the referral; may act on it afterwards. */
   owner?: Actor;
   /** Who in the channel's pool must answer it (referrals/assignment.ts); absent: no pool took it. */

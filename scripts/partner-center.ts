@@ -8,7 +8,7 @@ import { createLogger } from '../bot/logger.js';
 import { MfaMissingError, PartnerCenterSignIn, SignInNeededError, TOKEN_CACHE_NAME } from '../bot/partner-center/sign-in.js';
 import { MFA_MISSING } from '../bot/partner-center/token-mfa.js';
 import { openSharedValue } from '../storage/shared-value.js';
-import { WebhookRegistrationApi } from '../bot/partner-center/webhook-registration.js';
+import { REFERRAL_WEBHOOK_EVENTS, WebhookRegistrationApi } from '../bot/partner-center/webhook-registration.js';
 import { EVENTS_PATH } from '../bot/http/partner-center-events-route.js';
 
 const USAGE = 'usage: npm run partner-center -- login | status | register-webhook <public https URL of the bot> [--replace] | test-event';
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
         );
       }
       await api.register(url, existing !== undefined);
-      out(`Registered ${url} for referral-created and referral-updated.${existing ? ` Replaced ${existing.webhookUrl}.` : ''}`);
+      out(`Registered ${url} for ${REFERRAL_WEBHOOK_EVENTS.join(', ')}.${existing ? ` Replaced ${existing.webhookUrl}.` : ''}`);
       return;
     }
     case 'test-event': {

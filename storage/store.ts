@@ -5,10 +5,10 @@ import type { Referral, Status, Substatus } from '../referrals/model.js';
 import type { Route } from '../referrals/routing.js';
 import type { BotState } from './bot-state.js';
 
-/** What a route-change notice says: who, which channel (its name then), which filters, and the effect on open referrals. */
 /** The reason a `notice.partnerCenter` signInFailed carries when the sign-in lacked MFA: each reader's locale words it. */
 export const MFA_REQUIRED = 'mfa_required';
 
+/** What a route-change notice says: who, which channel (its name then), which filters, and the effect on open referrals. */
 export type RouteChangeNotice =
   | { change: 'subscribed'; by: string; channel: string; filters: Route['filters']; waiting: number }
   | { change: 'unsubscribed'; by: string; channel: string; routes: number; cardsHere: number; anyRouteLeft: boolean };
@@ -53,6 +53,8 @@ export interface OutboxItem {
   kind: 'postCard' | 'updateCard' | 'threadReply' | 'personal' | 'channelMessage';
   /** Where it goes: a key into the conversations of BotState. */
   target: string;
+  /** A postCard into the thread of this card (activity id) rather than as a new post. */
+  thread?: string;
   /** What to say; rendered at send time, so a card shows the referral as it is then. */
   message: OutboxMessage;
   createdAt: string;
@@ -97,6 +99,8 @@ export interface PartnerCenterLink {
 export interface CardPost {
   target: string;
   activityId?: string;
+  /** Posted as a reply in the thread of this card (the engagement's first referral): its updates and replies go there. */
+  thread?: string;
   /** The referral version the channel's card shows now. */
   shownVersion?: number;
 }

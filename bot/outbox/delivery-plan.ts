@@ -21,8 +21,10 @@ export interface Job {
   record: ReferralRecord | undefined;
   target: ConversationTarget;
   reference: StoredReference;
-  /** Card activity id for replies and updates. */
+  /** Card activity id for replies and updates (for a reply: the thread's root). */
   cardActivityId?: string;
+  /** An update of a card that is itself a reply: the root of its thread. */
+  threadRootId?: string;
   state: BotState;
 }
 
@@ -68,11 +70,12 @@ export function routeItem(
     const card = record?.card;
     if (!record || !card || card.target !== item.target) return { action: 'drop', why: 'its card is not in this conversation any more' };
     if (!card.activityId) return { action: 'wait' };
-    return { action: 'lane', lane: conversationIdFor(reference, card.activityId), target, reference };
+    return { action: 'lane', lane: conversationIdFor(reference, card.thread ?? card.activityId), target, reference };
   }
   if (item.kind === 'postCard') {
     if (!record) return { action: 'drop', why: 'a card post without a referral' };
     if (record.card && record.card.target !== item.target) return { action: 'drop', why: 'the card moved to another conversation' };
+    if (item.thread !== undefined) return { action: 'lane', lane: conversationIdFor(reference, item.thread), target, reference };
   }
   return { action: 'lane', lane: conversationIdFor(reference), target, reference };
 }
@@ -98,16 +101,20 @@ export function jobFor(head: Candidate, lane: readonly Candidate[], state: BotSt
   switch (item.kind) {
     case 'postCard': {
       // The post shows the current state: updates queued before it are settled by it.
-      return { ...base, kind: 'post', doneIds: [item.id, ...pendingUpdates(record!, item.target)], attemptIds: [item.id] };
+      const doneIds = [item.id, ...pendingUpdates(record!, item.target)];
+      if (item.thread !== undefined) return { ...base, kind: 'reply', doneIds, attemptIds: [item.id], cardActivityId: item.thread };
+      return { ...base, kind: 'post', doneIds, attemptIds: [item.id] };
     }
     case 'updateCard': {
       const ids = lane.filter((other) => other.item.kind === 'updateCard').map((other) => other.item.id);
       const card = record!.card!;
       const kind: JobKind = (card.shownVersion ?? -1) >= record!.referral.version ? 'skip' : 'update';
-      return { ...base, kind, doneIds: ids, attemptIds: ids, cardActivityId: card.activityId! };
+      return { ...base, kind, doneIds: ids, attemptIds: ids, cardActivityId: card.activityId!, ...(card.thread !== undefined && { threadRootId: card.thread }) };
     }
-    case 'threadReply':
-      return { ...base, kind: 'reply', doneIds: [item.id], attemptIds: [item.id], cardActivityId: record!.card!.activityId! };
+    case 'threadReply': {
+      const card = record!.card!;
+      return { ...base, kind: 'reply', doneIds: [item.id], attemptIds: [item.id], cardActivityId: card.thread ?? card.activityId! };
+    }
     case 'personal':
       return { ...base, kind: 'personal', doneIds: [item.id], attemptIds: [item.id] };
     default:

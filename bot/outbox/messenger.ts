@@ -44,8 +44,8 @@ export interface Messenger {
   post(reference: StoredReference, message: MessageContent): Promise<string>;
   /** A reply in the thread of channel post `rootActivityId`; returns its activity id. */
   reply(reference: StoredReference, rootActivityId: string, message: MessageContent): Promise<string>;
-  /** Replaces the content of a message the bot sent (a card update). */
-  update(reference: StoredReference, activityId: string, message: MessageContent): Promise<void>;
+  /** Replaces the content of a message the bot sent (a card update); `threadRootId` when that message is a reply in a thread. */
+  update(reference: StoredReference, activityId: string, message: MessageContent, threadRootId?: string): Promise<void>;
   /** A message in a personal chat; returns its activity id. */
   sendPersonal(reference: StoredReference, message: MessageContent): Promise<string>;
 }

@@ -24,7 +24,7 @@ export async function recordDelivered(store: Store, job: Job, activityId: string
     if (!current || !current.outbox.some((item) => item.id === job.head.id)) return { result: false };
     const delivery: Delivery = { outbox: current.outbox.filter((item) => !done.has(item.id)) };
     if (job.head.kind === 'postCard' && activityId !== undefined && (!current.card || current.card.target === job.head.target)) {
-      delivery.card = { target: job.head.target, activityId, shownVersion: shown };
+      delivery.card = { target: job.head.target, activityId, shownVersion: shown, ...(job.head.thread !== undefined && { thread: job.head.thread }) };
     } else if (job.head.kind === 'updateCard' && current.card) {
       delivery.card = { ...current.card, shownVersion: Math.max(current.card.shownVersion ?? 0, shown) };
     }

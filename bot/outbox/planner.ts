@@ -19,6 +19,8 @@ export interface PlannedMessages {
 /** A decided change, as the planner sees it: the record before, the referral after, the events and the command. */
 export interface ChangeToPlan {
   before: ReferralRecord | undefined;
+  /** The card of the engagement's first referral, when this change takes in a later one (createPlanner finds it). */
+  firstCard?: CardPost;
   referral: Referral;
   events: ReferralEvent[];
   command: Command;
@@ -26,6 +28,9 @@ export interface ChangeToPlan {
 }
 
 export type MessagePlanner = (change: ChangeToPlan) => PlannedMessages | Promise<PlannedMessages>;
+
+/** Events with no thread reply of their own: a related referral's card is itself the reply. */
+const SILENT: ReadonlySet<ReferralEvent['type']> = new Set(['relatedArrived']);
 
 /** Events that change what the shared card shows. */
 const CARD_CHANGING: ReadonlySet<ReferralEvent['type']> = new Set([
@@ -44,6 +49,7 @@ const CARD_CHANGING: ReadonlySet<ReferralEvent['type']> = new Set([
   'assignmentPassed',
   'assignmentTimedOut',
   'handedOver',
+  'relatedArrived',
 ]);
 
 export function outboxItem(kind: OutboxItem['kind'], targetKey: string, message: OutboxItem['message'], now: Date): OutboxItem {
@@ -63,9 +69,11 @@ export function routeFor(referral: Referral, state: BotState): string | undefine
   return chooseRoute(referral, routes(state), (key) => isActiveTarget(state, key))?.target;
 }
 
-/** A first post of the referral's card in `channel`. */
-export function planPost(channel: string, now: Date): PlannedMessages {
-  return { outbox: [outboxItem('postCard', channel, { key: 'card' }, now)], card: { target: channel } };
+/** A first post of the referral's card in `channel`; with `thread`, as a reply in the thread of that card. */
+export function planPost(channel: string, now: Date, thread?: string): PlannedMessages {
+  const post = outboxItem('postCard', channel, { key: 'card' }, now);
+  if (thread === undefined) return { outbox: [post], card: { target: channel } };
+  return { outbox: [{ ...post, thread }], card: { target: channel, thread } };
 }
 
 /** The managers as a mention names them: their personal chat's name when the bot has one. */
@@ -104,6 +112,9 @@ export function planChange(change: ChangeToPlan, state: BotState, managerIds: re
   if (events.some((event) => event.type === 'received')) {
     // Taken in already closed (Partner Center's history): nothing for anyone to do, so no card; `show` finds it.
     if (referral.status === 'Closed') return { outbox: [] };
+    // Routing follows the engagement's first referral: into its card's thread once that card is posted, else its channel.
+    const first = change.firstCard;
+    if (first !== undefined && isActiveTarget(state, first.target)) return planPost(first.target, now, first.activityId);
     const channel = routeFor(referral, state);
     return channel ? planPost(channel, now) : { outbox: [] };
   }
@@ -113,6 +124,7 @@ export function planChange(change: ChangeToPlan, state: BotState, managerIds: re
   const firstIndex = referral.history.length - events.length;
   events.forEach((event, offset) => {
     const index = firstIndex + offset;
+    if (SILENT.has(event.type)) return;
     const mention = mentionsFor(event, state, managerIds);
     outbox.push(outboxItem('threadReply', card.target, { key: 'event', params: { index, ...(mention && mention.length > 0 && { mention }) } }, now));
     outbox.push(...assignmentMessages(event, index, referral, state, managerIds, now));
@@ -129,7 +141,11 @@ export function planChange(change: ChangeToPlan, state: BotState, managerIds: re
   return { outbox };
 }
 
-/** The planner the service runs with: reads the current bot state for each change. */
+/** The planner the service runs with: reads the current bot state (and a later referral's first card) for each change. */
 export function createPlanner(store: Store, managerIds: readonly string[] = []) {
-  return (change: ChangeToPlan): PlannedMessages => planChange(change, store.readState(), managerIds);
+  return (change: ChangeToPlan): PlannedMessages => {
+    const firstId = change.events.some((event) => event.type === 'received') ? change.referral.firstOfEngagement?.id : undefined;
+    const first = firstId === undefined ? undefined : store.openRecords().find((record) => record.referral.id === firstId);
+    return planChange({ ...change, ...(first?.card && { firstCard: first.card }) }, store.readState(), managerIds);
+  };
 }

@@ -74,6 +74,7 @@ export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | unde
               policy: context.policy,
               display: context.display,
               ...(parked && { refresh: true }),
+              ...(item.kind !== 'personal' && (item.thread ?? record.card?.thread) !== undefined && { inFirstThread: true }),
               // The assignee's own copy: Teams refreshes it whenever they look, with Pass while it is theirs.
               ...(personalViewer !== undefined && { viewerId: personalViewer, refreshUserIds: [viewerMri ?? personalViewer] }),
             }),

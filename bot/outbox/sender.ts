@@ -426,7 +426,7 @@ export class OutboxSender {
       case 'reply':
         return this.#messenger.reply(reference, job.cardActivityId!, message);
       case 'update':
-        return this.#messenger.update(reference, job.cardActivityId!, message).then(() => undefined);
+        return this.#messenger.update(reference, job.cardActivityId!, message, job.threadRootId).then(() => undefined);
       case 'personal':
         return this.#messenger.sendPersonal(reference, message);
       default:

@@ -7,6 +7,7 @@
 import { validateRfi, type FieldProblem } from '../../referrals/rfi-schema.js';
 import { isArchivable } from '../../storage/record-rules.js';
 import { applyCommand, type CommandDeps } from '../use-cases/apply-command.js';
+import { takeInWithEngagement } from '../use-cases/engagement.js';
 
 export type AdoptOutcome =
   { outcome: 'created' | 'updated'; id: string } | { outcome: 'unchanged'; id: string } | { outcome: 'invalid'; id?: string; problems: FieldProblem[] };
@@ -24,7 +25,7 @@ export async function adoptResource(
   const seen = { ...(eTag !== undefined && { eTag }), resource, syncedAt: now.toISOString(), ...(eventAt !== undefined && { eventAt }) };
   const known = (await deps.store.get(rfi.id)) !== undefined;
   if (!known) {
-    const taken = await applyCommand(deps, rfi.id, { type: 'takeIn', rfi, source: 'partnerCenter' }, { fromPartnerCenter: seen });
+    const taken = await takeInWithEngagement(deps, { type: 'takeIn', rfi, source: 'partnerCenter' }, { fromPartnerCenter: seen });
     if (taken.ok) return { outcome: 'created', id: rfi.id };
     if (taken.error.code !== 'AlreadyExists') throw taken.error;
   }

@@ -4,7 +4,8 @@
 
 import { WEBHOOKS_SCOPE, type TokenSource } from './sign-in.js';
 
-export const REFERRAL_WEBHOOK_EVENTS = ['referral-created', 'referral-updated'] as const;
+/** A related referral (the same engagement) has events of its own: they update the first referral's thread. */
+export const REFERRAL_WEBHOOK_EVENTS = ['referral-created', 'referral-updated', 'related-referral-created', 'related-referral-updated'] as const;
 
 export interface Registration {
   webhookUrl?: string;

@@ -99,6 +99,7 @@ function sharedCard(
       ...(notice !== undefined && { notice, noticeColor: attention ? 'attention' : 'accent' }),
       ...(partnerCenter && { partnerCenter, refresh: true }),
       viewerId: context.actor.id,
+      ...(context.viewer.scope === 'channel' && record.card?.thread !== undefined && { inFirstThread: true }),
       ...(context.isManager && deps.reassignChoices && { reassignTo: deps.reassignChoices(record) }),
       ...(handOverTo && { handOverTo }),
     }),

@@ -65,8 +65,8 @@ export class TeamsMessenger implements Messenger {
     return this.#send(reference, conversationIdFor(reference, rootActivityId), message);
   }
 
-  async update(reference: StoredReference, activityId: string, message: MessageContent): Promise<void> {
-    const conversationId = conversationIdFor(reference, isChannelReference(reference) ? activityId : undefined);
+  async update(reference: StoredReference, activityId: string, message: MessageContent, threadRootId?: string): Promise<void> {
+    const conversationId = conversationIdFor(reference, isChannelReference(reference) ? (threadRootId ?? activityId) : undefined);
     await this.#call(reference, async (api, abortSignal) => {
       const activity = this.#activity(reference, conversationId, message);
       activity.id = activityId;

@@ -107,6 +107,7 @@ function assignmentReply(
 export function threadReplyText(locale: Locale, event: ReferralEvent, referral: Referral, policy: Policy, display: Display = UTC_DISPLAY): string | undefined {
   switch (event.type) {
     case 'received':
+    case 'relatedArrived': // the related referral's own card is the reply (bot/outbox/planner.ts)
       return undefined;
     case 'interested':
       return t(locale, 'reply.interested', { actor: escapeMarkdown(event.actor.name) });

@@ -14,6 +14,7 @@ import { companySize, contactLine, location, money, peopleLines, requirementName
 import { escapeMarkdown, escapeOptional } from '../markdown.js';
 import { CARD_LIMITS, clip } from '../card-budget.js';
 import { coSellSection, type CoSellSection } from './co-sell.js';
+import { relatedLine } from './related.js';
 import { formatDateTime, formatDate, formatDuration, t, type Locale, type MessageKey } from '../i18n.js';
 import { referralLink, UTC_DISPLAY, type Display } from '../display.js';
 
@@ -37,6 +38,8 @@ export interface ReferralCardOptions extends ViewOptions {
   noticeColor?: TextColor;
   /** What this viewer is told of the referral's Partner Center writes (the owner and managers only). */
   partnerCenter?: PartnerCenterView;
+  /** The card is posted in the thread of its engagement's first referral (bot/outbox/planner.ts). */
+  inFirstThread?: boolean;
   /** Whose view this is (AAD object id): the assignee's view offers Pass. */
   viewerId?: string;
   /** A manager's view of a pooled referral: the people it may be reassigned to. */
@@ -73,6 +76,7 @@ export interface ReferralCardData {
   customer: { heading: string; facts: Fact[] };
   needs: { show: boolean; heading: string; notes: string; showNotes: boolean; facts: Fact[] };
   coSell: CoSellSection;
+  related: { show: boolean; text: string };
   times: Line[];
   contacts: { show: boolean; heading: string; lines: Line[]; note: string; showNote: boolean };
   deal: { show: boolean; heading: string; facts: Fact[] };
@@ -320,6 +324,7 @@ export function referralCardData(referral: Referral, options: ReferralCardOption
     hint: { show: hint !== '', text: hint },
     customer: { heading: t(locale, 'card.customer'), facts: customerFacts },
     coSell: coSellSection(referral, locale),
+    related: relatedLine(referral, locale, options.inFirstThread === true),
     needs: { show: notes !== '' || needFacts.length > 0, heading: t(locale, 'card.needs'), notes, showNotes: notes !== '', facts: needFacts },
     times,
     contacts: {

@@ -99,6 +99,8 @@ export function command(type: CommandType, actor: Actor = ALICE, asManager?: boo
       return { type, ...person, to: BOB };
     case 'reassign':
       return { type, ...person, asManager: true, next: nextAssignee(BOB) };
+    case 'linkRelated':
+      return { type, related: { id: 'rfi-related', name: 'Contoso Teams rollout (Microsoft)' } };
     default:
       return { type };
   }

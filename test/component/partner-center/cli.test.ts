@@ -67,7 +67,7 @@ describe('npm run partner-center (component)', function () {
       .and.include('Replaced https://crm.example/connector');
     expect(rig.pc.api.registration).to.deep.equal({
       WebhookUrl: 'https://bot.partner.example/api/partner-center/events',
-      WebhookEvents: ['referral-created', 'referral-updated'],
+      WebhookEvents: ['referral-created', 'referral-updated', 'related-referral-created', 'related-referral-updated'],
     });
 
     const again = await runCli(rig, ['register-webhook', 'https://bot.partner.example/api/partner-center/events']);
