@@ -73,7 +73,7 @@ const PATHS: Record<string, Path | null> = {
   ],
 };
 
-const COLUMNS = ['takeIn', 'interested', 'noThanks', 'accept', 'decline', 'won', 'lost', 'editEngagement', 'addContact', 'handOver'] as const;
+const COLUMNS = ['takeIn', 'interested', 'noThanks', 'accept', 'decline', 'won', 'lost', 'editEngagement', 'addContact', 'handOver', 'linkRelated'] as const;
 
 // Cells: a resulting status/substatus, or an error code.
 const NEW = 'New/Pending',
@@ -87,22 +87,22 @@ const ILL = 'IllegalTransition',
   CLO = 'Closed',
   DUP = 'AlreadyExists',
   NF = 'NotFound';
-const CLOSED_ROW = [DUP, CLO, CLO, CLO, CLO, CLO, CLO, CLO, CLO, CLO] as const;
+const CLOSED_ROW = [DUP, CLO, CLO, CLO, CLO, CLO, CLO, CLO, CLO, CLO, CLO] as const;
 
 // The command is given by the owner (ALICE accepted in every Active path), one hour after the path.
 const TABLE: ReadonlyArray<readonly [state: keyof typeof PATHS, ...cells: string[]]> = [
-  //  state                                 takeIn interested noThanks accept decline won  lost edit addContact handOver
-  ['inbox   none', NEW, NF, NF, NF, NF, NF, NF, NF, NF, NF],
-  ['inbox   New/Pending', DUP, ILL, ILL, ACT, DEC, ILL, ILL, ILL, ILL, ILL],
-  ['inbox   Active/Accepted', DUP, ILL, ILL, ILL, ILL, WON, LST, ACT, ACT, ACT],
+  //  state                                 takeIn interested noThanks accept decline won  lost edit addContact handOver linkRelated
+  ['inbox   none', NEW, NF, NF, NF, NF, NF, NF, NF, NF, NF, NF],
+  ['inbox   New/Pending', DUP, ILL, ILL, ACT, DEC, ILL, ILL, ILL, ILL, ILL, NEW],
+  ['inbox   Active/Accepted', DUP, ILL, ILL, ILL, ILL, WON, LST, ACT, ACT, ACT, ACT],
   ['inbox   Closed/Declined', ...CLOSED_ROW],
   ['inbox   Closed/Won', ...CLOSED_ROW],
   ['inbox   Closed/Lost', ...CLOSED_ROW],
   ['inbox   Closed/Expired', ...CLOSED_ROW],
-  ['classic none', NEW, NF, NF, NF, NF, NF, NF, NF, NF, NF],
-  ['classic New/Pending', DUP, RCV, SKP, ILL, ILL, ILL, ILL, ILL, ILL, ILL],
-  ['classic New/Received', DUP, ILL, ILL, ACT, DEC, ILL, ILL, ILL, ILL, ILL],
-  ['classic Active/Accepted', DUP, ILL, ILL, ILL, ILL, WON, LST, ACT, ACT, ACT],
+  ['classic none', NEW, NF, NF, NF, NF, NF, NF, NF, NF, NF, NF],
+  ['classic New/Pending', DUP, RCV, SKP, ILL, ILL, ILL, ILL, ILL, ILL, ILL, NEW],
+  ['classic New/Received', DUP, ILL, ILL, ACT, DEC, ILL, ILL, ILL, ILL, ILL, RCV],
+  ['classic Active/Accepted', DUP, ILL, ILL, ILL, ILL, WON, LST, ACT, ACT, ACT, ACT],
   ['classic Closed/Skipped by noThanks', ...CLOSED_ROW],
   ['classic Closed/Skipped by timer', ...CLOSED_ROW],
   ['classic Closed/Declined', ...CLOSED_ROW],
@@ -170,11 +170,12 @@ describe('lifecycle: state × command table', () => {
     });
   }
 
-  it('availableCommands() lists exactly the commands the table allows (what a card offers)', () => {
+  it('availableCommands() lists exactly the commands the table allows a person (what a card offers)', () => {
     for (const [key, ...cells] of TABLE) {
       const { referral } = setUp(key);
       if (!referral) continue;
-      const allowed = COLUMNS.filter((type, i) => type !== 'takeIn' && cells[i]!.includes('/'));
+      // linkRelated comes from the bot (a later referral of the engagement), never from a button.
+      const allowed = COLUMNS.filter((type, i) => type !== 'takeIn' && type !== 'linkRelated' && cells[i]!.includes('/'));
       expect([...availableCommands(referral)], key).to.have.members(allowed);
     }
   });
@@ -434,6 +435,14 @@ describe('lifecycle: what each command writes', () => {
     expect(referral.details).to.include({ notes: 'Wants a Teams rollout', dealValue: 10 });
     expect(referral.team.map((c) => c.firstName)).to.deep.equal(['Q']);
     expect(referral.engagementTeam?.map((c) => c.firstName)).to.deep.equal(['Pat']);
+  });
+
+  it('linkRelated names a later referral of the engagement once; the same one again changes nothing', () => {
+    const related = { id: 'rfi-twin', name: 'Contoso (Microsoft)' };
+    const linked = step(reach('inbox', []), { type: 'linkRelated', related }, at(HOUR), policyFor('inbox'));
+    expect(linked.related).to.deep.equal([related]);
+    expect(linked.history.at(-1)).to.include({ type: 'relatedArrived' });
+    expect(refusal(linked, { type: 'linkRelated', related }, at(2 * HOUR), policyFor('inbox'))).to.equal('Unchanged');
   });
 
   it('the name defaults to the customer name', () => {
