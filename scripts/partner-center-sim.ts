@@ -2,11 +2,13 @@
 // with no Partner Center account (docs/playground.md#partner-center). Starts the fake Partner Center
 // the tests use (sign-in authority, Referrals API, webhook signer), the bot pointed at it (its own
 // DATA_DIR, data/partner-center-sim), signs the bot in, and the Agents Playground. Press Enter to
-// have "Partner Center" send a new referral by webhook; every write the bot makes there is printed.
+// have "Partner Center" send referrals by webhook: first a co-sell referral from Microsoft (the
+// docs' example, with a Microsoft seller) and its related Shared referral (same engagement), then
+// one demo referral per Enter. Every write the bot makes there is printed.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -89,7 +91,23 @@ async function main(): Promise<void> {
   }, 500).unref();
 
   let sent = 0;
+  let coSellSent = false;
+  const sendCoSell = async () => {
+    coSellSent = true;
+    const { fromMicrosoft, related } = coSellPair(`pc-sim-${Date.now().toString(36)}`);
+    for (const [resource, event] of [
+      [fromMicrosoft, 'referral-created'],
+      [related, 'related-referral-created'],
+    ] as const) {
+      pc.api.put(resource);
+      const answer = await pc.deliver(botUrl, pc.event(event, String(resource['id'])));
+      say(`Partner Center sent ${event} for ${String(resource['id'])} (${String(resource['name'])}): the bot answered ${answer.status}.`);
+      // The related one goes into the first card's thread: give the first card a moment to be posted.
+      if (event === 'referral-created') await waitForCard(botUrl, String(resource['id']));
+    }
+  };
   const send = async () => {
+    if (!coSellSent) return sendCoSell();
     const samples = demoReferrals();
     const resource: Record<string, unknown> = {
       ...samples[sent % samples.length]!,
@@ -102,8 +120,49 @@ async function main(): Promise<void> {
     const answer = await pc.deliver(botUrl, pc.event('referral-created', String(resource['id'])));
     say(`Partner Center sent referral-created for ${String(resource['id'])} (${String(resource['name'])}): the bot answered ${answer.status}.`);
   };
-  say('Open the playground, pick the EMEA channel and send "@Referral Desk subscribe". Then press Enter here: Partner Center sends a referral.');
+  say(
+    'Open the playground, pick the EMEA channel and send "@Referral Desk subscribe". Then press Enter here: Partner Center sends a co-sell referral from Microsoft and its related referral; each Enter after that, one more referral.',
+  );
   createInterface({ input: process.stdin }).on('line', () => void send().catch((error: unknown) => say(`sending failed: ${(error as Error).message}`)));
+}
+
+const fixture = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(path.join(ROOT, 'test', 'fixtures', 'partner-center', name), 'utf8')) as Record<string, unknown>;
+
+/**
+ * Partner Center's documented examples as one engagement, dated now: the Microsoft referral of "Get a
+ * referral by ID" (with the later co-sell fields filled in), and the Shared co-sell body of "Create a referral".
+ */
+function coSellPair(prefix: string): { fromMicrosoft: Record<string, unknown>; related: Record<string, unknown> } {
+  const now = Date.now();
+  const dates = { createdDateTime: new Date(now - 60_000).toISOString(), updatedDateTime: new Date(now - 60_000).toISOString(), expirationDateTime: new Date(now + 14 * 86_400_000).toISOString() };
+  const engagementId = `${prefix}-engagement`;
+  return {
+    fromMicrosoft: {
+      ...fixture('referral-by-id.json'),
+      ...dates,
+      id: `${prefix}-msft`,
+      engagementId,
+      name: 'Contoso supply chain on Dynamics 365',
+      consent: { consentToToShareInfoWithOthers: true, consentToContact: true, consentToShareReferralWithMicrosoftSellers: true },
+      solutionArea: 'AIBusinessSolutions',
+      solutionPlay: 'FinanceAndSupplyChain',
+      partnerRole: 'Services',
+      referralSource: 'Marketplace',
+      customerMarketplaceIntent: true,
+    },
+    related: { ...fixture('create-referral-co-sell.json'), ...dates, id: `${prefix}-shared`, engagementId, status: 'New', substatus: 'Pending' },
+  };
+}
+
+/** Until the bot has taken the referral in and sent what it queued (its card), for at most 10 s. */
+async function waitForCard(botUrl: string, id: string): Promise<void> {
+  const sent = async () => {
+    if ((await fetch(`${botUrl}/api/referrals/${encodeURIComponent(id)}`)).status !== 200) return false;
+    const health = (await (await fetch(`${botUrl}/healthz`)).json()) as { outbox?: { pending?: number } };
+    return health.outbox?.pending === 0;
+  };
+  for (let i = 0; i < 100 && !(await sent()); i++) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 /** Set once the bot is started: a failure after that must stop it too, not leave it holding the port. */

@@ -97,7 +97,7 @@ describe('npm run partner-center (component)', function () {
 describe('npm run partner-center:sim (component)', function () {
   this.timeout(60_000);
 
-  it('starts a local Partner Center and the bot signed in to it; Enter sends a referral by signed webhook, and the bot takes it in', async () => {
+  it('starts a local Partner Center and the bot signed in to it; Enter sends a co-sell referral from Microsoft and its related referral by signed webhook, and the bot takes both in', async () => {
     const port = await freePort();
     const sim = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'scripts/partner-center-sim.ts', '--no-playground'], {
       cwd: ROOT,
@@ -112,8 +112,21 @@ describe('npm run partner-center:sim (component)', function () {
       // The device-code text names Microsoft's page; the simulator says first that nobody needs to open it.
       expect(output.indexOf('there is no page to open')).to.be.within(0, output.indexOf('devicelogin'));
       sim.stdin.write('\n');
+      // The first Enter: a co-sell referral from Microsoft, then its related referral (the same engagement).
       const id = await waitFor('a referral sent', () => /sent referral-created for (\S+) .*answered 200/.exec(output)?.[1]);
-      await waitFor('taken in by the bot', async () => (await fetch(`http://127.0.0.1:${port}/api/referrals/${id}`)).status === 200);
+      const related = await waitFor('its related referral sent', () => /sent related-referral-created for (\S+) .*answered 200/.exec(output)?.[1]);
+      const first = await waitFor('taken in by the bot', async () => {
+        const response = await fetch(`http://127.0.0.1:${port}/api/referrals/${id}`);
+        return response.status === 200 && ((await response.json()) as Record<string, any>);
+      });
+      expect(first.inviteContext.invitedBy.organizationId).to.equal('msft');
+      expect(first.consent.consentToShareReferralWithMicrosoftSellers).to.equal(true);
+      const twin = await waitFor('the related one taken in', async () => {
+        const response = await fetch(`http://127.0.0.1:${port}/api/referrals/${related}`);
+        return response.status === 200 && ((await response.json()) as Record<string, any>);
+      });
+      expect(twin).to.include({ engagementId: first.engagementId, type: 'Shared' });
+      expect(twin.firstOfEngagement).to.deep.equal({ id, name: first.name });
       // The CLI, with no connection of its own in its config, reports the simulator's bot.
       const status = spawnSync(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', 'scripts/partner-center.ts', 'status'], {
         cwd: ROOT,
