@@ -162,8 +162,8 @@ export class PartnerCenterSignIn implements TokenSource {
     });
     const username = result?.account?.username;
     if (!result || !username) throw new Error('the sign-in finished without an account');
-    if (!usedMfa(result.accessToken)) {
-      // Not kept: the calls it would make fail, and a kept sign-in (if any) stays in use.
+    if (!usedMfa(result.accessToken, result.idTokenClaims)) {
+      // Not kept: the calls it would make fail. Another account's kept sign-in stays in use.
       await this.#app.getTokenCache().removeAccount(result.account!);
       this.#log.warn('partner center: sign-in refused', { account: username, reason: 'no multi-factor authentication (amr)' });
       throw new MfaMissingError(username);
@@ -192,7 +192,7 @@ export class PartnerCenterSignIn implements TokenSource {
       const forceRefresh = options.forceRefresh === true || this.#state.needsSignIn !== undefined;
       const result = await this.#app.acquireTokenSilent({ account, scopes: [scope], forceRefresh });
       // A sign-in kept from before the check (or by an older version) may lack MFA: held like an expired one.
-      if (!usedMfa(result.accessToken)) throw new MfaMissingError(account.username);
+      if (!usedMfa(result.accessToken, result.idTokenClaims)) throw new MfaMissingError(account.username);
       if (this.#state.account !== account.username || (this.#state.needsSignIn && !result.fromCache)) this.#state = { account: account.username };
       this.#state.mfa = true;
       return result.accessToken;

@@ -6,7 +6,7 @@
 
 import jwt from 'jsonwebtoken';
 
-/** Partner Center's words for the requirement, and what to do; shown to the person who signed in. */
+/** What the person who signed in is told: why the sign-in was refused, and what to do. */
 export const MFA_MISSING =
   'the account signed in without multi-factor authentication (MFA), and Partner Center refuses such sign-ins since 1 April 2026: turn on MFA for this account (or ask your Microsoft Entra administrator for a Conditional Access policy that requires it), then sign in again';
 
@@ -17,6 +17,12 @@ export function authenticationMethods(accessToken: string): string[] | undefined
   return Array.isArray(amr) ? amr.filter((method): method is string => typeof method === 'string') : undefined;
 }
 
-export function usedMfa(accessToken: string): boolean {
-  return authenticationMethods(accessToken)?.some((method) => method.toLowerCase() === 'mfa') === true;
+/**
+ * Whether the sign-in used MFA: the access token's `amr`, else (an access token that is not a
+ * readable JWT) the ID token's, which MSAL has decoded. Neither saying so is a no.
+ */
+export function usedMfa(accessToken: string, idTokenClaims?: object): boolean {
+  const fromIdToken = (idTokenClaims as { amr?: unknown } | undefined)?.amr;
+  const methods = authenticationMethods(accessToken) ?? (Array.isArray(fromIdToken) ? fromIdToken : []);
+  return methods.some((method) => typeof method === 'string' && method.toLowerCase() === 'mfa');
 }
