@@ -19,7 +19,11 @@ export const TOKEN_KEY = 'test-token-key-0123456789abcdef0123456789';
 export const MANAGER = fixture.manager;
 export const EMEA = fixture.team.emea;
 
-/** Partner Center's own "get a referral by id" example, with times of today (its 2018 dates expired long ago). */
+/**
+ * Partner Center's own "get a referral by id" example, with times of today (its 2018 dates expired
+ * long ago) and an engagement of its own: referrals of one engagement are posted together
+ * (related-referrals.test.ts), and tests that take in many want many cards.
+ */
 export function documentedReferral(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const doc = JSON.parse(readFileSync(new URL('../../fixtures/partner-center/referral-by-id.json', import.meta.url), 'utf8')) as Record<string, unknown>;
   const now = Date.now();
@@ -29,6 +33,7 @@ export function documentedReferral(id: string, overrides: Record<string, unknown
     createdDateTime: new Date(now - 3_600_000).toISOString(),
     updatedDateTime: new Date(now - 3_600_000).toISOString(),
     expirationDateTime: new Date(now + 14 * 86_400_000).toISOString(),
+    engagementId: `engagement-${id}`,
     ...overrides,
   };
 }
