@@ -2,7 +2,20 @@
 // is the fold of these (see evolve.ts); nothing else sets a status.
 
 import type { Skip } from './assignment.js';
-import type { Actor, CloseReason, Contact, DealRegistration, EngagementFields, FinalDeal, Flow, ReferralSource, RelatedReferral, Rfi, Status, Substatus } from './model.js';
+import type {
+  Actor,
+  CloseReason,
+  Contact,
+  DealRegistration,
+  EngagementFields,
+  FinalDeal,
+  Flow,
+  ReferralSource,
+  RelatedReferral,
+  Rfi,
+  Status,
+  Substatus,
+} from './model.js';
 
 interface EventBase {
   /** ISO 8601 time of the event. */

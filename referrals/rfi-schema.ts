@@ -112,9 +112,7 @@ const contact = z.looseObject({
   contactPreference: nullable(contactPreference),
 });
 
-const contactList = z
-  .array(contact, { error: typeError('an array') })
-  .max(50, 'must have at most 50 contacts');
+const contactList = z.array(contact, { error: typeError('an array') }).max(50, 'must have at most 50 contacts');
 
 const flag = nullable(z.boolean({ error: typeError('true or false') }));
 
@@ -200,9 +198,7 @@ const rfiSchema = z.looseObject({
     z.looseObject(
       {
         notes: nullable(text(INVITE_NOTES_MAX)),
-        invitedBy: nullable(
-          z.looseObject({ organizationId: nullable(text(200)), organizationName: nullable(text(200)) }, { error: typeError('an object') }),
-        ),
+        invitedBy: nullable(z.looseObject({ organizationId: nullable(text(200)), organizationName: nullable(text(200)) }, { error: typeError('an object') })),
       },
       { error: typeError('an object') },
     ),

@@ -135,7 +135,11 @@ const fixture = (name: string): Record<string, unknown> =>
  */
 function coSellPair(prefix: string): { fromMicrosoft: Record<string, unknown>; related: Record<string, unknown> } {
   const now = Date.now();
-  const dates = { createdDateTime: new Date(now - 60_000).toISOString(), updatedDateTime: new Date(now - 60_000).toISOString(), expirationDateTime: new Date(now + 14 * 86_400_000).toISOString() };
+  const dates = {
+    createdDateTime: new Date(now - 60_000).toISOString(),
+    updatedDateTime: new Date(now - 60_000).toISOString(),
+    expirationDateTime: new Date(now + 14 * 86_400_000).toISOString(),
+  };
   const engagementId = `${prefix}-engagement`;
   return {
     fromMicrosoft: {

@@ -109,7 +109,14 @@ export function jobFor(head: Candidate, lane: readonly Candidate[], state: BotSt
       const ids = lane.filter((other) => other.item.kind === 'updateCard').map((other) => other.item.id);
       const card = record!.card!;
       const kind: JobKind = (card.shownVersion ?? -1) >= record!.referral.version ? 'skip' : 'update';
-      return { ...base, kind, doneIds: ids, attemptIds: ids, cardActivityId: card.activityId!, ...(card.thread !== undefined && { threadRootId: card.thread }) };
+      return {
+        ...base,
+        kind,
+        doneIds: ids,
+        attemptIds: ids,
+        cardActivityId: card.activityId!,
+        ...(card.thread !== undefined && { threadRootId: card.thread }),
+      };
     }
     case 'threadReply': {
       const card = record!.card!;

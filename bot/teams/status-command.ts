@@ -24,7 +24,9 @@ function partnerCenterLines(locale: Locale, status: ConnectionStatus, timeZone: 
   const lines = [
     status.needsSignIn
       ? t(locale, 'admin.partnerCenter.needsSignIn', { reason: escapeMarkdown(status.needsSignIn) })
-      : t(locale, status.mfa === true ? 'admin.partnerCenter.signedInMfa' : 'admin.partnerCenter.signedIn', { account: escapeMarkdown(status.signedInAs ?? '?') }),
+      : t(locale, status.mfa === true ? 'admin.partnerCenter.signedInMfa' : 'admin.partnerCenter.signedIn', {
+          account: escapeMarkdown(status.signedInAs ?? '?'),
+        }),
     t(locale, 'admin.partnerCenter.activity', {
       webhook: status.lastWebhookAt ? formatDateTime(locale, status.lastWebhookAt, timeZone) : never,
       poll: status.lastPollAt ? formatDateTime(locale, status.lastPollAt, timeZone) : never,

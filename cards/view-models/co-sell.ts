@@ -28,13 +28,10 @@ const HIDDEN: CoSellSection = { show: false, headline: '', notes: '', showNotes:
 export function coSellSection(referral: Referral, locale: Locale): CoSellSection {
   const coSell = coSellOf(referral);
   if (coSell === undefined) return HIDDEN;
-  const inviter = escapeMarkdown(
-    clip(coSell.inviter?.name ?? '', CARD_LIMITS.name) || (coSell.fromMicrosoft ? t(locale, 'card.coSell.microsoft') : (coSell.inviter?.id ?? t(locale, 'card.coSell.anotherPartner'))),
-  );
-  const headline =
-    coSell.inviter === undefined
-      ? t(locale, 'card.coSell.heading')
-      : t(locale, 'card.coSell.invited', { inviter });
+  // An organization id is a GUID to a reader (but for Microsoft's "msft"): unnamed, the inviter is "another partner".
+  const fallback = t(locale, coSell.fromMicrosoft ? 'card.coSell.microsoft' : 'card.coSell.anotherPartner');
+  const inviter = escapeMarkdown(clip(coSell.inviter?.name ?? '', CARD_LIMITS.name) || fallback);
+  const headline = coSell.inviter === undefined ? t(locale, 'card.coSell.heading') : t(locale, 'card.coSell.invited', { inviter });
   const words = (value: string | undefined) => (value === undefined ? undefined : escapeMarkdown(clip(readableId(value), CARD_LIMITS.value)));
   const intent = coSell.marketplaceIntent;
   const rows: Array<[MessageKey, string | undefined]> = [
@@ -52,7 +49,10 @@ export function coSellSection(referral: Referral, locale: Locale): CoSellSection
     locale,
     coSell.team.map((contact) => (reachable ? contact : { firstName: contact.firstName, lastName: contact.lastName })),
   ).map((text) => ({ text }));
-  const notes = coSell.inviteNotes === undefined ? '' : t(locale, 'card.coSell.notes', { inviter, notes: escapeMarkdown(clip(coSell.inviteNotes, CARD_LIMITS.inviteNotes)) });
+  const notes =
+    coSell.inviteNotes === undefined
+      ? ''
+      : t(locale, 'card.coSell.notes', { inviter, notes: escapeMarkdown(clip(coSell.inviteNotes, CARD_LIMITS.inviteNotes)) });
   return {
     show: true,
     headline,

@@ -70,12 +70,27 @@ describe('cards: the co-sell story', () => {
   });
 
   it('the later fields, added to the documented example, show in words; intent as yes / no', () => {
-    const doc = { ...fixture('referral-by-id.json'), solutionArea: 'AIBusinessSolutions', solutionPlay: 'CopilotAndAgentsAtWork', partnerRole: 'Services', referralSource: 'Marketplace', customerMarketplaceIntent: true, consent: { consentToContact: true, consentToShareReferralWithMicrosoftSellers: true } };
+    const doc = {
+      ...fixture('referral-by-id.json'),
+      solutionArea: 'AIBusinessSolutions',
+      solutionPlay: 'CopilotAndAgentsAtWork',
+      partnerRole: 'Services',
+      referralSource: 'Marketplace',
+      customerMarketplaceIntent: true,
+      consent: { consentToContact: true, consentToShareReferralWithMicrosoftSellers: true },
+    };
     for (const locale of ['en', 'ru'] as const) {
       const card = renderReferralCard(run('inbox', [], takenIn(doc)), { locale, now: at(1), policy: DEFAULT_POLICY });
       expect(cardProblems(card)).to.deep.equal([]);
       const text = shown(card);
-      for (const words of ['AI Business Solutions', 'Copilot and Agents at Work', 'Services', 'Marketplace', t(locale, 'card.coSell.yes'), t(locale, 'dealType.coSell')]) {
+      for (const words of [
+        'AI Business Solutions',
+        'Copilot and Agents at Work',
+        'Services',
+        'Marketplace',
+        t(locale, 'card.coSell.yes'),
+        t(locale, 'dealType.coSell'),
+      ]) {
         expect(text, locale).to.include(words);
       }
     }
@@ -103,16 +118,35 @@ describe('cards: the co-sell story', () => {
   for (const locale of ['en', 'ru'] as const) {
     it(`(${locale}) every field at its maximum: valid at 1.5 and under 28 KB`, () => {
       const long = (n: number, c = 'ж') => c.repeat(n);
-      const person = (i: number) => ({ firstName: long(100), lastName: `${i}${long(98)}`, email: `${'a'.repeat(60)}${i}@${'b'.repeat(60)}.example`, phoneNumber: long(50, '9') });
+      const person = (i: number) => ({
+        firstName: long(100),
+        lastName: `${i}${long(98)}`,
+        email: `${'a'.repeat(60)}${i}@${'b'.repeat(60)}.example`,
+        phoneNumber: long(50, '9'),
+      });
       const tags = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `${long(190, 'X')}${i}`, name: `${long(190)}${i}` }));
       const doc = {
         ...fixture('referral-by-id.json'),
         name: long(500),
-        customerProfile: { name: long(500), size: long(100), address: { addressLine1: long(500), city: long(200), state: long(200), region: long(100), country: 'DE' }, team: Array.from({ length: 50 }, (_, i) => person(i)) },
-        details: { notes: long(10_000), dealValue: 1e15, currency: 'EUR', requirements: { products: tags(100), services: tags(100), solutions: tags(100), industries: tags(100) } },
+        customerProfile: {
+          name: long(500),
+          size: long(100),
+          address: { addressLine1: long(500), city: long(200), state: long(200), region: long(100), country: 'DE' },
+          team: Array.from({ length: 50 }, (_, i) => person(i)),
+        },
+        details: {
+          notes: long(10_000),
+          dealValue: 1e15,
+          currency: 'EUR',
+          requirements: { products: tags(100), services: tags(100), solutions: tags(100), industries: tags(100) },
+        },
         team: Array.from({ length: 50 }, (_, i) => person(i)),
         inviteContext: { notes: long(INVITE_NOTES_MAX), invitedBy: { organizationId: 'msft', organizationName: long(200) } },
-        solutionArea: long(200), solutionPlay: long(200), partnerRole: long(200), referralSource: long(200), customerMarketplaceIntent: long(200),
+        solutionArea: long(200),
+        solutionPlay: long(200),
+        partnerRole: long(200),
+        referralSource: long(200),
+        customerMarketplaceIntent: long(200),
         consent: { consentToContact: true, consentToShareReferralWithMicrosoftSellers: true },
       };
       const card = renderReferralCard(run('inbox', [], takenIn(doc)), { locale, now: at(1), policy: DEFAULT_POLICY });

@@ -41,7 +41,11 @@ const rfi = () =>
         { firstName: 'Eve', email: 'eve@x.example](https://evil.example/mail)', phoneNumber: '+1 555 0100](https://evil.example/tel)' },
       ],
     },
-    details: { notes: evilLines('notes'), currency: 'EUR', requirements: { products: [{ name: evil('product') }], solutions: [{ id: 'SOL-1', name: evil('solution') }] } },
+    details: {
+      notes: evilLines('notes'),
+      currency: 'EUR',
+      requirements: { products: [{ name: evil('product') }], solutions: [{ id: 'SOL-1', name: evil('solution') }] },
+    },
   });
 
 const accept: Command = {

@@ -43,10 +43,19 @@ describe('RFI schema', () => {
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
     expect(result.rfi.externalReferenceId).to.equal(undefined);
     expect(result.rfi.expirationDateTime).to.equal(undefined);
-    const wrong = validateRfi({ ...created, partnerRole: 7, inviteContext: { notes: 'x'.repeat(INVITE_NOTES_MAX + 1) }, consent: { consentToShareReferralWithMicrosoftSellers: 'yes' } });
+    const wrong = validateRfi({
+      ...created,
+      partnerRole: 7,
+      inviteContext: { notes: 'x'.repeat(INVITE_NOTES_MAX + 1) },
+      consent: { consentToShareReferralWithMicrosoftSellers: 'yes' },
+    });
     expect(wrong.ok).to.equal(false);
     if (!wrong.ok) {
-      expect(wrong.problems.map((problem) => problem.path).sort()).to.deep.equal(['consent.consentToShareReferralWithMicrosoftSellers', 'inviteContext.notes', 'partnerRole']);
+      expect(wrong.problems.map((problem) => problem.path).sort()).to.deep.equal([
+        'consent.consentToShareReferralWithMicrosoftSellers',
+        'inviteContext.notes',
+        'partnerRole',
+      ]);
     }
   });
 

@@ -46,7 +46,12 @@ describe('routing', () => {
       ['only a catch-all', {}, [all], 'all'],
       ['country match beats catch-all', {}, [all, dach], 'dach'],
       ['two filters beat one', { details: { notes: 'Azure migration' } }, [all, dach, dachAzure], 'dach-azure'],
-      ['keyword matched in products, case-insensitive', { details: { requirements: { products: [{ id: 'AzureSQL', name: 'Azure SQL' }] } } }, [dach, dachAzure], 'dach-azure'],
+      [
+        'keyword matched in products, case-insensitive',
+        { details: { requirements: { products: [{ id: 'AzureSQL', name: 'Azure SQL' }] } } },
+        [dach, dachAzure],
+        'dach-azure',
+      ],
       ['keyword missing: the less specific match', { details: { notes: 'Teams rollout' } }, [all, dachAzure, dach], 'dach'],
       [
         'tie between equally specific routes: the oldest',

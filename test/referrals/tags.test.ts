@@ -26,7 +26,10 @@ describe('referrals: requirement tags', () => {
 
   it('a referral stored before ids were kept (words in its lists): the API names them, the export has no ids, routing words still match', () => {
     const current = run('inbox', [], cardRfi());
-    const stored = { ...current, details: { ...current.details, requirements: { products: ['Microsoft 365'], solutions: ['Modern Work'] } } } as unknown as Referral;
+    const stored = {
+      ...current,
+      details: { ...current.details, requirements: { products: ['Microsoft 365'], solutions: ['Modern Work'] } },
+    } as unknown as Referral;
     expect(requirementIds(stored, 'products')).to.deep.equal([]);
     expect(toExportRow(stored)).to.include({ products: null, solutions: null, services: null });
     expect(toApiReferral(stored).details.requirements).to.deep.equal({ products: [{ name: 'Microsoft 365' }], solutions: [{ name: 'Modern Work' }] });

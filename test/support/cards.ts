@@ -183,7 +183,11 @@ export function cardRfi(overrides: Partial<Rfi> = {}): Rfi {
     details: {
       notes: 'We need help rolling out Teams for 400 seats.',
       currency: 'EUR',
-      requirements: { products: [{ id: 'Microsoft365' }, { name: 'Teams Phone' }], solutions: [{ id: 'SOL-ModernWork', name: 'Modern Work', type: 'Category' }], industries: [{ id: 'Manufacturing' }] },
+      requirements: {
+        products: [{ id: 'Microsoft365' }, { name: 'Teams Phone' }],
+        solutions: [{ id: 'SOL-ModernWork', name: 'Modern Work', type: 'Category' }],
+        industries: [{ id: 'Manufacturing' }],
+      },
     },
     ...overrides,
   };

@@ -6,7 +6,19 @@
 
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { documentedReferral, EMEA, login, referralFromPartnerCenter, startBot, startRig, stopRig, storedReferral, subscribeEmea, waitFor, type Rig } from './harness.js';
+import {
+  documentedReferral,
+  EMEA,
+  login,
+  referralFromPartnerCenter,
+  startBot,
+  startRig,
+  stopRig,
+  storedReferral,
+  subscribeEmea,
+  waitFor,
+  type Rig,
+} from './harness.js';
 
 const coSellBody = (): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL('../../fixtures/partner-center/create-referral-co-sell.json', import.meta.url), 'utf8')) as Record<string, unknown>;

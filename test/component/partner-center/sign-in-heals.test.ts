@@ -89,7 +89,9 @@ describe('Partner Center sign-in that heals (component)', function () {
     await waitFor('status says MFA', async () => (await health(rig!)).partnerCenter.mfa === true);
     const before = rig.teams.requests.length;
     await sendActivity(rig.bot!.url, personalMessage('status', { serviceUrl: rig.teams.url, from: maria }));
-    await waitFor('status in chat', () => rig!.teams.requests.slice(before).some((request) => JSON.stringify(request.body).includes('connected as maria@partner.example (MFA: yes)')));
+    await waitFor('status in chat', () =>
+      rig!.teams.requests.slice(before).some((request) => JSON.stringify(request.body).includes('connected as maria@partner.example (MFA: yes)')),
+    );
   });
 
   it('20 concurrent token requests during a first sign-in from chat: one "connected", and no "sign in again" after it', async () => {

@@ -50,7 +50,11 @@ describe('Partner Center webhook in (component)', function () {
     });
     expect(stored.body.inviteContext).to.deep.equal(documentedReferral('x')['inviteContext']);
     const exported = await request(`${rig.bot!.url}/api/referrals/export?format=json`);
-    expect(exported.body.items[0]).to.include({ products: 'Dynamics365Enterprise', services: 'DeploymentOrMigration', solutions: 'Dynamics365forFieldService' });
+    expect(exported.body.items[0]).to.include({
+      products: 'Dynamics365Enterprise',
+      services: 'DeploymentOrMigration',
+      solutions: 'Dynamics365forFieldService',
+    });
     const status = await health(rig);
     expect(status.partnerCenter).to.include({ enabled: true, signedInAs: 'maria@partner.example', eventsWaiting: 0 });
     expect(status.partnerCenter.lastWebhookAt).to.be.a('string');

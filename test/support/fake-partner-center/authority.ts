@@ -25,7 +25,6 @@ export interface AuthorityOptions {
   accessTokenSeconds?: number;
 }
 
-
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 async function form(req: IncomingMessage): Promise<URLSearchParams> {

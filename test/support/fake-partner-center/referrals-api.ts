@@ -165,7 +165,8 @@ export class FakeReferralsApi {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!token || !this.validToken(token)) return this.#send(res, 401, { code: 'Unauthorized', description: 'The access token is missing or invalid.' });
     // Since 1 April 2026 Partner Center refuses App+User calls whose sign-in did not use MFA.
-    if (!this.usedMfa(token)) return this.#send(res, 401, { code: 'Unauthorized', description: 'Multi-factor authentication is required: the token has no mfa in its amr claim.' });
+    if (!this.usedMfa(token))
+      return this.#send(res, 401, { code: 'Unauthorized', description: 'Multi-factor authentication is required: the token has no mfa in its amr claim.' });
     const fault = this.#faults.find(
       (candidate) => (!candidate.method || candidate.method === req.method) && (!candidate.path || url.pathname.includes(candidate.path)),
     );
@@ -206,7 +207,11 @@ export class FakeReferralsApi {
       }
     }
     const reason = next['statusReason'];
-    if ((next['substatus'] === 'Declined' || next['substatus'] === 'Lost') && reason !== current['statusReason'] && !PARTNER_CENTER_CLOSE_REASONS.includes(String(reason))) {
+    if (
+      (next['substatus'] === 'Declined' || next['substatus'] === 'Lost') &&
+      reason !== current['statusReason'] &&
+      !PARTNER_CENTER_CLOSE_REASONS.includes(String(reason))
+    ) {
       return this.#send(res, 400, { code: 'BadRequest', description: `statusReason must be one of ${PARTNER_CENTER_CLOSE_REASONS.join(', ')}` });
     }
     const allowed: Record<string, string[]> = { New: ['New', 'Active', 'Closed'], Active: ['Active', 'Closed'], Closed: ['Closed'] };
