@@ -47,29 +47,28 @@ export function dealTypeOf(referral: Pick<Referral, 'consent' | 'type'>, fromMic
   return fromMicrosoft || referral.type === 'Shared' ? 'coSell' : 'partnerLed';
 }
 
+/** Present values only: a field Partner Center did not send stays absent. */
+function present<T extends object>(fields: { [K in keyof T]: T[K] | undefined }): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
 /** The engagement around a referral; undefined when Partner Center sent none of it (the card looks as before). */
 export function coSellOf(referral: Referral): CoSell | undefined {
   const invite = inviteContext(referral);
-  const invitedBy = invite?.invitedBy;
-  const inviterId = text(invitedBy?.organizationId);
-  const inviterName = text(invitedBy?.organizationName);
+  const inviterId = text(invite?.invitedBy?.organizationId);
+  const inviterName = text(invite?.invitedBy?.organizationName);
   const fromMicrosoft = inviterId?.toLowerCase() === MICROSOFT_ORGANIZATION_ID;
   const intent = referral.extra['customerMarketplaceIntent'];
-  const found: CoSell = {
-    fromMicrosoft,
-    ...((inviterId !== undefined || inviterName !== undefined) && {
-      inviter: { ...(inviterId !== undefined && { id: inviterId }), ...(inviterName !== undefined && { name: inviterName }) },
-    }),
-    ...(text(invite?.notes) !== undefined && { inviteNotes: text(invite?.notes) }),
-    ...(dealTypeOf(referral, fromMicrosoft) !== undefined && { dealType: dealTypeOf(referral, fromMicrosoft) }),
-    ...(text(referral.extra['solutionArea']) !== undefined && { solutionArea: text(referral.extra['solutionArea']) }),
-    ...(text(referral.extra['solutionPlay']) !== undefined && { solutionPlay: text(referral.extra['solutionPlay']) }),
-    ...(text(referral.extra['partnerRole']) !== undefined && { partnerRole: text(referral.extra['partnerRole']) }),
-    ...(text(referral.extra['referralSource']) !== undefined && { referralSource: text(referral.extra['referralSource']) }),
-    ...((typeof intent === 'boolean' || text(intent) !== undefined) && { marketplaceIntent: typeof intent === 'boolean' ? intent : text(intent) }),
-    team: referral.engagementTeam ?? [],
-  };
-  // `fromMicrosoft` alone is no news: only an inviter, notes, a flag or a value shows the section.
-  const { team, ...rest } = found;
-  return Object.keys(rest).length > 1 || team.length > 0 ? found : undefined;
+  const told = present<Omit<CoSell, 'fromMicrosoft' | 'team'>>({
+    inviter: inviterId !== undefined || inviterName !== undefined ? present({ id: inviterId, name: inviterName }) : undefined,
+    inviteNotes: text(invite?.notes),
+    dealType: dealTypeOf(referral, fromMicrosoft),
+    solutionArea: text(referral.extra['solutionArea']),
+    solutionPlay: text(referral.extra['solutionPlay']),
+    partnerRole: text(referral.extra['partnerRole']),
+    referralSource: text(referral.extra['referralSource']),
+    marketplaceIntent: typeof intent === 'boolean' ? intent : text(intent),
+  });
+  const team = referral.engagementTeam ?? [];
+  return Object.keys(told).length > 0 || team.length > 0 ? { fromMicrosoft, ...told, team } : undefined;
 }

@@ -53,6 +53,11 @@ export interface RenderContext {
   now: Date;
 }
 
+/** "The Partner Center sign-in did not finish: …": MSAL's error code, or for a sign-in without MFA what to do, in the reader's words. */
+export function signInFailedText(locale: Locale, reason: string): string {
+  return t(locale, 'partnerCenter.signInFailed', { reason: reason === MFA_REQUIRED ? t(locale, 'partnerCenter.mfaMissing') : escapeMarkdown(reason) });
+}
+
 /** The message for `item`, or undefined when there is nothing (left) to say. */
 export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | undefined, state: BotState, context: RenderContext): OutgoingMessage | undefined {
   const locale = localeOf(state, item.target, context.defaultLocale);
@@ -112,7 +117,7 @@ export function renderOutboxItem(item: OutboxItem, record: ReferralRecord | unde
         params.kind === 'signedIn'
           ? t(locale, 'partnerCenter.signedIn', { account: escapeMarkdown(String(params.account ?? '')) })
           : params.kind === 'signInFailed'
-            ? t(locale, 'partnerCenter.signInFailed', { reason: params.reason === MFA_REQUIRED ? t(locale, 'partnerCenter.mfaMissing') : reason })
+            ? signInFailedText(locale, String(params.reason ?? ''))
             : t(locale, 'partnerCenter.signInNeeded', { reason });
       return { attachments: [cardAttachment(renderNotice(locale, { title: t(locale, 'partnerCenter.title'), text }))] };
     }

@@ -5,7 +5,7 @@
 import { escapeMarkdown, t } from '../../cards/index.js';
 import type { Logger } from '../logger.js';
 import type { DeviceCodePrompt } from '../partner-center/sign-in.js';
-import { MFA_REQUIRED } from '../../storage/store.js';
+import { signInFailedText } from '../outbox/render.js';
 import type { ExtraCommand, Reply } from './text-commands.js';
 
 export interface ConnectCommandDeps {
@@ -35,10 +35,10 @@ export function connectCommand(deps: ConnectCommandDeps): ExtraCommand {
         const code = typeof reason === 'string' && reason !== '' ? reason : 'the code expired or was declined';
         deps.log.warn('partner center: sign-in from chat did not finish', { reason: code });
         if (prompted) void deps.onFailed(code, context.targetKey);
-        else resolve(code === MFA_REQUIRED ? t(locale, 'partnerCenter.mfaMissing') : escapeMarkdown(code));
+        else resolve(code);
       });
     });
-    if (typeof prompt === 'string') return [{ text: t(locale, 'partnerCenter.signInFailed', { reason: prompt }) }];
+    if (typeof prompt === 'string') return [{ text: signInFailedText(locale, prompt) }];
     return [
       {
         text: t(locale, 'partnerCenter.deviceCode', {

@@ -329,17 +329,20 @@ describe('scheduler: working hours', () => {
     const r = await rig({ now: T0, workingHours: BERLIN });
     await takeIn(r, rfi('wh-3'));
     await r.time.advanceTo(T0 + HOUR, r.scheduler);
-    // Close date Saturday 16 March 10:00Z: the reminder comes Monday 18 March 09:00 Berlin (08:00Z).
-    await act(r, 'wh-3', accept('2024-03-16T10:00:00.000Z'));
-    const afterFirst = Date.parse('2024-03-19T00:00:00Z');
+    // T0 is Monday 09:00Z. Close date: Saturday of the next week, 10:00Z; the reminder comes the
+    // Monday after, 09:00 Berlin (08:00Z), and repeats a week later at the same time.
+    const closeDate = T0 + 12 * DAY + HOUR;
+    const firstReminder = T0 + 14 * DAY - HOUR;
+    await act(r, 'wh-3', accept(iso(closeDate)));
+    const afterFirst = T0 + 14 * DAY + 15 * HOUR;
     await r.time.advanceTo(afterFirst, r.scheduler);
     const record = (await r.store.get('wh-3'))!;
-    expect(record.referral.history.map((event) => [event.type, event.at]).slice(2)).to.deep.equal([['closeDatePassed', '2024-03-18T08:00:00.000Z']]);
+    expect(record.referral.history.map((event) => [event.type, event.at]).slice(2)).to.deep.equal([['closeDatePassed', iso(firstReminder)]]);
     // The next repeat counts from when it fired: Monday + 7 d, inside working hours again.
     await r.time.advanceTo(afterFirst + 7 * DAY, r.scheduler);
     expect((await r.store.get('wh-3'))!.referral.history.filter((event) => event.type === 'closeDatePassed').map((event) => event.at)).to.deep.equal([
-      '2024-03-18T08:00:00.000Z',
-      '2024-03-25T08:00:00.000Z',
+      iso(firstReminder),
+      iso(firstReminder + 7 * DAY),
     ]);
   });
 });
